@@ -1,0 +1,28 @@
+# Every dependency comes from Debian packages, except DuckDB, whose C API is
+# fetched from the npm registry by scripts/fetch-duckdb.sh (or given by DUCKDB_ROOT).
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+find_package(yaml-cpp REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(date REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(PostgreSQL REQUIRED)
+
+if(NOT DUCKDB_ROOT)
+  set(DUCKDB_ROOT "${PROJECT_SOURCE_DIR}/third_party/duckdb")
+endif()
+find_path(DUCKDB_INCLUDE_DIR duckdb.h PATHS "${DUCKDB_ROOT}/include" NO_DEFAULT_PATH)
+find_library(DUCKDB_LIBRARY duckdb PATHS "${DUCKDB_ROOT}/lib" NO_DEFAULT_PATH)
+if(NOT DUCKDB_INCLUDE_DIR OR NOT DUCKDB_LIBRARY)
+  message(FATAL_ERROR "DuckDB not found under ${DUCKDB_ROOT}. Run scripts/fetch-duckdb.sh "
+                      "or pass -DDUCKDB_ROOT=<dir with include/duckdb.h and lib/libduckdb.so>.")
+endif()
+add_library(duckdb_c SHARED IMPORTED GLOBAL)
+set_target_properties(duckdb_c PROPERTIES
+  IMPORTED_LOCATION "${DUCKDB_LIBRARY}"
+  INTERFACE_INCLUDE_DIRECTORIES "${DUCKDB_INCLUDE_DIR}")
+get_filename_component(DUCKDB_LIBRARY_DIR "${DUCKDB_LIBRARY}" DIRECTORY)
+set(CMAKE_BUILD_RPATH "${DUCKDB_LIBRARY_DIR}")
+set(CMAKE_INSTALL_RPATH "${DUCKDB_LIBRARY_DIR}")

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs everything tributary needs to build and test on Debian 12:
+# Debian packages (compiler, libraries, PostgreSQL for the test harness) and
+# DuckDB's C library (header + shared library) from the npm registry, pinned.
+# Idempotent: safe to run again; cached downloads are reused.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+packages=(
+  build-essential cmake ninja-build pkg-config git
+  libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
+  libcli11-dev libhowardhinnant-date-dev libpq-dev postgresql postgresql-contrib
+  libgtest-dev libgmock-dev libbenchmark-dev
+  clang-format
+)
+# npm fetches DuckDB; use the machine's npm when there is one (Debian's
+# nodejs/npm conflict with other Node.js installations).
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  echo "tributary: installing Debian packages: ${missing[*]}"
+  $sudo_cmd apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+"$here/scripts/fetch-duckdb.sh"

@@ -1,0 +1,6 @@
+#include <iostream>
+
+int main() {
+  std::cout << "tributary " << TRIBUTARY_VERSION << "\n";
+  return 0;
+}

@@ -1,0 +1,84 @@
+// The project model: what tributary.yml and ingest/<strategy>/<server>/
+// <database>.yml describe, after loading and validation. Every element keeps
+// the place it was written so errors can point at it.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tributary {
+
+struct SourceLocation {
+  std::string file;  // path as shown to the user (relative to the project dir)
+  int line = 0;      // 1-based; 0 when unknown
+  int column = 0;    // 1-based; 0 when unknown
+};
+
+struct FrequencyConfig {
+  std::string name;      // "hourly", "every_5_minutes", ...
+  std::string cron;      // Quartz: sec min hour day-of-month month day-of-week [year]
+  std::string timezone;  // IANA name, e.g. "Europe/Oslo"
+  SourceLocation where;
+};
+
+struct ServerConfig {
+  std::string name;
+  std::string kind;  // sqlite | postgresql | sqlserver | duckdb
+  // Connection settings as written; values may hold ${env:NAME} / ${file:PATH}
+  // references, resolved only when connecting (see config/secrets.h).
+  std::map<std::string, std::string> settings;
+  SourceLocation where;
+};
+
+struct SinkConfig {
+  std::string kind = "duckdb";
+  std::string path;              // duckdb: database file, relative to the project dir
+  std::string schema = "bronze";  // schema that holds the loaded tables
+  SourceLocation where;
+};
+
+// Strategy options of one table. Which apply to which strategy is declared
+// once, in config/settings.cc, which also generates the docs.
+struct TaskOptions {
+  std::string query;                 // query: the SQL to run at the source
+  std::string mode;                  // query: append | overwrite (default overwrite)
+  std::vector<std::string> columns;  // selected_columns: the columns to copy
+};
+
+// One table to load: the unit `plan` lists and `run` executes.
+struct Task {
+  std::string strategy;  // full | query | selected_columns | incremental | cdc
+  std::string server;
+  std::string database;
+  std::string source_schema;  // may be empty
+  std::string source_table;
+  std::string frequency;      // "daily" when the config names none
+  std::string sink_table;     // unique in the project; the task's id
+  TaskOptions options;
+  SourceLocation where;       // the table entry in its ingest file
+
+  const std::string& id() const { return sink_table; }
+};
+
+struct RunDefaults {
+  int threads = 4;
+  int batch_rows = 65536;
+};
+
+struct Project {
+  std::string name;
+  std::filesystem::path dir;  // absolute
+  SinkConfig sink;
+  std::vector<FrequencyConfig> frequencies;
+  std::vector<ServerConfig> servers;
+  RunDefaults defaults;
+  std::vector<Task> tasks;  // in file order
+
+  const ServerConfig* FindServer(const std::string& wanted) const;
+  const FrequencyConfig* FindFrequency(const std::string& wanted) const;
+};
+
+}  // namespace tributary

@@ -1,0 +1,66 @@
+#include "data/batch.h"
+
+#include <algorithm>
+
+namespace tributary {
+
+Column::Column(DataType type) : type_(type) {
+  if (IsVarLen(type_.id)) offsets_.push_back(0);
+}
+
+size_t Column::null_count() const {
+  return static_cast<size_t>(std::count(validity_.begin(), validity_.end(), uint8_t{0}));
+}
+
+void Column::AppendNull() {
+  validity_.push_back(0);
+  if (IsVarLen(type_.id)) {
+    offsets_.push_back(heap_.size());
+  } else {
+    values_.resize(values_.size() + FixedWidth(type_.id));
+  }
+}
+
+void Column::AppendBytes(std::string_view value) {
+  validity_.push_back(1);
+  heap_.insert(heap_.end(), value.begin(), value.end());
+  offsets_.push_back(heap_.size());
+}
+
+size_t Column::ByteSize() const {
+  return validity_.size() + values_.size() + offsets_.size() * sizeof(uint64_t) + heap_.size();
+}
+
+void Column::Reserve(size_t rows) {
+  validity_.reserve(rows);
+  if (IsVarLen(type_.id)) {
+    offsets_.reserve(rows + 1);
+  } else {
+    values_.reserve(rows * FixedWidth(type_.id));
+  }
+}
+
+void Column::Clear() {
+  validity_.clear();
+  values_.clear();
+  heap_.clear();
+  offsets_.clear();
+  if (IsVarLen(type_.id)) offsets_.push_back(0);
+}
+
+Batch::Batch(std::shared_ptr<const Schema> schema) : schema_(std::move(schema)) {
+  columns_.reserve(schema_->fields.size());
+  for (const auto& f : schema_->fields) columns_.emplace_back(f.type);
+}
+
+size_t Batch::ByteSize() const {
+  size_t total = 0;
+  for (const auto& c : columns_) total += c.ByteSize();
+  return total;
+}
+
+void Batch::Clear() {
+  for (auto& c : columns_) c.Clear();
+}
+
+}  // namespace tributary

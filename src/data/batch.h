@@ -1,0 +1,102 @@
+// Columnar batches: the unit that flows from a reader, through the bounded
+// queue, to a sink. Each column is one typed vector plus a validity mask, so
+// readers decode straight into it and sinks copy whole vectors out of it.
+#pragma once
+
+#include <cstring>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "data/types.h"
+
+namespace tributary {
+
+// One nullable typed column. Fixed-width values live contiguously in
+// `values_` (FixedWidth(type) bytes each); variable-length values live in
+// `heap_`, delimited by `offsets_` (size()+1 entries). A null row still
+// occupies a (zeroed / empty) slot so row i is always at index i.
+// Not thread-safe; a column is owned by one thread at a time.
+class Column {
+ public:
+  explicit Column(DataType type);
+
+  const DataType& type() const { return type_; }
+  size_t size() const { return validity_.size(); }
+  bool IsNull(size_t row) const { return validity_[row] == 0; }
+  size_t null_count() const;
+
+  void AppendNull();
+  // REQUIRES: T matches the column's fixed-width storage (bool→uint8_t,
+  // int16→int16_t, int32/date→int32_t, int64/time/timestamp[tz]→int64_t,
+  // float32→float, float64→double, decimal→Int128, interval→Interval,
+  // uuid→Uuid).
+  template <class T>
+  void Append(const T& value) {
+    validity_.push_back(1);
+    size_t at = values_.size();
+    values_.resize(at + sizeof(T));
+    std::memcpy(values_.data() + at, &value, sizeof(T));
+  }
+  // REQUIRES: IsVarLen(type().id).
+  void AppendBytes(std::string_view value);
+
+  template <class T>
+  T Get(size_t row) const {
+    T v;
+    std::memcpy(&v, values_.data() + row * sizeof(T), sizeof(T));
+    return v;
+  }
+  std::string_view GetBytes(size_t row) const {
+    return std::string_view(heap_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
+  }
+
+  // Raw access for bulk copies. Valid until the next append.
+  const uint8_t* validity() const { return validity_.data(); }
+  const uint8_t* values() const { return values_.data(); }
+  const uint64_t* offsets() const { return offsets_.data(); }
+  const char* heap() const { return heap_.data(); }
+
+  // Approximate memory held by the column's data, in bytes.
+  size_t ByteSize() const;
+  void Reserve(size_t rows);
+  void Clear();
+
+ private:
+  DataType type_;
+  std::vector<uint8_t> validity_;  // 1 = valid, 0 = null; one byte per row
+  std::vector<uint8_t> values_;
+  std::vector<uint64_t> offsets_;
+  std::vector<char> heap_;
+};
+
+// A set of equally long columns described by a schema.
+class Batch {
+ public:
+  explicit Batch(std::shared_ptr<const Schema> schema);
+
+  const Schema& schema() const { return *schema_; }
+  const std::shared_ptr<const Schema>& shared_schema() const { return schema_; }
+  size_t num_rows() const { return columns_.empty() ? 0 : columns_[0].size(); }
+  size_t num_columns() const { return columns_.size(); }
+  Column& column(size_t i) { return columns_[i]; }
+  const Column& column(size_t i) const { return columns_[i]; }
+  size_t ByteSize() const;
+  void Clear();
+
+ private:
+  std::shared_ptr<const Schema> schema_;
+  std::vector<Column> columns_;
+};
+
+// When a reader should hand a batch over: whichever limit is reached first.
+struct BatchLimits {
+  size_t max_rows = 64 * 1024;
+  size_t max_bytes = 16 << 20;
+
+  bool Full(const Batch& batch) const {
+    return batch.num_rows() >= max_rows || batch.ByteSize() >= max_bytes;
+  }
+};
+
+}  // namespace tributary

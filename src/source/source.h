@@ -1,0 +1,60 @@
+// The source side: a Source is one open connection to a server's database;
+// it describes tables and runs SQL, handing back a Reader that streams
+// columnar batches. Strategies see only these interfaces.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "data/batch.h"
+
+namespace tributary {
+
+struct TableRef {
+  std::string schema;  // may be empty: the database's default schema
+  std::string table;
+};
+
+// SQL spelling rules of one database.
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  // Quotes an identifier so any name (spaces, quotes, mixed case, reserved
+  // words) refers to exactly that object.
+  virtual std::string QuoteIdentifier(std::string_view name) const = 0;
+  // "schema"."table", or just "table" when the schema is empty.
+  std::string QualifiedName(const TableRef& ref) const;
+  // SELECT "a", "b" FROM "s"."t"  (all columns of `schema` in order).
+  std::string SelectColumns(const TableRef& ref, const Schema& columns) const;
+};
+
+// Streams the result of one query. Not thread-safe; owned by one thread.
+class Reader {
+ public:
+  virtual ~Reader() = default;
+  // The shape of every batch this reader produces.
+  virtual const std::shared_ptr<const Schema>& schema() const = 0;
+  // Appends rows to `batch` (created with schema()) until `limits` says it
+  // is full or the result ends. Returns false once the result is exhausted
+  // and nothing was appended. Throws SourceError on failure.
+  virtual bool Next(Batch& batch, const BatchLimits& limits) = 0;
+};
+
+// One connection to one database of a server. Not thread-safe: one task
+// opens its own Source.
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual const Dialect& dialect() const = 0;
+  // Columns of a table in their declared order. Throws SourceError naming
+  // the table when it does not exist.
+  virtual Schema DescribeTable(const TableRef& ref) = 0;
+  // Runs `sql` and streams its result. Throws SourceError with the server and
+  // database in the message when the query fails.
+  virtual std::unique_ptr<Reader> Query(const std::string& sql) = 0;
+  // "sqlite server 'shop' database 'shop.db'": used in errors and logs.
+  virtual std::string Describe() const = 0;
+};
+
+}  // namespace tributary
