@@ -1,0 +1,50 @@
+// Runs a set of tasks: in parallel, each isolated (one failing never stops
+// the others), every result recorded in the sink.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/project.h"
+#include "sink/sink.h"
+#include "strategy/strategy.h"
+
+namespace tributary {
+
+struct RunOptions {
+  std::string run_id;   // empty: NewRunId()
+  std::string command;  // how the run was asked for; recorded with it
+  int threads = 4;
+  BatchLimits limits;
+  const std::atomic<bool>* cancel = nullptr;  // stop taking new tasks, abort loads
+};
+
+// Watches a run as it happens (progress display, logs). Called from worker
+// threads concurrently: implementations must be thread-safe.
+class RunObserver {
+ public:
+  virtual ~RunObserver() = default;
+  virtual void RunStarted(const RunRecord&) {}
+  // `progress` stays valid until TaskFinished for the same task returns.
+  virtual void TaskStarted(const Task&, const TaskProgress& /*progress*/) {}
+  virtual void TaskFinished(const Task&, const TaskResult&) {}
+};
+
+struct RunSummary {
+  RunRecord run;
+  std::vector<TaskResult> results;  // in the order of the tasks given
+  int failed() const { return run.tasks_failed; }
+};
+
+// A sortable, unique id: 20261124T210501Z-3f9a1c.
+std::string NewRunId(const Clock& clock);
+
+// Executes `tasks` with up to options.threads at once. Never throws for a
+// task's failure: it is recorded in its TaskResult. Throws SinkError only if
+// the run itself cannot be recorded.
+RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink& sink,
+                    const Clock& clock, const RunOptions& options, RunObserver& observer);
+
+}  // namespace tributary

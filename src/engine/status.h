@@ -1,0 +1,39 @@
+// Freshness of each table: when it last loaded, and whether it is overdue
+// for its frequency.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/project.h"
+#include "sink/sink.h"
+
+namespace tributary {
+
+enum class Health {
+  kOk,       // loaded since the frequency's latest scheduled time
+  kDue,      // the latest scheduled load has not succeeded yet (it may be running)
+  kOverdue,  // a whole scheduled cycle passed without a successful load
+  kFailing,  // the last attempt failed
+  kNever,    // never loaded
+};
+
+const char* HealthName(Health health);
+
+struct TableStatus {
+  const Task* task = nullptr;
+  std::optional<TaskResult> last_success;
+  std::optional<TaskResult> last_attempt;
+  Health health = Health::kNever;
+  std::optional<TimePoint> expected_since;  // the scheduled time the table should have loaded by
+};
+
+// Pairs each task with its history and judges its health against its
+// frequency's schedule at `now`. Tasks keep their order. Frequencies whose
+// schedule cannot be computed count as kOk/kFailing on history alone.
+std::vector<TableStatus> ComputeStatus(const Project& project, const std::vector<Task>& tasks,
+                                       const std::vector<TaskHistory>& history, TimePoint now);
+
+}  // namespace tributary

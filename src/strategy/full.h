@@ -1,0 +1,12 @@
+#pragma once
+
+#include "strategy/strategy.h"
+
+namespace tributary {
+
+class FullStrategy final : public Strategy {
+ public:
+  LoadStats Run(TaskContext& ctx) override;
+};
+
+}  // namespace tributary

@@ -1,0 +1,72 @@
+// A strategy owns the logic of one kind of load (full, query, ...). It sees
+// only interfaces — a Source, a Sink — so the same strategy serves every
+// database.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "config/project.h"
+#include "data/batch.h"
+#include "sink/sink.h"
+#include "source/source.h"
+
+namespace tributary {
+
+// Live counters of one task, written by its sink thread and read by the
+// progress display. Thread-safe.
+class TaskProgress {
+ public:
+  void Add(int64_t rows, int64_t bytes) {
+    rows_.fetch_add(rows, std::memory_order_relaxed);
+    bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  int64_t rows() const { return rows_.load(std::memory_order_relaxed); }
+  int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int64_t> rows_{0};
+  std::atomic<int64_t> bytes_{0};
+};
+
+struct LoadStats {
+  int64_t rows = 0;
+  int64_t bytes = 0;
+};
+
+// Everything a strategy may touch while loading one task. The references
+// outlive the call to Strategy::Run.
+struct TaskContext {
+  const Task& task;
+  Source& source;
+  Sink& sink;
+  const Clock& clock;
+  TaskProgress& progress;
+  std::string run_id;
+  BatchLimits limits;
+  const std::atomic<bool>* cancel = nullptr;  // set when the run is shutting down
+};
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // Loads the task end to end and commits. Throws on failure, leaving the
+  // sink as it was before the call.
+  virtual LoadStats Run(TaskContext& ctx) = 0;
+};
+
+// The names `MakeStrategy` accepts, in documentation order.
+const std::vector<std::string>& StrategyNames();
+// Throws Error for an unknown or not yet implemented strategy name.
+std::unique_ptr<Strategy> MakeStrategy(std::string_view name);
+
+// A leading SQL comment that lets a DBA find tributary's queries in the
+// source's activity views and query history.
+std::string QueryTag(const TaskContext& ctx);
+
+}  // namespace tributary
