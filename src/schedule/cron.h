@@ -6,7 +6,7 @@
 // day-of-week 1-7 = SUN-SAT; names are case-insensitive; ranges may wrap
 // (22-2, FRI-MON) except in the year field; `5/15` = 5,20,35,50. Two inputs
 // Quartz silently misreads are rejected instead: a step after names
-// (MON-FRI/2) and `#` or `nL` listed with other day-of-week values.
+// (MON-FRI/2) and `#` listed with other day-of-week values.
 //
 // Daylight saving time. Fires are whole seconds; each matching wall-clock
 // time fires once:

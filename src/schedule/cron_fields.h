@@ -43,8 +43,10 @@ struct CronFields {
   int dow_nth = 0;                            // 6#3 -> 3 (single day in values)
   bool dow_last = false;                      // 6L (single day in values)
 
-  bool Has(FieldIndex f, int value) const {
-    return values[f].test(static_cast<size_t>(value - kFieldSpecs[f].min));
+  bool Has(FieldIndex f, int value) const {  // false outside the field's range
+    const FieldSpec& spec = kFieldSpecs[f];
+    return value >= spec.min && value <= spec.max &&
+           values[f].test(static_cast<size_t>(value - spec.min));
   }
 };
 

@@ -1,7 +1,9 @@
 // Quartz cron parsing. Follows what org.quartz.CronExpression accepts, with
-// two deliberate narrowings where Quartz silently misreads input: a step after
-// a name range (MON-FRI/2, which Quartz ignores) and '#'/'nL' mixed with other
-// day-of-week values (which Quartz applies to every value) are rejected.
+// deliberate narrowings where Quartz silently misreads input: a step after a
+// name (MON-FRI/2: Quartz drops the /2), a name-number range (MON-5), and '#'
+// listed with other day-of-week values (Quartz applies the one '#' to every
+// value) are rejected. Day-of-month values Quartz cannot place in a month
+// (31W in April) simply do not fire that month.
 // Ranges may wrap (22-2 in hours, FRI-MON in days), as in Quartz; year ranges
 // may not.
 #include <cctype>
@@ -315,12 +317,13 @@ void ParseField(const Token& field, FieldIndex index, CronFields& out) {
       throw CronError(std::string("empty value in ") + kFieldSpecs[index].name + " list",
                       item.column);
     }
-    const bool special = out.dow_last || out.dow_nth != 0;
-    ItemParser(item, index, out).Parse();
-    if (index == kDayOfWeek && items.size() > 1 && (special || out.dow_last || out.dow_nth)) {
+    // Quartz rejects these in a list (or applies one '#' to every value).
+    if (index == kDayOfWeek && items.size() > 1 &&
+        item.text.find_first_of("Ll#") != std::string_view::npos) {
       throw CronError("'L' and '#' in day-of-week cannot be combined with other values",
                       item.column);
     }
+    ItemParser(item, index, out).Parse();
   }
 }
 

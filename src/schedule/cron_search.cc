@@ -62,6 +62,57 @@ date::local_seconds StartOfDay(date::year_month_day ymd) {
   return date::local_seconds(date::local_days(ymd));
 }
 
+enum class Step { kMatch, kMoved, kEnd };
+
+// Leaves `t` alone if its date matches; else moves it to the start of the next
+// year, month or day worth checking (kMoved), or gives up past 2099 (kEnd).
+Step AdvanceDate(const CronFields& f, date::local_seconds& t) {
+  const date::year_month_day ymd(date::floor<days>(t));
+  const int year = static_cast<int>(ymd.year());
+  if (!f.Has(kYear, year)) {
+    const auto next = NextValue(f, kYear, year + 1);
+    if (!next) return Step::kEnd;
+    t = StartOfDay(date::year(*next) / 1 / 1);
+    return Step::kMoved;
+  }
+  const int month = static_cast<int>(unsigned{ymd.month()});
+  if (!f.Has(kMonth, month)) {
+    const auto next = NextValue(f, kMonth, month + 1);
+    t = next ? StartOfDay(ymd.year() / *next / 1)
+             : StartOfDay((ymd.year() + date::years(1)) / 1 / 1);
+    return Step::kMoved;
+  }
+  if (!DayMatches(f, ymd)) {
+    t = StartOfDay(ymd) + days(1);
+    return Step::kMoved;
+  }
+  return Step::kMatch;
+}
+
+// Same for the time of day; a day with no time left moves to the next day.
+Step AdvanceTime(const CronFields& f, date::local_seconds& t) {
+  const date::local_seconds day(date::floor<days>(t));
+  const hours hour = date::floor<hours>(t - day);
+  const minutes minute = date::floor<minutes>(t - day - hour);
+  const int second = static_cast<int>((t - day - hour - minute).count());
+  if (!f.Has(kHour, static_cast<int>(hour.count()))) {
+    const auto next = NextValue(f, kHour, static_cast<int>(hour.count()) + 1);
+    t = next ? day + hours(*next) : day + days(1);
+    return Step::kMoved;
+  }
+  if (!f.Has(kMinute, static_cast<int>(minute.count()))) {
+    const auto next = NextValue(f, kMinute, static_cast<int>(minute.count()) + 1);
+    t = next ? day + hour + minutes(*next) : day + hour + hours(1);
+    return Step::kMoved;
+  }
+  if (!f.Has(kSecond, second)) {
+    const auto next = NextValue(f, kSecond, second + 1);
+    t = next ? day + hour + minute + seconds(*next) : day + hour + minute + minutes(1);
+    return Step::kMoved;
+  }
+  return Step::kMatch;
+}
+
 }  // namespace
 
 bool DayMatches(const CronFields& f, date::year_month_day ymd) {
@@ -78,47 +129,9 @@ bool DayMatches(const CronFields& f, date::year_month_day ymd) {
 std::optional<date::local_seconds> NextLocalMatch(const CronFields& f, date::local_seconds from) {
   date::local_seconds t = from;
   while (true) {
-    const date::local_days day = date::floor<days>(t);
-    const date::year_month_day ymd(day);
-    const int year = static_cast<int>(ymd.year());
-    if (year > kFieldSpecs[kYear].max) return std::nullopt;
-    if (!f.Has(kYear, year)) {
-      const auto next = NextValue(f, kYear, year + 1);
-      if (!next) return std::nullopt;
-      t = StartOfDay(date::year(*next) / 1 / 1);
-      continue;
-    }
-    const int month = static_cast<int>(unsigned{ymd.month()});
-    if (!f.Has(kMonth, month)) {
-      const auto next = NextValue(f, kMonth, month + 1);
-      t = next ? StartOfDay(ymd.year() / *next / 1)
-               : StartOfDay(ymd.year() / 1 / 1 + date::years(1));
-      continue;
-    }
-    if (!DayMatches(f, ymd)) {
-      t = StartOfDay(ymd) + days(1);
-      continue;
-    }
-    const hours hour = date::floor<hours>(t - date::local_seconds(day));
-    const minutes minute = date::floor<minutes>(t - date::local_seconds(day) - hour);
-    const seconds second = t - date::local_seconds(day) - hour - minute;
-    const date::local_seconds hour_start = date::local_seconds(day) + hour;
-    if (!f.Has(kHour, static_cast<int>(hour.count()))) {
-      const auto next = NextValue(f, kHour, static_cast<int>(hour.count()) + 1);
-      t = next ? date::local_seconds(day) + hours(*next) : StartOfDay(ymd) + days(1);
-      continue;
-    }
-    if (!f.Has(kMinute, static_cast<int>(minute.count()))) {
-      const auto next = NextValue(f, kMinute, static_cast<int>(minute.count()) + 1);
-      t = next ? hour_start + minutes(*next) : hour_start + hours(1);
-      continue;
-    }
-    if (!f.Has(kSecond, static_cast<int>(second.count()))) {
-      const auto next = NextValue(f, kSecond, static_cast<int>(second.count()) + 1);
-      t = next ? hour_start + minute + seconds(*next) : hour_start + minute + minutes(1);
-      continue;
-    }
-    return t;
+    const Step date_step = AdvanceDate(f, t);
+    if (date_step == Step::kEnd) return std::nullopt;
+    if (date_step == Step::kMatch && AdvanceTime(f, t) == Step::kMatch) return t;
   }
 }
 

@@ -101,6 +101,7 @@ TEST(CronParseTest, RejectsWithMessageAndColumn) {
       {"0 0 0 ? * 6L,2", "'L' and '#' in day-of-week cannot be combined with other values", 11},
       {"0 0 0 ? * 2,6#3", "'L' and '#' in day-of-week cannot be combined with other values", 13},
       {"0 0 0 ? * 1#1,6#3", "'L' and '#' in day-of-week cannot be combined with other values", 11},
+      {"0 0 0 ? * L,2", "'L' and '#' in day-of-week cannot be combined with other values", 11},
       {"0 0 0 ? * L-2", "unexpected character '-' in day-of-week field", 12},
       {"0 0 0 1-5W * ?", "unexpected character 'W' in day-of-month field", 10},
       {"0 0 0 * * ? 99999999", "number too large in year field", 13},
