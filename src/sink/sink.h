@@ -15,15 +15,14 @@
 
 namespace tributary {
 
-
 enum class WriteMode {
   kReplace,  // the table becomes exactly what was written, atomically
   kAppend,   // rows are added to what is there
 };
 
 struct LoadSpec {
-  std::string table;    // sink table name (inside the sink's bronze schema)
-  Schema schema;        // the shape of the batches that will be written
+  std::string table;  // sink table name (inside the sink's bronze schema)
+  Schema schema;      // the shape of the batches that will be written
   WriteMode mode = WriteMode::kReplace;
   std::string task_id;  // whose state Commit() stores
 };
@@ -45,7 +44,7 @@ struct RunRecord {
   std::string run_id;
   TimePoint started_at;
   std::optional<TimePoint> ended_at;
-  std::string status;  // running | succeeded | failed
+  std::string status;   // running | succeeded | failed
   std::string command;  // the filters, as given on the command line
   int tasks_total = 0;
   int tasks_failed = 0;

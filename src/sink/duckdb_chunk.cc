@@ -1,0 +1,136 @@
+#include "sink/duckdb_chunk.h"
+
+#include <fmt/format.h>
+
+#include <cstddef>
+#include <cstring>
+
+#include "common/error.h"
+#include "data/utf8.h"
+#include "sink/duckdb_types.h"
+
+namespace tributary {
+namespace {
+
+static_assert(sizeof(Interval) == sizeof(duckdb_interval));
+static_assert(offsetof(Interval, days) == offsetof(duckdb_interval, days));
+static_assert(offsetof(Interval, micros) == offsetof(duckdb_interval, micros));
+
+template <class T>
+void NarrowDecimals(const Column& column, size_t offset, size_t count, void* out) {
+  auto* dst = static_cast<T*>(out);
+  for (size_t i = 0; i < count; ++i) dst[i] = static_cast<T>(column.Get<Int128>(offset + i));
+}
+
+void HugeDecimals(const Column& column, size_t offset, size_t count, void* out) {
+  auto* dst = static_cast<duckdb_hugeint*>(out);
+  for (size_t i = 0; i < count; ++i) {
+    Int128 v = column.Get<Int128>(offset + i);
+    dst[i].lower = static_cast<uint64_t>(v);
+    dst[i].upper = static_cast<int64_t>(v >> 64);
+  }
+}
+
+void Decimals(const Column& column, size_t offset, size_t count, void* out) {
+  int precision = column.type().precision;
+  if (precision <= 4) return NarrowDecimals<int16_t>(column, offset, count, out);
+  if (precision <= 9) return NarrowDecimals<int32_t>(column, offset, count, out);
+  if (precision <= 18) return NarrowDecimals<int64_t>(column, offset, count, out);
+  HugeDecimals(column, offset, count, out);
+}
+
+uint64_t BigEndian64(const uint8_t* bytes) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | bytes[i];
+  return v;
+}
+
+// DuckDB keeps a UUID as a hugeint whose top bit is flipped, so that signed
+// comparison orders UUIDs like their text (see duckdb-postgres ReadUUID).
+void Uuids(const Column& column, size_t offset, size_t count, void* out) {
+  auto* dst = static_cast<duckdb_hugeint*>(out);
+  for (size_t i = 0; i < count; ++i) {
+    Uuid u = column.Get<Uuid>(offset + i);
+    dst[i].upper = static_cast<int64_t>(BigEndian64(u.bytes) ^ (uint64_t{1} << 63));
+    dst[i].lower = BigEndian64(u.bytes + 8);
+  }
+}
+
+void MarkNulls(const Column& column, size_t offset, size_t count, duckdb_vector vector) {
+  const uint8_t* valid = column.validity() + offset;
+  uint64_t* mask = nullptr;
+  for (size_t i = 0; i < count; ++i) {
+    if (valid[i] != 0) continue;
+    if (mask == nullptr) {
+      duckdb_vector_ensure_validity_writable(vector);
+      mask = duckdb_vector_get_validity(vector);
+    }
+    duckdb_validity_set_row_invalid(mask, i);
+  }
+}
+
+}  // namespace
+
+ChunkAppender::ChunkAppender(const Schema& schema, std::string table)
+    : schema_(schema), table_(std::move(table)) {
+  std::vector<DuckLogicalType> owned;
+  std::vector<duckdb_logical_type> types;
+  for (const Field& f : schema_.fields) {
+    owned.push_back(DuckChunkType(f.type));
+    types.push_back(owned.back().get());
+  }
+  chunk_ = DuckDataChunk(duckdb_create_data_chunk(types.data(), types.size()));
+}
+
+void ChunkAppender::Append(const Batch& batch, duckdb_appender appender) {
+  const size_t capacity = duckdb_vector_size();
+  for (size_t offset = 0; offset < batch.num_rows(); offset += capacity) {
+    size_t count = std::min(capacity, batch.num_rows() - offset);
+    duckdb_data_chunk_reset(chunk_.get());
+    Fill(batch, offset, count);
+    duckdb_data_chunk_set_size(chunk_.get(), count);
+    if (duckdb_append_data_chunk(appender, chunk_.get()) == DuckDBError) {
+      duckdb_error_data error = duckdb_appender_error_data(appender);
+      std::string message = duckdb_error_data_message(error);
+      duckdb_destroy_error_data(&error);
+      throw SinkError(fmt::format("cannot append to table '{}': {}", table_, message));
+    }
+    rows_appended_ += count;
+  }
+}
+
+void ChunkAppender::Fill(const Batch& batch, size_t offset, size_t count) {
+  for (size_t col = 0; col < batch.num_columns(); ++col) {
+    const Column& column = batch.column(col);
+    duckdb_vector vector = duckdb_data_chunk_get_vector(chunk_.get(), col);
+    void* data = duckdb_vector_get_data(vector);
+    TypeId id = column.type().id;
+    if (IsVarLen(id)) {
+      FillVarLen(column, col, offset, count, vector);
+    } else if (id == TypeId::kDecimal) {
+      Decimals(column, offset, count, data);
+    } else if (id == TypeId::kUuid) {
+      Uuids(column, offset, count, data);
+    } else {
+      size_t width = FixedWidth(id);
+      std::memcpy(data, column.values() + offset * width, count * width);
+    }
+    MarkNulls(column, offset, count, vector);
+  }
+}
+
+void ChunkAppender::FillVarLen(const Column& column, size_t col, size_t offset, size_t count,
+                               duckdb_vector vector) const {
+  bool text = column.type().id != TypeId::kBytes;
+  for (size_t i = 0; i < count; ++i) {
+    if (column.IsNull(offset + i)) continue;
+    std::string_view value = column.GetBytes(offset + i);
+    if (text && !IsValidUtf8(value)) {
+      throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid UTF-8", table_,
+                                  schema_.fields[col].name, rows_appended_ + i + 1));
+    }
+    duckdb_vector_assign_string_element_len(vector, i, value.data(), value.size());
+  }
+}
+
+}  // namespace tributary

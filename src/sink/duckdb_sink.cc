@@ -1,0 +1,124 @@
+#include "sink/duckdb_sink.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "sink/duckdb_sql.h"
+#include "sink/duckdb_table_writer.h"
+#include "sink/duckdb_types.h"
+
+namespace tributary {
+namespace {
+
+constexpr const char* kRecordTables[] = {
+    "CREATE TABLE IF NOT EXISTS _tributary.runs (run_id VARCHAR PRIMARY KEY, "
+    "started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ, status VARCHAR, command VARCHAR, "
+    "tasks_total INTEGER, tasks_failed INTEGER)",
+    "CREATE TABLE IF NOT EXISTS _tributary.task_results (run_id VARCHAR, task_id VARCHAR, "
+    "strategy VARCHAR, server VARCHAR, database VARCHAR, source_table VARCHAR, "
+    "frequency VARCHAR, started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ, rows BIGINT, "
+    "bytes BIGINT, status VARCHAR, error VARCHAR)",
+    "CREATE TABLE IF NOT EXISTS _tributary.state (task_id VARCHAR PRIMARY KEY, "
+    "state VARCHAR, updated_at TIMESTAMPTZ)",
+};
+
+DuckDatabase OpenDatabase(const std::filesystem::path& file) {
+  DuckConfig config;
+  if (duckdb_create_config(config.out()) == DuckDBError) throw SinkError("duckdb: out of memory");
+  duckdb_set_config(config.get(), "autoinstall_known_extensions", "false");
+  duckdb_set_config(config.get(), "autoload_known_extensions", "false");
+  DuckDatabase database;
+  char* error = nullptr;
+  if (duckdb_open_ext(file.c_str(), database.out(), config.get(), &error) == DuckDBError) {
+    std::string message = error != nullptr ? error : "unknown error";
+    duckdb_free(error);
+    throw SinkError(fmt::format("cannot open duckdb database '{}': {}", file.string(), message));
+  }
+  return database;
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> DuckTableColumns(duckdb_connection conn,
+                                                                  const std::string& schema,
+                                                                  const std::string& table) {
+  DuckResult result =
+      DuckStatement(conn,
+                    "SELECT column_name, data_type FROM duckdb_columns() WHERE database_name = "
+                    "current_database() AND schema_name = ? AND table_name = ? "
+                    "ORDER BY column_index",
+                    fmt::format("cannot describe table '{}'", table))
+          .Bind(1, schema)
+          .Bind(2, table)
+          .Execute();
+  std::vector<std::pair<std::string, std::string>> columns;
+  for (uint64_t row = 0; row < ResultRows(result); ++row) {
+    columns.emplace_back(ResultText(result, 0, row).value_or(""),
+                         ResultText(result, 1, row).value_or(""));
+  }
+  return columns;
+}
+
+DuckDbSink::DuckDbSink(const std::filesystem::path& file, std::string schema)
+    : file_(file), schema_(std::move(schema)) {
+  std::error_code ec;
+  if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
+  database_ = OpenDatabase(file_);
+  records_ = Connect();
+  CreateSchemas();
+}
+
+DuckConnection DuckDbSink::Connect() const {
+  DuckConnection conn;
+  if (duckdb_connect(database_.get(), conn.out()) == DuckDBError) {
+    throw SinkError(fmt::format("cannot connect to duckdb database '{}'", file_.string()));
+  }
+  return conn;
+}
+
+void DuckDbSink::CreateSchemas() {
+  std::lock_guard lock(mutex_);
+  std::string what = fmt::format("cannot prepare duckdb database '{}'", file_.string());
+  DuckExec(records_.get(), "CREATE SCHEMA IF NOT EXISTS " + DuckQuote(schema_), what);
+  DuckExec(records_.get(), "CREATE SCHEMA IF NOT EXISTS _tributary", what);
+  for (const char* sql : kRecordTables) DuckExec(records_.get(), sql, what);
+}
+
+std::unique_ptr<TableWriter> DuckDbSink::BeginLoad(const LoadSpec& spec) {
+  return std::make_unique<DuckDbTableWriter>(*this, spec);
+}
+
+std::optional<std::string> DuckDbSink::ReadState(const std::string& task_id) {
+  std::lock_guard lock(mutex_);
+  DuckResult result =
+      DuckStatement(records_.get(), "SELECT state FROM _tributary.state WHERE task_id = ?",
+                    fmt::format("cannot read the state of task '{}'", task_id))
+          .Bind(1, task_id)
+          .Execute();
+  if (ResultRows(result) == 0) return std::nullopt;
+  return ResultText(result, 0, 0);
+}
+
+std::optional<Schema> DuckDbSink::DescribeTable(const std::string& table) {
+  std::lock_guard lock(mutex_);
+  auto columns = DuckTableColumns(records_.get(), schema_, table);
+  if (columns.empty()) return std::nullopt;
+  Schema schema;
+  for (const auto& [name, type] : columns) {
+    auto mapped = FromDuckTypeSql(type);
+    if (!mapped) {
+      throw SinkError(
+          fmt::format("table '{}' column '{}' has type {}, which tributary does not "
+                      "read back",
+                      table, name, type));
+    }
+    schema.fields.push_back(Field{name, *mapped});
+  }
+  return schema;
+}
+
+std::string DuckDbSink::Describe() const {
+  return fmt::format("duckdb sink '{}' schema '{}'", file_.string(), schema_);
+}
+
+}  // namespace tributary

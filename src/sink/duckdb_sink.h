@@ -1,0 +1,54 @@
+// The DuckDB sink: one database file holding the loaded tables (schema
+// `SinkConfig::schema`, default bronze) and tributary's own records (schema
+// `_tributary`: runs, task_results, state). See docs for the table layouts.
+#pragma once
+
+#include <filesystem>
+#include <mutex>
+#include <string>
+
+#include "sink/duckdb_handles.h"
+#include "sink/sink.h"
+
+namespace tributary {
+
+// Thread-safe. One duckdb_database is shared; every TableWriter gets its own
+// connection (so loads run in parallel, each in its own transaction), and the
+// records and state reads go through one connection guarded by a mutex.
+// REQUIRES: the sink outlives every TableWriter it returns.
+class DuckDbSink final : public Sink {
+ public:
+  // Opens (creating if needed) the database file and the schemas and tables
+  // tributary needs. Extension auto-install/auto-load are off: nothing is
+  // ever downloaded. Throws SinkError.
+  DuckDbSink(const std::filesystem::path& file, std::string schema);
+
+  std::unique_ptr<TableWriter> BeginLoad(const LoadSpec& spec) override;
+  std::optional<std::string> ReadState(const std::string& task_id) override;
+  void RecordRun(const RunRecord& run) override;
+  void RecordTaskResult(const TaskResult& result) override;
+  std::vector<TaskHistory> ReadHistory() override;
+  std::optional<Schema> DescribeTable(const std::string& table) override;
+  std::string Describe() const override;
+
+  // A new connection to the database, e.g. for a writer. Thread-safe.
+  DuckConnection Connect() const;
+  const std::string& schema() const { return schema_; }
+
+ private:
+  void CreateSchemas();
+
+  std::filesystem::path file_;
+  std::string schema_;
+  DuckDatabase database_;
+  std::mutex mutex_;  // guards records_
+  DuckConnection records_;
+};
+
+// Columns of `schema`.`table` as DuckDB spells their types
+// (duckdb_columns().data_type), in order; empty when there is no such table.
+std::vector<std::pair<std::string, std::string>> DuckTableColumns(duckdb_connection conn,
+                                                                  const std::string& schema,
+                                                                  const std::string& table);
+
+}  // namespace tributary

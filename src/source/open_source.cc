@@ -1,0 +1,24 @@
+#include "source/open_source.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "source/sqlite_source.h"
+
+namespace tributary {
+
+std::unique_ptr<Source> OpenSource(const Project& project, const ServerConfig& server,
+                                   const std::string& database) {
+  if (server.kind == "sqlite") return std::make_unique<SqliteSource>(project, server, database);
+  if (server.kind == "postgresql" || server.kind == "sqlserver" || server.kind == "duckdb") {
+    throw SourceError(
+        fmt::format("server kind '{}' is not supported yet by this build (server '{}')",
+                    server.kind, server.name));
+  }
+  throw SourceError(
+      fmt::format("unknown server kind '{}' (server '{}'); expected sqlite, "
+                  "postgresql, sqlserver or duckdb",
+                  server.kind, server.name));
+}
+
+}  // namespace tributary
