@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstring>
+#include <nlohmann/json.hpp>
 
 #include "common/error.h"
 #include "data/utf8.h"
@@ -127,6 +128,10 @@ void ChunkAppender::FillVarLen(const Column& column, size_t col, size_t offset, 
     std::string_view value = column.GetBytes(offset + i);
     if (text && !IsValidUtf8(value)) {
       throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid UTF-8", table_,
+                                  schema_.fields[col].name, rows_appended_ + i + 1));
+    }
+    if (column.type().id == TypeId::kJson && !nlohmann::json::accept(value)) {
+      throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid JSON", table_,
                                   schema_.fields[col].name, rows_appended_ + i + 1));
     }
     duckdb_vector_assign_string_element_len(vector, i, value.data(), value.size());

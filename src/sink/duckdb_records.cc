@@ -48,12 +48,13 @@ TaskResult ReadTaskResult(DuckResult& result, uint64_t row) {
 
 void DuckDbSink::RecordRun(const RunRecord& run) {
   std::lock_guard lock(mutex_);
-  DuckStatement(records_.get(),
-                "INSERT INTO _tributary.runs VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO "
+  DuckStatement(
+      records_.get(),
+      InCatalog("INSERT INTO _tributary.runs VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO "
                 "UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, "
                 "status = excluded.status, command = excluded.command, "
-                "tasks_total = excluded.tasks_total, tasks_failed = excluded.tasks_failed",
-                fmt::format("cannot record run '{}'", run.run_id))
+                "tasks_total = excluded.tasks_total, tasks_failed = excluded.tasks_failed"),
+      fmt::format("cannot record run '{}'", run.run_id))
       .Bind(1, run.run_id)
       .BindTime(2, run.started_at)
       .BindTime(3, run.ended_at)
@@ -67,8 +68,8 @@ void DuckDbSink::RecordRun(const RunRecord& run) {
 void DuckDbSink::RecordTaskResult(const TaskResult& r) {
   std::lock_guard lock(mutex_);
   DuckStatement(records_.get(),
-                "INSERT INTO _tributary.task_results VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                InCatalog("INSERT INTO _tributary.task_results VALUES "
+                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 fmt::format("cannot record the result of task '{}'", r.task_id))
       .Bind(1, r.run_id)
       .Bind(2, r.task_id)
@@ -88,7 +89,8 @@ void DuckDbSink::RecordTaskResult(const TaskResult& r) {
 
 std::vector<TaskHistory> DuckDbSink::ReadHistory() {
   std::lock_guard lock(mutex_);
-  DuckResult result = DuckExec(records_.get(), kHistorySql, "cannot read the task history");
+  DuckResult result =
+      DuckExec(records_.get(), InCatalog(kHistorySql), "cannot read the task history");
   std::vector<TaskHistory> history;
   for (uint64_t row = 0; row < ResultRows(result); ++row) {
     TaskResult r = ReadTaskResult(result, row);

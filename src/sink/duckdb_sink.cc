@@ -65,6 +65,8 @@ DuckDbSink::DuckDbSink(const std::filesystem::path& file, std::string schema)
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
   database_ = OpenDatabase(file_);
   records_ = Connect();
+  DuckResult result = DuckExec(records_.get(), "SELECT current_database()", "cannot open sink");
+  catalog_ = ResultText(result, 0, 0).value_or("");
   CreateSchemas();
 }
 
@@ -79,9 +81,19 @@ DuckConnection DuckDbSink::Connect() const {
 void DuckDbSink::CreateSchemas() {
   std::lock_guard lock(mutex_);
   std::string what = fmt::format("cannot prepare duckdb database '{}'", file_.string());
-  DuckExec(records_.get(), "CREATE SCHEMA IF NOT EXISTS " + DuckQuote(schema_), what);
-  DuckExec(records_.get(), "CREATE SCHEMA IF NOT EXISTS _tributary", what);
-  for (const char* sql : kRecordTables) DuckExec(records_.get(), sql, what);
+  std::string catalog = DuckQuote(catalog_) + ".";
+  DuckExec(records_.get(), "CREATE SCHEMA IF NOT EXISTS " + catalog + DuckQuote(schema_), what);
+  DuckExec(records_.get(), "CREATE SCHEMA IF NOT EXISTS " + catalog + "_tributary", what);
+  for (const char* sql : kRecordTables) DuckExec(records_.get(), InCatalog(sql), what);
+}
+
+std::string DuckDbSink::InCatalog(std::string sql) const {
+  const std::string from = "_tributary.";
+  const std::string to = DuckQuote(catalog_) + "._tributary.";
+  for (size_t at = 0; (at = sql.find(from, at)) != std::string::npos; at += to.size()) {
+    sql.replace(at, from.size(), to);
+  }
+  return sql;
 }
 
 std::unique_ptr<TableWriter> DuckDbSink::BeginLoad(const LoadSpec& spec) {
@@ -91,7 +103,8 @@ std::unique_ptr<TableWriter> DuckDbSink::BeginLoad(const LoadSpec& spec) {
 std::optional<std::string> DuckDbSink::ReadState(const std::string& task_id) {
   std::lock_guard lock(mutex_);
   DuckResult result =
-      DuckStatement(records_.get(), "SELECT state FROM _tributary.state WHERE task_id = ?",
+      DuckStatement(records_.get(),
+                    InCatalog("SELECT state FROM _tributary.state WHERE task_id = ?"),
                     fmt::format("cannot read the state of task '{}'", task_id))
           .Bind(1, task_id)
           .Execute();

@@ -34,12 +34,17 @@ class DuckDbSink final : public Sink {
   // A new connection to the database, e.g. for a writer. Thread-safe.
   DuckConnection Connect() const;
   const std::string& schema() const { return schema_; }
+  // The database's catalog name (the file name without extension).
+  const std::string& catalog() const { return catalog_; }
+  // `sql` with every "_tributary." made "<catalog>"."_tributary.".
+  std::string InCatalog(std::string sql) const;
 
  private:
   void CreateSchemas();
 
   std::filesystem::path file_;
   std::string schema_;
+  std::string catalog_;
   DuckDatabase database_;
   std::mutex mutex_;  // guards records_
   DuckConnection records_;

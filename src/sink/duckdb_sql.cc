@@ -15,8 +15,9 @@ std::string DuckQuote(std::string_view name) {
   return quoted + "\"";
 }
 
-std::string DuckQualified(std::string_view schema, std::string_view table) {
-  return DuckQuote(schema) + "." + DuckQuote(table);
+std::string DuckQualified(std::string_view catalog, std::string_view schema,
+                          std::string_view table) {
+  return DuckQuote(catalog) + "." + DuckQuote(schema) + "." + DuckQuote(table);
 }
 
 DuckResult DuckExec(duckdb_connection conn, const std::string& sql, std::string_view what) {

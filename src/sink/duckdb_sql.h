@@ -14,8 +14,10 @@ namespace tributary {
 
 // "name" with embedded quotes doubled: any name refers to exactly that object.
 std::string DuckQuote(std::string_view name);
-// "schema"."table".
-std::string DuckQualified(std::string_view schema, std::string_view table);
+// "catalog"."schema"."table". Always give the catalog: a file named
+// bronze.duckdb is a catalog "bronze", which makes bronze.t ambiguous.
+std::string DuckQualified(std::string_view catalog, std::string_view schema,
+                          std::string_view table);
 
 // Runs `sql`; throws SinkError "<what>: <duckdb message>" on failure.
 DuckResult DuckExec(duckdb_connection conn, const std::string& sql, std::string_view what);

@@ -24,9 +24,9 @@ std::string ColumnList(const Schema& schema) {
 }  // namespace
 
 DuckDbTableWriter::DuckDbTableWriter(const DuckDbSink& sink, const LoadSpec& spec)
-    : spec_(spec),
-      schema_(sink.schema()),
-      qualified_(DuckQualified(sink.schema(), spec.table)),
+    : sink_(sink),
+      spec_(spec),
+      qualified_(DuckQualified(sink.catalog(), sink.schema(), spec.table)),
       conn_(sink.Connect()) {
   if (spec_.schema.fields.empty()) {
     throw SinkError(fmt::format("table '{}': cannot load a result without columns", spec_.table));
@@ -51,7 +51,7 @@ void DuckDbTableWriter::PrepareTable() {
     OpenAppender(false);
     return;
   }
-  auto existing = DuckTableColumns(conn_.get(), schema_, spec_.table);
+  auto existing = DuckTableColumns(conn_.get(), sink_.schema(), spec_.table);
   if (existing.empty()) {
     DuckExec(conn_.get(), fmt::format("CREATE TABLE {} ({})", qualified_, ColumnList(spec_.schema)),
              fmt::format("cannot create table '{}'", spec_.table));
@@ -89,8 +89,8 @@ void DuckDbTableWriter::EvolveTable(
 }
 
 void DuckDbTableWriter::OpenAppender(bool select_columns) {
-  if (duckdb_appender_create_ext(conn_.get(), nullptr, schema_.c_str(), spec_.table.c_str(),
-                                 appender_.out()) == DuckDBError) {
+  if (duckdb_appender_create_ext(conn_.get(), sink_.catalog().c_str(), sink_.schema().c_str(),
+                                 spec_.table.c_str(), appender_.out()) == DuckDBError) {
     duckdb_error_data error = duckdb_appender_error_data(appender_.get());
     std::string message = duckdb_error_data_message(error);
     duckdb_destroy_error_data(&error);
@@ -126,11 +126,13 @@ void DuckDbTableWriter::Commit(const std::optional<std::string>& state) {
 }
 
 void DuckDbTableWriter::SaveState(const std::string& state) {
-  DuckStatement(conn_.get(),
-                "INSERT INTO _tributary.state (task_id, state, updated_at) VALUES (?, ?, now()) "
-                "ON CONFLICT (task_id) DO UPDATE SET state = excluded.state, "
-                "updated_at = excluded.updated_at",
-                fmt::format("cannot save the state of task '{}'", spec_.task_id))
+  DuckStatement(
+      conn_.get(),
+      sink_.InCatalog(
+          "INSERT INTO _tributary.state (task_id, state, updated_at) VALUES (?, ?, now()) "
+          "ON CONFLICT (task_id) DO UPDATE SET state = excluded.state, "
+          "updated_at = excluded.updated_at"),
+      fmt::format("cannot save the state of task '{}'", spec_.task_id))
       .Bind(1, spec_.task_id)
       .Bind(2, state)
       .Execute();

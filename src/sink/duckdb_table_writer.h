@@ -34,8 +34,8 @@ class DuckDbTableWriter final : public TableWriter {
   void OpenAppender(bool select_columns);
   void SaveState(const std::string& state);
 
+  const DuckDbSink& sink_;
   LoadSpec spec_;
-  std::string schema_;
   std::string qualified_;  // "schema"."table"
   DuckConnection conn_;
   DuckAppender appender_;
