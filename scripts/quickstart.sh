@@ -30,4 +30,4 @@ echo "== tributary run =="
 echo "== tributary status =="
 "$tributary" --project "$project" status
 echo
-echo "Bronze is in $project/bronze.duckdb (schema bronze); run history in schema _tributary."
+echo "Bronze is in $project/lakehouse.duckdb (schema bronze); run history in schema _tributary."

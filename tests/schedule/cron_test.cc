@@ -6,6 +6,8 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <chrono>
 #include <random>
 #include <sstream>
@@ -15,12 +17,16 @@ namespace {
 
 using std::chrono::seconds;
 
+// Parses "2026-03-29T03:30:00+02:00" (the offset is required).
 TimePoint At(const std::string& iso) {
-  std::istringstream in(iso);
-  date::sys_seconds t;
-  in >> date::parse("%FT%T%Ez", t);
-  EXPECT_FALSE(in.fail()) << "bad ISO instant in test: " << iso;
-  return TimePoint(t);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, oh = 0, om = 0;
+  char sign = '+';
+  int n = std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d%c%d:%d", &y, &mo, &d, &h, &mi, &s, &sign, &oh, &om);
+  EXPECT_EQ(n, 9) << "bad ISO instant in test: " << iso;
+  auto local = date::sys_days{date::year{y} / mo / d} + std::chrono::hours(h) +
+               std::chrono::minutes(mi) + seconds(s);
+  auto offset = std::chrono::hours(oh) + std::chrono::minutes(om);
+  return TimePoint(sign == '-' ? local + offset : local - offset);
 }
 
 std::string Iso(std::optional<TimePoint> t, const std::string& zone) {

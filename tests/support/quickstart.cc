@@ -29,7 +29,7 @@ fs::path MakeQuickstartProject(const fs::path& dest) {
   fs::path project = dest / "quickstart";
   fs::copy(fs::path(TRIBUTARY_SOURCE_DIR) / "examples" / "quickstart", project,
            fs::copy_options::recursive);
-  for (const char* stale : {"data/shop.db", "bronze.duckdb", "bronze.duckdb.wal"}) {
+  for (const char* stale : {"data/shop.db", "lakehouse.duckdb", "lakehouse.duckdb.wal"}) {
     fs::remove(project / stale);
   }
   std::ifstream in(project / "data" / "shop.sql");

@@ -1,0 +1,139 @@
+// The runner against real SQLite and DuckDB files: parallel tasks, isolation
+// of failures, run records, cancellation.
+#include "engine/runner.h"
+
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <set>
+
+#include "sink/open_sink.h"
+#include "support/quickstart.h"
+#include "support/temp_dir.h"
+
+namespace tributary {
+namespace {
+
+using testing::DuckDbScalar;
+
+class RecordingObserver final : public RunObserver {
+ public:
+  void TaskStarted(const Task& task, const TaskProgress&) override {
+    std::lock_guard lock(mu_);
+    started_.insert(task.id());
+    max_active_ = std::max(max_active_, static_cast<int>(started_.size() - finished_.size()));
+  }
+  void TaskFinished(const Task& task, const TaskResult&) override {
+    std::lock_guard lock(mu_);
+    finished_.insert(task.id());
+  }
+  std::set<std::string> finished() const { return finished_; }
+
+ private:
+  mutable std::mutex mu_;
+  std::set<std::string> started_, finished_;
+  int max_active_ = 0;
+};
+
+Task FullTask(const std::string& table) {
+  Task t;
+  t.strategy = "full";
+  t.server = "src";
+  t.database = "src.db";
+  t.source_table = table;
+  t.frequency = "daily";
+  t.sink_table = "src__" + table;
+  return t;
+}
+
+class RunnerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    project_.name = "runner_test";
+    project_.dir = dir_.path();
+    project_.sink.path = "lake.duckdb";
+    project_.servers = {{"src", "sqlite", {{"directory", "."}}, {}}};
+    std::string sql;
+    for (int t = 0; t < 6; ++t) {
+      sql += "CREATE TABLE t" + std::to_string(t) + " (id INTEGER, name TEXT);";
+      sql += "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
+             std::to_string(1000 * (t + 1)) + ") INSERT INTO t" + std::to_string(t) +
+             " SELECT i, 'row ' || i FROM n;";
+      project_.tasks.push_back(FullTask("t" + std::to_string(t)));
+    }
+    testing::SqliteExec(dir_ / "src.db", sql);
+  }
+  std::string Bronze(const std::string& sql) { return DuckDbScalar(dir_ / "lake.duckdb", sql); }
+
+  testing::TempDir dir_;
+  Project project_;
+  FakeClock clock_{TimePoint(std::chrono::seconds(1'800'000'000))};
+};
+
+TEST_F(RunnerTest, LoadsAllTasksInParallelAndRecordsTheRun) {
+  RecordingObserver observer;
+  RunSummary summary;
+  {
+    auto sink = OpenSink(project_);
+    RunOptions options;
+    options.run_id = "run-1";
+    options.threads = 3;
+    summary = RunTasks(project_, project_.tasks, *sink, clock_, options, observer);
+  }
+  EXPECT_EQ(summary.failed(), 0);
+  ASSERT_EQ(summary.results.size(), 6u);
+  for (int t = 0; t < 6; ++t) {
+    EXPECT_EQ(summary.results[t].status, "succeeded") << summary.results[t].error;
+    EXPECT_EQ(summary.results[t].rows, 1000 * (t + 1));
+    EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.src__t" + std::to_string(t)),
+              std::to_string(1000 * (t + 1)));
+  }
+  EXPECT_EQ(observer.finished().size(), 6u);
+  EXPECT_EQ(Bronze("SELECT status || '/' || tasks_total || '/' || tasks_failed FROM _tributary.runs "
+                   "WHERE run_id = 'run-1'"),
+            "succeeded/6/0");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE run_id = 'run-1'"), "6");
+}
+
+TEST_F(RunnerTest, AFailingTaskIsIsolatedAndReported) {
+  project_.tasks.insert(project_.tasks.begin() + 2, FullTask("missing_table"));
+  project_.tasks.push_back(FullTask("t0"));
+  project_.tasks.back().sink_table = "copy_of_t0";
+  project_.tasks.back().server = "no_such_server";
+  RecordingObserver observer;
+  RunSummary summary;
+  {
+    auto sink = OpenSink(project_);
+    RunOptions options;
+    options.threads = 2;
+    summary = RunTasks(project_, project_.tasks, *sink, clock_, options, observer);
+  }
+  EXPECT_EQ(summary.failed(), 2);
+  EXPECT_EQ(summary.run.status, "failed");
+  EXPECT_NE(summary.results[2].error.find("missing_table"), std::string::npos) << summary.results[2].error;
+  EXPECT_NE(summary.results.back().error.find("no_such_server"), std::string::npos);
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.src__t5"), "6000");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE status = 'failed'"), "2");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.tables WHERE table_name = "
+                   "'src__missing_table'"),
+            "0");
+}
+
+TEST_F(RunnerTest, CancelledBeforeStartRunsNothing) {
+  std::atomic<bool> cancel{true};
+  RecordingObserver observer;
+  RunSummary summary;
+  {
+    auto sink = OpenSink(project_);
+    RunOptions options;
+    options.threads = 2;
+    options.cancel = &cancel;
+    summary = RunTasks(project_, project_.tasks, *sink, clock_, options, observer);
+  }
+  EXPECT_TRUE(summary.results.empty());
+  EXPECT_EQ(summary.run.status, "cancelled");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'bronze'"), "0");
+}
+
+}  // namespace
+}  // namespace tributary
