@@ -100,7 +100,7 @@ TEST_F(SqliteTypesTest, LongBadValuesAreShortenedInErrors) {
 TEST_F(SqliteTypesTest, RealsIncludeInfinityAndNumericText) {
   Exec(
       "CREATE TABLE t (v REAL); INSERT INTO t VALUES (1.5), (9e999), (-9e999), ('inf'), (NULL), "
-      "(7), (-0.0);");
+      "(7), (-0.0), ('nan');");
   Batch b = ReadAll("SELECT v FROM t");
   EXPECT_EQ(b.column(0).Get<double>(0), 1.5);
   EXPECT_EQ(b.column(0).Get<double>(1), std::numeric_limits<double>::infinity());
@@ -108,6 +108,7 @@ TEST_F(SqliteTypesTest, RealsIncludeInfinityAndNumericText) {
   EXPECT_EQ(b.column(0).Get<double>(3), std::numeric_limits<double>::infinity());
   EXPECT_TRUE(b.column(0).IsNull(4));
   EXPECT_EQ(b.column(0).Get<double>(5), 7.0);
+  EXPECT_TRUE(std::isnan(b.column(0).Get<double>(7)));  // SQLite stores a NaN REAL as NULL; text works
   EXPECT_THAT(ReadError("REAL", "'1.5kg'"),
               HasSubstr("TEXT '1.5kg' cannot be converted to double"));
 }
