@@ -1,6 +1,52 @@
 #include <iostream>
 
-int main() {
-  std::cout << "tributary " << TRIBUTARY_VERSION << "\n";
-  return 0;
+#include "cli/cli.h"
+#include "common/log.h"
+
+namespace {
+
+constexpr const char* kDescription =
+    "tributary: multi-frequency ingestion into the lakehouse bronze layer.\n"
+    "Tables, their sources, strategies and frequencies are declared in YAML;\n"
+    "one entry point runs any slice of them.\n\n"
+    "Exit status: 0 success, 1 invalid configuration or a table failed, 2 usage error.";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace tributary::cli;
+  CLI::App app(kDescription, "tributary");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("tributary ") + TRIBUTARY_VERSION);
+  GlobalOptions global;
+  app.add_option("-p,--project", global.project_dir, "Project directory (holds tributary.yml)")
+      ->envname("TRIBUTARY_PROJECT")
+      ->capture_default_str();
+  app.add_option("--log-format", global.log_format, "Log lines as 'text' (default) or 'json'")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  app.add_flag("-v,--verbose", global.verbose, "Debug logging");
+  app.parse_complete_callback([&] {
+    tributary::SetLogFormat(global.log_format == "json" ? tributary::LogFormat::kJson
+                                                        : tributary::LogFormat::kText);
+    if (global.verbose) tributary::SetLogLevel(tributary::LogLevel::kDebug);
+  });
+
+  AddValidateCommand(app, global);
+  AddPlanCommand(app, global);
+  AddRunCommand(app, global);
+  AddStatusCommand(app, global);
+  AddDocsCommand(app, global);
+  AddScheduleCommand(app, global);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "tributary: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  return global.exit_code;
 }

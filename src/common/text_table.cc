@@ -10,8 +10,8 @@ namespace {
 
 size_t DisplayWidth(const std::string& s) {
   // Counts code points: every byte that is not a UTF-8 continuation byte.
-  return static_cast<size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 std::string Pad(const std::string& s, size_t width, bool right) {

@@ -35,7 +35,7 @@ struct ServerConfig {
 
 struct SinkConfig {
   std::string kind = "duckdb";
-  std::string path;              // duckdb: database file, relative to the project dir
+  std::string path;               // duckdb: database file, relative to the project dir
   std::string schema = "bronze";  // schema that holds the loaded tables
   SourceLocation where;
 };
@@ -55,10 +55,10 @@ struct Task {
   std::string database;
   std::string source_schema;  // may be empty
   std::string source_table;
-  std::string frequency;      // "daily" when the config names none
-  std::string sink_table;     // unique in the project; the task's id
+  std::string frequency;   // "daily" when the config names none
+  std::string sink_table;  // unique in the project; the task's id
   TaskOptions options;
-  SourceLocation where;       // the table entry in its ingest file
+  SourceLocation where;  // the table entry in its ingest file
 
   const std::string& id() const { return sink_table; }
 };

@@ -21,8 +21,8 @@ TaskResult NewResult(const Task& task, const std::string& run_id, TimePoint now)
   r.strategy = task.strategy;
   r.server = task.server;
   r.database = task.database;
-  r.source_table = task.source_schema.empty() ? task.source_table
-                                              : task.source_schema + "." + task.source_table;
+  r.source_table =
+      task.source_schema.empty() ? task.source_table : task.source_schema + "." + task.source_table;
   r.frequency = task.frequency;
   r.started_at = now;
   return r;
@@ -54,7 +54,8 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
   try {
     sink.RecordTaskResult(result);
   } catch (const std::exception& e) {
-    Log(LogLevel::kError, "could not record the task result", {{"task", task.id()}, {"error", e.what()}});
+    Log(LogLevel::kError, "could not record the task result",
+        {{"task", task.id()}, {"error", e.what()}});
   }
   observer.TaskFinished(task, result);
   return result;
@@ -97,10 +98,12 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
 
   // Tasks never started (shutdown) are dropped from the summary.
   std::erase_if(summary.results, [](const TaskResult& r) { return r.status.empty(); });
-  run.tasks_failed = static_cast<int>(std::count_if(
-      summary.results.begin(), summary.results.end(), [](auto& r) { return r.status != "succeeded"; }));
+  run.tasks_failed =
+      static_cast<int>(std::count_if(summary.results.begin(), summary.results.end(),
+                                     [](auto& r) { return r.status != "succeeded"; }));
   bool complete = summary.results.size() == tasks.size();
-  run.status = run.tasks_failed == 0 && complete ? "succeeded" : (complete ? "failed" : "cancelled");
+  run.status =
+      run.tasks_failed == 0 && complete ? "succeeded" : (complete ? "failed" : "cancelled");
   run.ended_at = clock.Now();
   sink.RecordRun(run);
   return summary;

@@ -9,7 +9,8 @@ namespace tributary {
 LoadStats FullStrategy::Run(TaskContext& ctx) {
   TableRef ref = SourceTable(ctx.task);
   Schema columns = ctx.source.DescribeTable(ref);
-  return LoadQueryResult(ctx, ctx.source.dialect().SelectColumns(ref, columns), WriteMode::kReplace);
+  return LoadQueryResult(ctx, ctx.source.dialect().SelectColumns(ref, columns),
+                         WriteMode::kReplace);
 }
 
 }  // namespace tributary

@@ -9,12 +9,6 @@
 
 namespace tributary {
 
-const std::vector<std::string>& StrategyNames() {
-  static const std::vector<std::string> names = {"full", "query", "selected_columns",
-                                                 "incremental", "cdc"};
-  return names;
-}
-
 std::unique_ptr<Strategy> MakeStrategy(std::string_view name) {
   if (name == "full") return std::make_unique<FullStrategy>();
   if (name == "query") return std::make_unique<QueryStrategy>();

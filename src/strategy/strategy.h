@@ -60,8 +60,6 @@ class Strategy {
   virtual LoadStats Run(TaskContext& ctx) = 0;
 };
 
-// The names `MakeStrategy` accepts, in documentation order.
-const std::vector<std::string>& StrategyNames();
 // Throws Error for an unknown or not yet implemented strategy name.
 std::unique_ptr<Strategy> MakeStrategy(std::string_view name);
 

@@ -27,7 +27,8 @@ class CountingReader final : public Reader {
   bool Next(Batch& batch, const BatchLimits& limits) override {
     if (next_ >= total_) return false;
     while (next_ < total_ && !limits.Full(batch)) {
-      if (next_ == fail_after_) throw SourceError("connection lost at row " + std::to_string(next_));
+      if (next_ == fail_after_)
+        throw SourceError("connection lost at row " + std::to_string(next_));
       batch.column(0).Append<int64_t>(next_++);
     }
     max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
@@ -97,7 +98,8 @@ TEST(PipelineTest, WriterFailureStopsTheReaderAndIsRethrown) {
   CountingReader reader(10'000'000, in_flight);
   CheckingWriter writer(in_flight, /*fail_at_batch=*/2);
   TaskProgress progress;
-  EXPECT_THROW(CopyAll(reader, writer, BatchLimits{.max_rows = 1000}, progress, nullptr, 2), SinkError);
+  EXPECT_THROW(CopyAll(reader, writer, BatchLimits{.max_rows = 1000}, progress, nullptr, 2),
+               SinkError);
   // The reader stopped long before the end of its 10,000 batches.
   EXPECT_LT(in_flight.load(), 10);
 }
@@ -108,7 +110,8 @@ TEST(PipelineTest, CancellationEndsWithCancelledError) {
   CheckingWriter writer(in_flight);
   TaskProgress progress;
   std::atomic<bool> cancel{true};
-  EXPECT_THROW(CopyAll(reader, writer, BatchLimits{.max_rows = 1000}, progress, &cancel), CancelledError);
+  EXPECT_THROW(CopyAll(reader, writer, BatchLimits{.max_rows = 1000}, progress, &cancel),
+               CancelledError);
   EXPECT_LT(writer.rows(), 10'000'000);
 }
 

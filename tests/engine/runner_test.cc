@@ -89,9 +89,10 @@ TEST_F(RunnerTest, LoadsAllTasksInParallelAndRecordsTheRun) {
               std::to_string(1000 * (t + 1)));
   }
   EXPECT_EQ(observer.finished().size(), 6u);
-  EXPECT_EQ(Bronze("SELECT status || '/' || tasks_total || '/' || tasks_failed FROM _tributary.runs "
-                   "WHERE run_id = 'run-1'"),
-            "succeeded/6/0");
+  EXPECT_EQ(
+      Bronze("SELECT status || '/' || tasks_total || '/' || tasks_failed FROM _tributary.runs "
+             "WHERE run_id = 'run-1'"),
+      "succeeded/6/0");
   EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE run_id = 'run-1'"), "6");
 }
 
@@ -110,7 +111,8 @@ TEST_F(RunnerTest, AFailingTaskIsIsolatedAndReported) {
   }
   EXPECT_EQ(summary.failed(), 2);
   EXPECT_EQ(summary.run.status, "failed");
-  EXPECT_NE(summary.results[2].error.find("missing_table"), std::string::npos) << summary.results[2].error;
+  EXPECT_NE(summary.results[2].error.find("missing_table"), std::string::npos)
+      << summary.results[2].error;
   EXPECT_NE(summary.results.back().error.find("no_such_server"), std::string::npos);
   EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.src__t5"), "6000");
   EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE status = 'failed'"), "2");
@@ -132,7 +134,8 @@ TEST_F(RunnerTest, CancelledBeforeStartRunsNothing) {
   }
   EXPECT_TRUE(summary.results.empty());
   EXPECT_EQ(summary.run.status, "cancelled");
-  EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'bronze'"), "0");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'bronze'"),
+            "0");
 }
 
 }  // namespace

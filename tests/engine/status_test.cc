@@ -33,7 +33,8 @@ class StatusTest : public ::testing::Test {
     t.frequency = "hourly";
     project_.tasks = {t};
   }
-  Health Judge(std::optional<TaskResult> success, std::optional<TaskResult> attempt, TimePoint now) {
+  Health Judge(std::optional<TaskResult> success, std::optional<TaskResult> attempt,
+               TimePoint now) {
     TaskHistory h{"t", attempt, success};
     return ComputeStatus(project_, project_.tasks, {h}, now).at(0).health;
   }

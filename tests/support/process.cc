@@ -24,7 +24,8 @@ std::string Slurp(const std::string& path) {
 
 }  // namespace
 
-ProcessResult RunProcess(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+ProcessResult RunProcess(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env) {
   char out_path[] = "/tmp/tributary-test-outXXXXXX";
   char err_path[] = "/tmp/tributary-test-errXXXXXX";
   int out_fd = mkstemp(out_path);
@@ -65,7 +66,8 @@ ProcessResult RunProcess(const std::vector<std::string>& args, const std::vector
   return result;
 }
 
-ProcessResult RunTributary(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+ProcessResult RunTributary(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env) {
   std::vector<std::string> full = {TRIBUTARY_BINARY};
   full.insert(full.end(), args.begin(), args.end());
   return RunProcess(full, env);

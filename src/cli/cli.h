@@ -1,0 +1,49 @@
+// The tributary command line: one file per command. Commands only parse
+// flags, call tributary_core and print; the exit code says what happened.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/filter.h"
+#include "config/project.h"
+
+namespace tributary::cli {
+
+// Exit codes, documented in --help.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;  // invalid config, or a table failed to load
+inline constexpr int kExitUsage = 2;   // bad command-line arguments
+
+// Options every command shares, filled by CLI11 before a command runs.
+struct GlobalOptions {
+  std::string project_dir = ".";
+  std::string log_format = "text";
+  bool verbose = false;
+  int exit_code = kExitOk;
+};
+
+// The --server --strategy --database --frequency --tables filter flags.
+void AddFilterOptions(CLI::App& command, TaskFilter& filter);
+
+// Loads and validates the project; on errors prints them to stderr and
+// returns nullopt. Warnings are printed and do not stop the command.
+std::optional<Project> LoadOrReport(const GlobalOptions& global);
+
+// Selects the tasks matching `filter`, warning about filter values that
+// match nothing (with a did-you-mean).
+std::vector<Task> SelectOrWarn(const Project& project, const TaskFilter& filter);
+
+// Describes the filter the way it was given on the command line.
+std::string DescribeFilter(const TaskFilter& filter);
+
+void AddValidateCommand(CLI::App& app, GlobalOptions& global);
+void AddPlanCommand(CLI::App& app, GlobalOptions& global);
+void AddRunCommand(CLI::App& app, GlobalOptions& global);
+void AddStatusCommand(CLI::App& app, GlobalOptions& global);
+void AddDocsCommand(CLI::App& app, GlobalOptions& global);
+void AddScheduleCommand(CLI::App& app, GlobalOptions& global);
+
+}  // namespace tributary::cli

@@ -1,0 +1,47 @@
+// What `tributary run` shows while it works: on a terminal, one live line per
+// running table (rows, rate, elapsed) redrawn in place; otherwise (or with
+// --log-format json) a log line when each table starts and ends.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "engine/runner.h"
+
+namespace tributary::cli {
+
+class ConsoleProgress final : public RunObserver {
+ public:
+  // `live`: draw the in-place display (stderr is a terminal, text logs).
+  explicit ConsoleProgress(bool live);
+  ~ConsoleProgress() override;
+
+  void RunStarted(const RunRecord& run) override;
+  void TaskStarted(const Task& task, const TaskProgress& progress) override;
+  void TaskFinished(const Task& task, const TaskResult& result) override;
+
+ private:
+  struct Active {
+    const TaskProgress* progress;
+    std::chrono::steady_clock::time_point started;
+  };
+  void Loop();
+  void Draw();   // REQUIRES: stderr guard held
+  void Erase();  // REQUIRES: stderr guard held
+
+  const bool live_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::map<std::string, Active> active_;  // by task id
+  int drawn_lines_ = 0;
+  int finished_ = 0;
+  int total_ = 0;
+  std::thread painter_;
+};
+
+}  // namespace tributary::cli

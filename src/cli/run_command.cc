@@ -1,0 +1,102 @@
+// tributary run: load the selected tables, in parallel, and print a summary.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "cli/progress.h"
+#include "common/log.h"
+#include "common/text_table.h"
+#include "engine/runner.h"
+#include "sink/open_sink.h"
+
+namespace tributary::cli {
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void OnSignal(int) { g_stop.store(true); }
+
+struct RunFlags {
+  TaskFilter filter;
+  int threads = 0;  // 0: the project's default
+  int batch_rows = 0;
+};
+
+std::string ShortError(const std::string& error) {
+  std::string line = error.substr(0, error.find('\n'));
+  return line.size() > 120 ? line.substr(0, 117) + "..." : line;
+}
+
+std::string Summary(const RunSummary& summary) {
+  TextTable table({"sink table", "strategy", "frequency", "rows", "rows/s", "time", "status"});
+  for (size_t c : {3, 4, 5}) table.AlignRight(c);
+  for (const auto& r : summary.results) {
+    double secs = std::chrono::duration<double>(r.ended_at - r.started_at).count();
+    std::string rate = secs > 0 ? FormatCount(static_cast<long long>(r.rows / secs)) : "";
+    std::string status = r.status == "succeeded" ? "ok" : "FAILED: " + ShortError(r.error);
+    table.AddRow({r.task_id, r.strategy, r.frequency, FormatCount(r.rows), rate,
+                  FormatDuration(secs), status});
+  }
+  double total =
+      std::chrono::duration<double>(*summary.run.ended_at - summary.run.started_at).count();
+  return table.Render() + fmt::format("\nrun {}: {} of {} tables loaded, {} failed, in {}\n",
+                                      summary.run.run_id, summary.results.size() - summary.failed(),
+                                      summary.run.tasks_total, summary.failed(),
+                                      FormatDuration(total));
+}
+
+int Run(const GlobalOptions& global, const RunFlags& flags, const std::string& command) {
+  auto project = LoadOrReport(global);
+  if (!project) return kExitFailed;
+  auto tasks = SelectOrWarn(*project, flags.filter);
+  if (tasks.empty()) {
+    std::cerr << "tributary: no table matches the filters; nothing to run (see `tributary plan`)\n";
+    return kExitOk;
+  }
+  auto sink = OpenSink(*project);
+  RunOptions options;
+  options.command = command;
+  options.threads = flags.threads > 0 ? flags.threads : project->defaults.threads;
+  int batch_rows = flags.batch_rows > 0 ? flags.batch_rows : project->defaults.batch_rows;
+  options.limits.max_rows = static_cast<size_t>(batch_rows);
+  options.cancel = &g_stop;
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  RunSummary summary;
+  {
+    bool live = isatty(STDERR_FILENO) && GetLogFormat() == LogFormat::kText;
+    ConsoleProgress progress(live);
+    summary = RunTasks(*project, tasks, *sink, SystemClock::Instance(), options, progress);
+  }
+  if (GetLogFormat() == LogFormat::kText) std::cout << "\n" << Summary(summary);
+  if (g_stop.load()) return kExitFailed;
+  return summary.failed() == 0 ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void AddRunCommand(CLI::App& app, GlobalOptions& global) {
+  auto flags = std::make_shared<RunFlags>();
+  auto* cmd = app.add_subcommand("run", "Load the selected tables into the sink");
+  cmd->footer(
+      "Tables load in parallel; one failing does not stop the others. The exit status is 1\n"
+      "when any table failed. Every run and table result is recorded in the sink's _tributary\n"
+      "schema (see `tributary status`).");
+  AddFilterOptions(*cmd, flags->filter);
+  cmd->add_option("-j,--threads", flags->threads,
+                  "Tables loaded at once (default: defaults.threads)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--batch-rows", flags->batch_rows,
+                  "Rows per batch (default: defaults.batch_rows)")
+      ->check(CLI::Range(1, 10'000'000));
+  cmd->callback([&global, flags, &app] {
+    std::string command = "run " + DescribeFilter(flags->filter);
+    (void)app;
+    global.exit_code = Run(global, *flags, command);
+  });
+}
+
+}  // namespace tributary::cli

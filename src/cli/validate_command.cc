@@ -1,0 +1,38 @@
+// tributary validate: check the whole project, report every problem at once.
+#include <iostream>
+
+#include "cli/cli.h"
+#include "config/loader.h"
+
+namespace tributary::cli {
+
+void AddValidateCommand(CLI::App& app, GlobalOptions& global) {
+  auto format = std::make_shared<std::string>("text");
+  auto* cmd =
+      app.add_subcommand("validate", "Check the project's configuration and report every problem");
+  cmd->footer(
+      "Each problem is reported as file:line:column with a hint. Exit status 1 when there is any\n"
+      "error (warnings alone exit 0), so it can run as a CI lint step. Secret values are never\n"
+      "printed; unresolvable references are reported by name.");
+  cmd->add_option("--format", *format, "Output as 'text' (default) or 'json'")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([&global, format] {
+    LoadResult result = LoadProject(global.project_dir);
+    const Diagnostics& d = result.diagnostics;
+    if (*format == "json") {
+      std::cout << d.RenderJson();
+    } else {
+      std::cout << d.RenderText();
+      if (!d.HasErrors() && result.project) {
+        std::cout << "ok: " << result.project->tasks.size() << " tables, "
+                  << result.project->servers.size() << " servers, "
+                  << result.project->frequencies.size() << " frequencies\n";
+      } else {
+        std::cout << d.ErrorCount() << (d.ErrorCount() == 1 ? " error\n" : " errors\n");
+      }
+    }
+    global.exit_code = d.HasErrors() ? kExitFailed : kExitOk;
+  });
+}
+
+}  // namespace tributary::cli

@@ -1,0 +1,218 @@
+// ingest/<strategy>/…/<database>.yml: the tables to load, how and how often.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "common/did_you_mean.h"
+#include "config/loader.h"
+#include "config/settings.h"
+#include "config/yaml_reader.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Where each (strategy, server, database, schema, table) was first listed.
+using SeenTables = std::map<std::string, SourceLocation>;
+
+std::vector<std::string> FrequencyNames(const Project& project) {
+  std::vector<std::string> names;
+  for (const auto& f : project.frequencies) names.push_back(f.name);
+  return names;
+}
+
+std::vector<std::string> ServerNames(const Project& project) {
+  std::vector<std::string> names;
+  for (const auto& s : project.servers) names.push_back(s.name);
+  return names;
+}
+
+bool IsIdentifier(const std::string& name) {
+  if (name.empty() || name.size() > 128) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
+}
+
+struct FileContext {
+  YamlReader& yaml;
+  Project& project;
+  SeenTables& seen;
+  std::string strategy;
+  std::string server;
+  std::string database;
+};
+
+void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
+  if (auto query = ctx.yaml.String(node, "query")) task.options.query = *query;
+  if (auto mode = ctx.yaml.String(node, "mode")) {
+    task.options.mode = *mode;
+    if (*mode != "overwrite" && *mode != "append") {
+      ctx.yaml.Error(node["mode"],
+                     fmt::format("mode must be 'overwrite' or 'append', not '{}'", *mode));
+    }
+  }
+  if (auto columns = ctx.yaml.StringList(node, "columns")) {
+    task.options.columns = *columns;
+    if (columns->empty())
+      ctx.yaml.Error(node["columns"], "'columns' lists no column", "name at least one");
+    for (size_t i = 0; i < columns->size(); ++i) {
+      if (std::find(columns->begin(), columns->begin() + static_cast<long>(i), (*columns)[i]) !=
+          columns->begin() + static_cast<long>(i)) {
+        ctx.yaml.Error(node["columns"][i],
+                       fmt::format("column '{}' is listed twice", (*columns)[i]));
+      }
+    }
+  }
+}
+
+void CheckFrequency(FileContext& ctx, const YAML::Node& node, Task& task) {
+  if (ctx.project.FindFrequency(task.frequency) != nullptr) return;
+  auto names = FrequencyNames(ctx.project);
+  ctx.yaml.Error(
+      node["frequency"],
+      fmt::format("unknown frequency '{}'{}", task.frequency, DidYouMean(task.frequency, names)),
+      "frequencies are declared in tributary.yml: " + JoinNames(names));
+}
+
+void LoadTable(FileContext& ctx, const std::string& schema, const YAML::Node& node) {
+  if (!ctx.yaml.CheckMapping(node, "table", ctx.strategy, "a table entry")) return;
+  auto name = ctx.yaml.String(node, "name");
+  if (!name) return;
+  Task task;
+  task.strategy = ctx.strategy;
+  task.server = ctx.server;
+  task.database = ctx.database;
+  task.source_schema = schema;
+  task.source_table = *name;
+  task.where = ctx.yaml.At(node["name"]);
+  task.frequency = ctx.yaml.String(node, "frequency").value_or("daily");
+  if (node["frequency"]) CheckFrequency(ctx, node, task);
+  task.sink_table =
+      ctx.yaml.String(node, "sink_table").value_or(DefaultSinkTable(ctx.database, *name));
+  if (!IsIdentifier(task.sink_table)) {
+    ctx.yaml.Error(node["sink_table"] ? node["sink_table"] : node["name"],
+                   fmt::format("sink table name '{}' is not a plain identifier", task.sink_table),
+                   "use letters, digits and _ only (set sink_table:)");
+  }
+  LoadOptions(ctx, node, task);
+  std::string key =
+      ctx.strategy + "\x1f" + ctx.server + "\x1f" + ctx.database + "\x1f" + schema + "\x1f" + *name;
+  auto [first, fresh] = ctx.seen.try_emplace(key, task.where);
+  if (!fresh) {
+    ctx.yaml.ErrorAt(task.where,
+                     fmt::format("table '{}' is listed twice for strategy {}", *name, ctx.strategy),
+                     fmt::format("it is already listed at {}:{}; remove one entry",
+                                 first->second.file, first->second.line));
+    return;
+  }
+  ctx.project.tasks.push_back(std::move(task));
+}
+
+void LoadSchema(FileContext& ctx, const YAML::Node& node) {
+  if (!ctx.yaml.CheckMapping(node, "schema", "", "a schema entry")) return;
+  auto name = ctx.yaml.String(node, "name");
+  YAML::Node tables = ctx.yaml.Sequence(node, "tables");
+  if (!name || !tables) return;
+  if (tables.size() == 0)
+    ctx.yaml.Warning(node["tables"], fmt::format("schema '{}' lists no tables", *name));
+  for (const auto& table : tables) LoadTable(ctx, *name, table);
+}
+
+void CheckServer(FileContext& ctx, const YAML::Node& root) {
+  if (ctx.server.empty() || ctx.project.FindServer(ctx.server) != nullptr) return;
+  auto names = ServerNames(ctx.project);
+  ctx.yaml.Error(
+      root["server"],
+      fmt::format("unknown server '{}'{}", ctx.server, DidYouMean(ctx.server, names)),
+      "servers are declared in tributary.yml under 'servers:'; known: " + JoinNames(names));
+}
+
+void LoadIngestFile(const fs::path& path, const std::string& display, const std::string& strategy,
+                    Project& project, Diagnostics& diagnostics, SeenTables& seen) {
+  YamlReader yaml(path, display, diagnostics);
+  auto root = yaml.Load();
+  if (!root) return;
+  if (root->IsNull()) {
+    diagnostics.Warning({display, 1, 1}, "empty ingest file",
+                        "list a server, a database and its tables, or delete it");
+    return;
+  }
+  if (!yaml.CheckMapping(*root, "ingest", strategy, "an ingest file")) return;
+  FileContext ctx{yaml,
+                  project,
+                  seen,
+                  strategy,
+                  yaml.String(*root, "server").value_or(""),
+                  yaml.String(*root, "database").value_or("")};
+  CheckServer(ctx, *root);
+  YAML::Node schemas = yaml.Sequence(*root, "schemas");
+  if (!schemas) return;
+  for (const auto& schema : schemas) LoadSchema(ctx, schema);
+}
+
+bool IsYaml(const fs::path& p) { return p.extension() == ".yml" || p.extension() == ".yaml"; }
+
+}  // namespace
+
+std::string DefaultSinkTable(const std::string& database, const std::string& table) {
+  std::string stem = fs::path(database).stem().string();
+  std::string name = (stem.empty() ? database : stem) + "__" + table;
+  for (char& c : name) {
+    c = std::isalnum(static_cast<unsigned char>(c))
+            ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+            : '_';
+  }
+  return name;
+}
+
+void LoadIngestFiles(const fs::path& dir, Project& project, Diagnostics& diagnostics) {
+  fs::path root = dir / "ingest";
+  if (!fs::is_directory(root)) {
+    diagnostics.Warning({"ingest/", 0, 0}, "no ingest/ folder: the project loads no tables",
+                        "add ingest/<strategy>/<server>/<database>.yml files");
+    return;
+  }
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  SeenTables seen;
+  for (const auto& file : files) {
+    std::string display = fs::relative(file, dir).generic_string();
+    if (!IsYaml(file)) {
+      diagnostics.Warning({display, 0, 0}, "not a YAML file; ignored",
+                          "ingest files end in .yml or .yaml");
+      continue;
+    }
+    fs::path rel = fs::relative(file, root);
+    std::string strategy = rel.begin()->string();
+    if (std::distance(rel.begin(), rel.end()) < 2) {
+      diagnostics.Error({display, 0, 0}, "ingest file outside a strategy folder",
+                        "move it to ingest/<strategy>/<server>/<database>.yml; strategies: " +
+                            JoinNames(StrategyNames()));
+      continue;
+    }
+    const auto& strategies = StrategyNames();
+    if (std::find(strategies.begin(), strategies.end(), strategy) == strategies.end()) {
+      diagnostics.Error(
+          {display, 0, 0},
+          fmt::format("unknown strategy folder '{}'{}", strategy, DidYouMean(strategy, strategies)),
+          "the first folder under ingest/ names the strategy: " + JoinNames(strategies));
+      continue;
+    }
+    if (IsPlannedStrategy(strategy)) {
+      diagnostics.Error(
+          {display, 0, 0},
+          fmt::format("strategy '{}' is not available in this version of tributary", strategy),
+          "use full, query or selected_columns for now");
+      continue;
+    }
+    LoadIngestFile(file, display, strategy, project, diagnostics, seen);
+  }
+}
+
+}  // namespace tributary

@@ -1,0 +1,205 @@
+// tributary.yml: project name, sink, frequencies, servers, defaults.
+#include <fmt/format.h>
+
+#include <set>
+
+#include "common/did_you_mean.h"
+#include "common/error.h"
+#include "config/loader.h"
+#include "config/secrets.h"
+#include "config/settings.h"
+#include "config/yaml_reader.h"
+#include "schedule/cron.h"
+
+namespace tributary {
+namespace {
+
+constexpr const char* kDefaultDailyCron = "0 0 5 * * ?";
+
+bool Contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+void LoadSink(YamlReader& yaml, const YAML::Node& node, SinkConfig& sink) {
+  if (!yaml.CheckMapping(node, "sink", "", "the sink")) return;
+  sink.where = yaml.At(node);
+  if (auto kind = yaml.String(node, "kind")) {
+    sink.kind = *kind;
+    if (!Contains(SinkKinds(), *kind)) {
+      yaml.Error(node["kind"],
+                 fmt::format("unknown sink kind '{}'{}", *kind, DidYouMean(*kind, SinkKinds())),
+                 "supported sink kinds: " + JoinNames(SinkKinds()));
+    }
+  }
+  if (auto path = yaml.String(node, "path")) sink.path = *path;
+  if (auto schema = yaml.String(node, "schema")) sink.schema = *schema;
+}
+
+void CheckCron(YamlReader& yaml, const YAML::Node& node, const FrequencyConfig& f) {
+  try {
+    CronSchedule::Parse(f.cron, f.timezone);
+  } catch (const CronError& e) {
+    if (e.column() == 0 && node["timezone"]) {
+      yaml.Error(node["timezone"], e.what(),
+                 "use an IANA time zone name such as UTC or Europe/Oslo");
+    } else {
+      yaml.ErrorAt(
+          yaml.AtOffset(node["cron"], std::max(e.column(), 1) - 1),
+          fmt::format("invalid cron expression '{}': {}", f.cron, e.what()),
+          "Quartz syntax: sec min hour day-of-month month day-of-week [year], with ? in one "
+          "of the day fields; e.g. \"0 0/15 * * * ?\"");
+    }
+  }
+}
+
+void LoadFrequencies(YamlReader& yaml, const YAML::Node& node, Project& project) {
+  if (!node) return;
+  if (!node.IsMap()) {
+    yaml.Error(node,
+               "'frequencies' must map names to {cron, timezone}, found " + DescribeNode(node));
+    return;
+  }
+  yaml.CheckUniqueKeys(node, "frequency");
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    FrequencyConfig f;
+    f.name = it->first.Scalar();
+    if (!yaml.CheckMapping(it->second, "frequency", "", fmt::format("frequency '{}'", f.name)))
+      continue;
+    f.where = yaml.At(it->first);
+    f.timezone = yaml.String(it->second, "timezone").value_or("UTC");
+    if (auto cron = yaml.String(it->second, "cron")) {
+      f.cron = *cron;
+      CheckCron(yaml, it->second, f);
+    }
+    project.frequencies.push_back(std::move(f));
+  }
+}
+
+void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
+                        const std::string& text, const Project& project) {
+  try {
+    auto refs = FindSecretReferences(text);
+    if (refs.empty() && IsSecretKey(key)) {
+      yaml.Error(value, fmt::format("'{}' is written in the config as plain text", key),
+                 "secrets must be references: use ${env:NAME} or ${file:PATH}");
+    }
+    for (const auto& ref : refs) {
+      if (auto why = CheckSecretReference(ref, project.dir); !why.empty()) {
+        yaml.Error(
+            value,
+            fmt::format("cannot resolve ${{{}:{}}} for '{}': {}", ref.kind, ref.name, key, why),
+            ref.kind == "env" ? "export the variable before running tributary"
+                              : "create the file or fix the path");
+      }
+    }
+  } catch (const ConfigError& e) {
+    yaml.Error(value, e.what());
+  }
+}
+
+void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& node,
+                Project& project) {
+  ServerConfig server;
+  server.name = name;
+  if (!node.IsMap()) {
+    yaml.Error(node, fmt::format("server '{}' must be a mapping with a 'kind', found {}", name,
+                                 DescribeNode(node)));
+    return;
+  }
+  server.where = yaml.At(node);
+  auto kind = yaml.String(node, "kind");
+  if (!kind) {
+    yaml.Error(node, fmt::format("server '{}' is missing the required key 'kind'", name),
+               "one of: " + JoinNames(ServerKinds()));
+    return;
+  }
+  server.kind = *kind;
+  if (!Contains(ServerKinds(), *kind)) {
+    yaml.Error(node["kind"],
+               fmt::format("unknown server kind '{}'{}", *kind, DidYouMean(*kind, ServerKinds())),
+               "supported kinds: " + JoinNames(ServerKinds()));
+    return;
+  }
+  auto valid = KeyNames("server." + *kind);
+  valid.push_back("kind");
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string key = it->first.Scalar();
+    if (!seen.insert(key).second) {
+      yaml.Error(it->first, fmt::format("'{}' is given twice in server '{}'", key, name),
+                 "keep one of them");
+      continue;
+    }
+    if (key == "kind") continue;
+    if (!Contains(valid, key)) {
+      yaml.Error(
+          it->first,
+          fmt::format("unknown key '{}' for a {} server{}", key, *kind, DidYouMean(key, valid)),
+          "valid keys: " + JoinNames(valid));
+      continue;
+    }
+    if (!it->second.IsScalar()) {
+      yaml.Error(it->second, fmt::format("'{}' must be a single value, found {}", key,
+                                         DescribeNode(it->second)));
+      continue;
+    }
+    CheckSecretSetting(yaml, it->second, key, it->second.Scalar(), project);
+    server.settings[key] = it->second.Scalar();
+  }
+  for (const auto* s : SettingsFor("server." + *kind)) {
+    if (s->required && !node[s->key]) {
+      yaml.Error(
+          node, fmt::format("{} server '{}' is missing the required key '{}'", *kind, name, s->key),
+          s->doc);
+    }
+  }
+  project.servers.push_back(std::move(server));
+}
+
+void LoadServers(YamlReader& yaml, const YAML::Node& node, Project& project) {
+  if (!node) return;
+  if (!node.IsMap()) {
+    yaml.Error(node, "'servers' must map names to server settings, found " + DescribeNode(node));
+    return;
+  }
+  yaml.CheckUniqueKeys(node, "server");
+  for (auto it = node.begin(); it != node.end(); ++it)
+    LoadServer(yaml, it->first.Scalar(), it->second, project);
+}
+
+void LoadDefaults(YamlReader& yaml, const YAML::Node& node, Project& project) {
+  if (!node || !yaml.CheckMapping(node, "defaults", "", "defaults")) return;
+  if (auto threads = yaml.Integer(node, "threads", 1, 256))
+    project.defaults.threads = static_cast<int>(*threads);
+  if (auto rows = yaml.Integer(node, "batch_rows", 1, 10'000'000)) {
+    project.defaults.batch_rows = static_cast<int>(*rows);
+  }
+}
+
+void AddImplicitDaily(Project& project) {
+  if (project.FindFrequency("daily") != nullptr) return;
+  project.frequencies.push_back({"daily", kDefaultDailyCron, "UTC", {"tributary.yml", 0, 0}});
+}
+
+}  // namespace
+
+void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics) {
+  auto path = dir / "tributary.yml";
+  if (!std::filesystem::exists(path)) {
+    diagnostics.Error({"tributary.yml", 0, 0}, "no tributary.yml in " + dir.string(),
+                      "run tributary in the project folder or pass --project DIR");
+    return;
+  }
+  YamlReader yaml(path, "tributary.yml", diagnostics);
+  auto root = yaml.Load();
+  if (!root) return;
+  if (!yaml.CheckMapping(*root, "project", "", "tributary.yml")) return;
+  project.name = yaml.String(*root, "project").value_or("");
+  if ((*root)["sink"]) LoadSink(yaml, (*root)["sink"], project.sink);
+  LoadFrequencies(yaml, (*root)["frequencies"], project);
+  AddImplicitDaily(project);
+  LoadServers(yaml, (*root)["servers"], project);
+  LoadDefaults(yaml, (*root)["defaults"], project);
+}
+
+}  // namespace tributary

@@ -1,0 +1,182 @@
+#include "config/settings.h"
+
+#include <algorithm>
+
+namespace tributary {
+namespace {
+
+using VT = ValueType;
+
+// The one declaration of the configuration language.
+const std::vector<Setting> kSettings = {
+    {"project", "project", VT::kString, true, "", "",
+     "Name of the project, shown in logs and run records."},
+    {"project", "sink", VT::kMapping, true, "", "", "Where bronze lives (see Sink)."},
+    {"project", "frequencies", VT::kMapping, false, "", "",
+     "Named schedules: name → {cron, timezone}. `daily` exists even if not declared."},
+    {"project", "servers", VT::kMapping, false, "", "", "Named source servers: name → {kind, …}."},
+    {"project", "defaults", VT::kMapping, false, "", "",
+     "Run settings used when the command line gives none."},
+
+    {"sink", "kind", VT::kString, true, "", "", "Sink kind: `duckdb`."},
+    {"sink", "path", VT::kString, true, "", "",
+     "duckdb: the database file, relative to the project folder. Do not name it after the schema."},
+    {"sink", "schema", VT::kString, false, "bronze", "", "Schema that holds the loaded tables."},
+
+    {"frequency", "cron", VT::kString, true, "", "",
+     "Quartz cron: `sec min hour day-of-month month day-of-week [year]`, e.g. `0 0/5 * * * ?`."},
+    {"frequency", "timezone", VT::kString, false, "UTC", "",
+     "IANA time zone the cron is read in, e.g. `Europe/Oslo`."},
+
+    {"defaults", "threads", VT::kInteger, false, "4", "", "Tables loaded at once by `run`."},
+    {"defaults", "batch_rows", VT::kInteger, false, "65536", "",
+     "Rows per batch between reader and sink."},
+
+    {"server", "kind", VT::kString, true, "", "",
+     "`sqlite`, `postgresql`, `sqlserver` or `duckdb`."},
+    {"server.sqlite", "directory", VT::kString, false, ".", "",
+     "Folder holding the database files, relative to the project folder."},
+    {"server.duckdb", "directory", VT::kString, false, ".", "",
+     "Folder holding the database files, relative to the project folder."},
+    {"server.postgresql", "host", VT::kString, true, "", "", "Host name or address."},
+    {"server.postgresql", "port", VT::kInteger, false, "5432", "", "TCP port."},
+    {"server.postgresql", "user", VT::kString, true, "", "",
+     "User name (may be a secret reference)."},
+    {"server.postgresql", "password", VT::kSecret, false, "", "",
+     "Password: `${env:NAME}` or `${file:PATH}` only."},
+    {"server.postgresql", "sslmode", VT::kString, false, "prefer", "",
+     "libpq sslmode (`disable`, `require`, `verify-full`, …)."},
+    {"server.postgresql", "connect_timeout", VT::kInteger, false, "10", "",
+     "Seconds to wait for a connection."},
+    {"server.postgresql", "application_name", VT::kString, false, "tributary", "",
+     "Shown in pg_stat_activity, so a DBA can find tributary's sessions."},
+    {"server.sqlserver", "host", VT::kString, true, "", "",
+     "Host name, e.g. `myserver.database.windows.net`."},
+    {"server.sqlserver", "port", VT::kInteger, false, "1433", "", "TCP port."},
+    {"server.sqlserver", "user", VT::kString, true, "", "",
+     "User name (may be a secret reference)."},
+    {"server.sqlserver", "password", VT::kSecret, false, "", "",
+     "Password: `${env:NAME}` or `${file:PATH}` only."},
+    {"server.sqlserver", "driver", VT::kString, false, "FreeTDS", "", "ODBC driver name."},
+    {"server.sqlserver", "encrypt", VT::kBoolean, false, "true", "", "Encrypt the connection."},
+    {"server.sqlserver", "trust_server_certificate", VT::kBoolean, false, "false", "",
+     "Accept a server certificate without validating it."},
+
+    {"ingest", "server", VT::kString, true, "", "", "Name of a server declared in tributary.yml."},
+    {"ingest", "database", VT::kString, true, "", "",
+     "Database on that server (for sqlite: a file in its directory)."},
+    {"ingest", "schemas", VT::kList, true, "", "", "The schemas to read, each with its tables."},
+
+    {"schema", "name", VT::kString, true, "", "", "Schema name at the source (sqlite: `main`)."},
+    {"schema", "tables", VT::kList, true, "", "", "The tables of this schema to load."},
+
+    {"table", "name", VT::kString, true, "", "",
+     "Source table name (for `query`: a label that names the sink table)."},
+    {"table", "frequency", VT::kString, false, "daily", "",
+     "Name of a frequency declared in tributary.yml."},
+    {"table", "sink_table", VT::kString, false, "<database>__<table>", "",
+     "Name of the table in the sink; by default the database name (without extension) and the "
+     "table name, lower-cased, joined by `__`."},
+    {"table", "query", VT::kString, true, "", "query",
+     "SQL run at the source; its result is loaded."},
+    {"table", "mode", VT::kString, false, "overwrite", "query",
+     "`overwrite` replaces the sink table atomically; `append` adds the rows."},
+    {"table", "columns", VT::kStringList, true, "", "selected_columns",
+     "The columns to copy, in this order."},
+};
+
+bool AppliesTo(const Setting& s, std::string_view strategy) {
+  if (strategy.empty() || s.strategies[0] == '\0') return true;
+  return std::string_view(s.strategies) == strategy;
+}
+
+const char* ScopeTitle(std::string_view scope) {
+  if (scope == "project") return "Project file (`tributary.yml`), top level";
+  if (scope == "sink") return "Sink (`sink:` in tributary.yml)";
+  if (scope == "frequency") return "Frequency (`frequencies: {name: …}`)";
+  if (scope == "defaults") return "Defaults (`defaults:`)";
+  if (scope == "server") return "Server, any kind (`servers: {name: …}`)";
+  if (scope == "ingest") return "Ingest file (`ingest/<strategy>/…/<database>.yml`), top level";
+  if (scope == "schema") return "Schema entry (`schemas: [ … ]`)";
+  if (scope == "table") return "Table entry (`tables: [ … ]`)";
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<Setting>& AllSettings() { return kSettings; }
+
+std::vector<const Setting*> SettingsFor(std::string_view scope, std::string_view strategy) {
+  std::vector<const Setting*> out;
+  for (const auto& s : kSettings) {
+    if (scope == s.scope && AppliesTo(s, strategy)) out.push_back(&s);
+  }
+  return out;
+}
+
+std::vector<std::string> KeyNames(std::string_view scope, std::string_view strategy) {
+  std::vector<std::string> out;
+  for (const auto* s : SettingsFor(scope, strategy)) out.emplace_back(s->key);
+  return out;
+}
+
+const std::vector<std::string>& StrategyNames() {
+  static const std::vector<std::string> names = {"full", "query", "selected_columns", "incremental",
+                                                 "cdc"};
+  return names;
+}
+
+bool IsPlannedStrategy(std::string_view name) { return name == "incremental" || name == "cdc"; }
+
+const std::vector<std::string>& ServerKinds() {
+  static const std::vector<std::string> kinds = {"sqlite", "postgresql", "sqlserver", "duckdb"};
+  return kinds;
+}
+
+const std::vector<std::string>& SinkKinds() {
+  static const std::vector<std::string> kinds = {"duckdb"};
+  return kinds;
+}
+
+const char* ValueTypeName(ValueType type) {
+  switch (type) {
+    case VT::kString:
+      return "string";
+    case VT::kInteger:
+      return "integer";
+    case VT::kBoolean:
+      return "boolean";
+    case VT::kStringList:
+      return "list of strings";
+    case VT::kMapping:
+      return "mapping";
+    case VT::kList:
+      return "list";
+    case VT::kSecret:
+      return "secret reference";
+  }
+  return "value";
+}
+
+std::string RenderConfigReference() {
+  std::string out;
+  std::string current;
+  for (const auto& s : kSettings) {
+    if (s.scope != current) {
+      current = s.scope;
+      const char* title = ScopeTitle(current);
+      std::string heading =
+          title != nullptr ? title : "Server kind `" + current.substr(current.find('.') + 1) + "`";
+      out += "\n## " + heading +
+             "\n\n| key | type | required | default | applies to | meaning |\n"
+             "|---|---|---|---|---|---|\n";
+    }
+    std::string def = s.default_value[0] ? std::string("`") + s.default_value + "`" : "";
+    std::string applies = s.strategies[0] ? std::string("`") + s.strategies + "`" : "";
+    out += std::string("| `") + s.key + "` | " + ValueTypeName(s.type) + " | " +
+           (s.required ? "yes" : "no") + " | " + def + " | " + applies + " | " + s.doc + " |\n";
+  }
+  return out;
+}
+
+}  // namespace tributary

@@ -1,0 +1,46 @@
+// Every configuration key, declared once: where it may appear, its type,
+// whether it is required, its default and what it means. Validation checks
+// against this table and docs/configuration.md is generated from it.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tributary {
+
+enum class ValueType { kString, kInteger, kBoolean, kStringList, kMapping, kList, kSecret };
+
+struct Setting {
+  const char* scope;  // see kScopes in settings.cc: "project", "sink", "server.sqlite", "table", …
+  const char* key;
+  ValueType type;
+  bool required;
+  const char* default_value;  // "" when none
+  const char* strategies;     // table options: the strategies it applies to ("" = all)
+  const char* doc;
+};
+
+const std::vector<Setting>& AllSettings();
+
+// Keys valid in `scope` (for table entries, those valid for `strategy`).
+std::vector<const Setting*> SettingsFor(std::string_view scope, std::string_view strategy = "");
+// Every key valid in `scope` for any strategy (to tell "not valid for this
+// strategy" apart from "unknown").
+std::vector<std::string> KeyNames(std::string_view scope, std::string_view strategy = "");
+
+// The load strategies, in documentation order: the folder names under ingest/.
+const std::vector<std::string>& StrategyNames();
+// Strategies that are named but not yet available in this version.
+bool IsPlannedStrategy(std::string_view name);
+// The server kinds tributary knows.
+const std::vector<std::string>& ServerKinds();
+// The sink kinds tributary knows.
+const std::vector<std::string>& SinkKinds();
+
+const char* ValueTypeName(ValueType type);
+
+// The markdown reference of every key, grouped by scope.
+std::string RenderConfigReference();
+
+}  // namespace tributary

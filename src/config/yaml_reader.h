@@ -1,0 +1,64 @@
+// Reading one YAML file of the project while collecting every problem, each
+// at its file:line:column, instead of stopping at the first.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostics.h"
+#include "config/settings.h"
+
+namespace tributary {
+
+class YamlReader {
+ public:
+  // `display` is the path shown in diagnostics (relative to the project).
+  YamlReader(std::filesystem::path path, std::string display, Diagnostics& diagnostics);
+
+  // Parses the file; on a syntax error or unreadable file reports it and
+  // returns nullopt.
+  std::optional<YAML::Node> Load();
+
+  SourceLocation At(const YAML::Node& node) const;
+  // Location of the character `offset` bytes into a scalar (for cron
+  // expressions): accounts for the opening quote of quoted scalars.
+  SourceLocation AtOffset(const YAML::Node& scalar, int offset) const;
+  const std::string& display() const { return display_; }
+
+  // Checks that `node` is a mapping whose keys are all declared for `scope`
+  // (and `strategy`), none repeated and every required one present.
+  // Returns false when `node` is not a mapping at all.
+  bool CheckMapping(const YAML::Node& node, const std::string& scope, const std::string& strategy,
+                    const std::string& what);
+  // Checks that every key of `node` is unique (for maps whose keys are names).
+  void CheckUniqueKeys(const YAML::Node& node, const std::string& what);
+
+  // Typed getters: report a wrong type and return nullopt; an absent key
+  // returns nullopt silently (required keys are checked by CheckMapping).
+  std::optional<std::string> String(const YAML::Node& map, const char* key);
+  std::optional<long long> Integer(const YAML::Node& map, const char* key, long long min,
+                                   long long max);
+  std::optional<std::vector<std::string>> StringList(const YAML::Node& map, const char* key);
+  // The node under `key` if it is a sequence (else reports and returns null).
+  YAML::Node Sequence(const YAML::Node& map, const char* key);
+
+  void Error(const YAML::Node& node, std::string message, std::string hint = "");
+  void ErrorAt(const SourceLocation& where, std::string message, std::string hint = "") {
+    diagnostics_.Error(where, std::move(message), std::move(hint));
+  }
+  void Warning(const YAML::Node& node, std::string message, std::string hint = "");
+
+ private:
+  std::filesystem::path path_;
+  std::string display_;
+  Diagnostics& diagnostics_;
+};
+
+// "a scalar", "a list", "a mapping", "nothing" — for wrong-type messages.
+std::string DescribeNode(const YAML::Node& node);
+
+}  // namespace tributary

@@ -1,0 +1,158 @@
+// End to end through the tributary binary: exit codes, filters, output, and
+// a real SQLite → DuckDB load of the quickstart project.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "support/process.h"
+#include "support/quickstart.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::DuckDbScalar;
+using testing::RunTributary;
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/tributary-cli-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    project_ = testing::MakeQuickstartProject(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  testing::ProcessResult Tributary(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--project", project_.string()});
+    return RunTributary(args);
+  }
+  std::string Bronze(const std::string& sql) {
+    return DuckDbScalar(project_ / "lakehouse.duckdb", sql);
+  }
+  void WriteFile(const fs::path& rel, const std::string& text) {
+    fs::create_directories((project_ / rel).parent_path());
+    std::ofstream(project_ / rel) << text;
+  }
+
+  fs::path dir_;
+  fs::path project_;
+};
+
+int CountLines(const std::string& text, const std::string& needle) {
+  int n = 0;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) n += line.find(needle) != std::string::npos;
+  return n;
+}
+
+TEST_F(CliTest, HelpAndUsageErrors) {
+  auto help = RunTributary({"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  for (const char* cmd : {"validate", "plan", "run", "status"}) {
+    EXPECT_NE(help.out.find(cmd), std::string::npos) << cmd;
+  }
+  EXPECT_EQ(RunTributary({"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(RunTributary({}).exit_code, 2);
+  EXPECT_EQ(Tributary({"run", "--threads", "0"}).exit_code, 2);
+}
+
+TEST_F(CliTest, ValidateAcceptsTheQuickstart) {
+  auto r = Tributary({"validate"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST_F(CliTest, ValidateReportsProblemsWithLocationAndExitsOne) {
+  WriteFile("ingest/full/shop/broken.yml",
+            "server: shop\ndatabase: shop.db\nschemas:\n  - name: main\n    tables:\n"
+            "      - name: orders\n        frequency: hourlyy\n");
+  auto r = Tributary({"validate"});
+  EXPECT_EQ(r.exit_code, 1);
+  std::string all = r.out + r.err;
+  EXPECT_NE(all.find("ingest/full/shop/broken.yml:7:"), std::string::npos) << all;
+  EXPECT_NE(all.find("hourly"), std::string::npos) << all;
+}
+
+TEST_F(CliTest, PlanFiltersBySliceOfTheConfig) {
+  auto all = Tributary({"plan"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_NE(all.out.find("7 of 7 tables selected"), std::string::npos) << all.out;
+
+  auto hourly = Tributary({"plan", "--frequency", "hourly"});
+  EXPECT_NE(hourly.out.find("3 of 7 tables selected"), std::string::npos) << hourly.out;
+  EXPECT_NE(hourly.out.find("shop__orders"), std::string::npos);
+  EXPECT_EQ(hourly.out.find("shop__events"), std::string::npos);
+
+  auto combined = Tributary({"plan", "--strategy", "full,query", "--tables", "customers"});
+  EXPECT_NE(combined.out.find("1 of 7 tables selected"), std::string::npos) << combined.out;
+
+  auto repeated = Tributary({"plan", "--frequency", "daily", "--frequency", "every_5_minutes"});
+  EXPECT_NE(repeated.out.find("4 of 7 tables selected"), std::string::npos) << repeated.out;
+
+  auto unknown = Tributary({"plan", "--server", "shopp"});
+  EXPECT_NE(unknown.out.find("0 of 7 tables selected"), std::string::npos) << unknown.out;
+  EXPECT_NE(unknown.err.find("shop"), std::string::npos)
+      << "expected a did-you-mean: " << unknown.err;
+}
+
+TEST_F(CliTest, RunLoadsEveryTableAndRecordsTheRun) {
+  auto r = Tributary({"run"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__customers"), "2000");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__order_lines"), "60000");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__events"), "100000");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__customers_public"), "2000");
+  EXPECT_EQ(Bronze("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
+                   "information_schema.columns WHERE table_name = 'shop__customers_public'"),
+            "id,country,created_at,is_active");
+  EXPECT_EQ(Bronze("SELECT sum(orders) FROM bronze.shop__revenue_by_status"), "20000");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE status = 'succeeded'"), "7");
+  EXPECT_EQ(
+      Bronze("SELECT status || ' ' || tasks_total || ' ' || tasks_failed FROM _tributary.runs"),
+      "succeeded 7 0");
+  EXPECT_NE(r.out.find("7 of 7 tables loaded, 0 failed"), std::string::npos) << r.out;
+
+  auto status = Tributary({"status"});
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_EQ(CountLines(status.out, " ok"), 7) << status.out;
+}
+
+TEST_F(CliTest, OneFailingTableDoesNotStopTheOthersAndTheExitStatusTells) {
+  WriteFile("ingest/full/shop/missing.yml",
+            "server: shop\ndatabase: shop.db\nschemas:\n  - name: main\n    tables:\n"
+            "      - name: no_such_table\n        frequency: hourly\n");
+  auto r = Tributary({"run", "--frequency", "hourly"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("no_such_table"), std::string::npos) << r.out;
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__orders"), "20000");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE status = 'failed'"), "1");
+
+  auto status = Tributary({"status", "--frequency", "hourly"});
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_EQ(CountLines(status.out, "failing"), 1) << status.out;
+}
+
+TEST_F(CliTest, RunOnlyTouchesTheSelectedFrequency) {
+  ASSERT_EQ(Tributary({"run", "--frequency", "every_5_minutes"}).exit_code, 0);
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__events"), "100000");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'bronze'"),
+            "1");
+}
+
+TEST_F(CliTest, JsonLogsAreOneObjectPerLine) {
+  auto r = Tributary({"--log-format", "json", "run", "--tables", "products"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream in(r.err);
+  int lines = 0;
+  for (std::string line; std::getline(in, line); ++lines) {
+    auto j = nlohmann::json::parse(line);  // throws if not JSON
+    EXPECT_TRUE(j.contains("level") && j.contains("msg") && j.contains("ts")) << line;
+  }
+  EXPECT_GE(lines, 2);
+}
+
+}  // namespace
+}  // namespace tributary
