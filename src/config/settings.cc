@@ -18,7 +18,8 @@ const std::vector<Setting> kSettings = {
     {"project", "defaults", VT::kMapping, false, "", "",
      "Run settings used when the command line gives none."},
 
-    {"sink", "kind", VT::kString, true, "", "", "Sink kind: `duckdb`."},
+    {"sink", "kind", VT::kString, true, "", "",
+     "Sink kind: `duckdb` (Delta Lake and PostgreSQL sinks are planned)."},
     {"sink", "path", VT::kString, true, "", "",
      "duckdb: the database file, relative to the project folder. Do not name it after the schema."},
     {"sink", "schema", VT::kString, false, "bronze", "", "Schema that holds the loaded tables."},
