@@ -156,3 +156,38 @@ TEST_F(CliTest, JsonLogsAreOneObjectPerLine) {
 
 }  // namespace
 }  // namespace tributary
+
+namespace tributary {
+namespace {
+
+TEST_F(CliTest, ValidateJsonIsMachineReadable) {
+  WriteFile("ingest/full/shop/broken.yml",
+            "server: shopp\ndatabase: shop.db\nschemas:\n  - name: main\n    tables:\n"
+            "      - name: returns\n");
+  auto r = Tributary({"validate", "--format", "json"});
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.is_array());
+  ASSERT_EQ(j.size(), 1u) << r.out;
+  EXPECT_EQ(j[0]["file"], "ingest/full/shop/broken.yml");
+  EXPECT_EQ(j[0]["line"], 1);
+  EXPECT_EQ(j[0]["column"], 9);
+  EXPECT_EQ(j[0]["severity"], "error");
+  EXPECT_EQ(j[0]["message"], "unknown server 'shopp' (did you mean 'shop'?)");
+}
+
+TEST_F(CliTest, ScheduleNextListsEachFrequency) {
+  auto r = Tributary({"schedule", "next", "-n", "2"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(CountLines(r.out, "UTC (+00:00)"), 6) << r.out;  // 3 frequencies x 2 fire times
+  EXPECT_NE(r.out.find("Europe/Oslo"), std::string::npos);
+}
+
+TEST_F(CliTest, DocsConfigPrintsTheReference) {
+  auto r = RunTributary({"docs", "config"});
+  ASSERT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("| `sink_table` |"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace tributary
