@@ -16,6 +16,9 @@ while (($#)); do
 done
 ((install)) && "$here/scripts/install-deps.sh"
 
+echo "== tributary: format check =="
+"$here/scripts/check-format.sh"
+
 jobs=$(nproc)
 run_suite() {  # name, extra cmake flags...
   local name=$1; shift

@@ -15,14 +15,22 @@ struct NamedType {
 };
 
 constexpr NamedType kNames[] = {
-    {TypeId::kBool, "boolean"},    {TypeId::kInt16, "smallint"},
-    {TypeId::kInt32, "integer"},   {TypeId::kInt64, "bigint"},
-    {TypeId::kFloat32, "real"},    {TypeId::kFloat64, "double"},
-    {TypeId::kDecimal, "decimal"}, {TypeId::kText, "text"},
-    {TypeId::kBytes, "bytes"},     {TypeId::kDate, "date"},
-    {TypeId::kTime, "time"},       {TypeId::kTimestamp, "timestamp"},
-    {TypeId::kTimestampTz, "timestamptz"}, {TypeId::kInterval, "interval"},
-    {TypeId::kUuid, "uuid"},       {TypeId::kJson, "json"},
+    {TypeId::kBool, "boolean"},
+    {TypeId::kInt16, "smallint"},
+    {TypeId::kInt32, "integer"},
+    {TypeId::kInt64, "bigint"},
+    {TypeId::kFloat32, "real"},
+    {TypeId::kFloat64, "double"},
+    {TypeId::kDecimal, "decimal"},
+    {TypeId::kText, "text"},
+    {TypeId::kBytes, "bytes"},
+    {TypeId::kDate, "date"},
+    {TypeId::kTime, "time"},
+    {TypeId::kTimestamp, "timestamp"},
+    {TypeId::kTimestampTz, "timestamptz"},
+    {TypeId::kInterval, "interval"},
+    {TypeId::kUuid, "uuid"},
+    {TypeId::kJson, "json"},
 };
 
 int ParseInt(std::string_view s) {
@@ -36,9 +44,10 @@ int ParseInt(std::string_view s) {
 
 DataType DataType::Decimal(int precision, int scale) {
   if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
-    throw Error(fmt::format("decimal({},{}) is out of range: precision must be 1..38 and "
-                            "scale 0..precision",
-                            precision, scale));
+    throw Error(
+        fmt::format("decimal({},{}) is out of range: precision must be 1..38 and "
+                    "scale 0..precision",
+                    precision, scale));
   }
   return DataType{TypeId::kDecimal, static_cast<uint8_t>(precision), static_cast<uint8_t>(scale)};
 }

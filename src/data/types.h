@@ -20,7 +20,7 @@ enum class TypeId : uint8_t {
   kInt64,
   kFloat32,
   kFloat64,
-  kDecimal,      // exact; precision <= 38 stored as __int128 scaled by `scale`
+  kDecimal,  // exact; precision <= 38 stored as __int128 scaled by `scale`
   kText,
   kBytes,
   kDate,         // days since 1970-01-01

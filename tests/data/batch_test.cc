@@ -9,7 +9,8 @@ namespace {
 
 std::shared_ptr<const Schema> MixedSchema() {
   auto s = std::make_shared<Schema>();
-  s->fields = {{"id", {TypeId::kInt64}}, {"name", {TypeId::kText}}, {"amount", DataType::Decimal(18, 2)}};
+  s->fields = {
+      {"id", {TypeId::kInt64}}, {"name", {TypeId::kText}}, {"amount", DataType::Decimal(18, 2)}};
   return s;
 }
 

@@ -6,9 +6,8 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
-#include <cstdio>
-
 #include <chrono>
+#include <cstdio>
 #include <random>
 #include <sstream>
 
@@ -21,7 +20,8 @@ using std::chrono::seconds;
 TimePoint At(const std::string& iso) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, oh = 0, om = 0;
   char sign = '+';
-  int n = std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d%c%d:%d", &y, &mo, &d, &h, &mi, &s, &sign, &oh, &om);
+  int n = std::sscanf(iso.c_str(), "%d-%d-%dT%d:%d:%d%c%d:%d", &y, &mo, &d, &h, &mi, &s, &sign, &oh,
+                      &om);
   EXPECT_EQ(n, 9) << "bad ISO instant in test: " << iso;
   auto local = date::sys_days{date::year{y} / mo / d} + std::chrono::hours(h) +
                std::chrono::minutes(mi) + seconds(s);

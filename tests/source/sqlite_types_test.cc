@@ -108,7 +108,8 @@ TEST_F(SqliteTypesTest, RealsIncludeInfinityAndNumericText) {
   EXPECT_EQ(b.column(0).Get<double>(3), std::numeric_limits<double>::infinity());
   EXPECT_TRUE(b.column(0).IsNull(4));
   EXPECT_EQ(b.column(0).Get<double>(5), 7.0);
-  EXPECT_TRUE(std::isnan(b.column(0).Get<double>(7)));  // SQLite stores a NaN REAL as NULL; text works
+  EXPECT_TRUE(
+      std::isnan(b.column(0).Get<double>(7)));  // SQLite stores a NaN REAL as NULL; text works
   EXPECT_THAT(ReadError("REAL", "'1.5kg'"),
               HasSubstr("TEXT '1.5kg' cannot be converted to double"));
 }
