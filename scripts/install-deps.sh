@@ -11,7 +11,7 @@ packages=(
   libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
   libcli11-dev libhowardhinnant-date-dev libpq-dev postgresql postgresql-contrib
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format
+  clang-format time bc
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's
 # nodejs/npm conflict with other Node.js installations).
