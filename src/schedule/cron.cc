@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/did_you_mean.h"
 #include "schedule/cron_fields.h"
 
 namespace tributary {
@@ -18,35 +19,13 @@ using std::chrono::seconds;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // The closest tz database name, if reasonably close (the OS tzdb lists links
 // as zones too).
 std::string SuggestZone(std::string_view wanted) {
-  const std::string target = Lower(wanted);
   std::string best;
   size_t best_distance = 4;  // suggest only within 3 edits
   auto consider = [&](const std::string& name) {
-    const size_t d = EditDistance(target, Lower(name));
+    const size_t d = EditDistance(wanted, name);  // case-insensitive
     if (d < best_distance) best_distance = d, best = name;
   };
   const date::tzdb& db = date::get_tzdb();
