@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "config/secrets.h"
 #include "source/sqlite_reader.h"
 #include "source/sqlite_types.h"
 
@@ -13,7 +14,8 @@ constexpr int kBusyTimeoutMs = 10'000;
 
 std::filesystem::path ServerDirectory(const Project& project, const ServerConfig& server) {
   auto it = server.settings.find("directory");
-  std::filesystem::path dir = it == server.settings.end() ? "." : it->second;
+  std::filesystem::path dir =
+      it == server.settings.end() ? "." : ResolveSecrets(it->second, project.dir);
   return (project.dir / dir).lexically_normal();
 }
 

@@ -182,3 +182,23 @@ TEST_F(SqliteSourceTest, ReaderOutlivesSource) {
 
 }  // namespace
 }  // namespace tributary
+
+namespace tributary {
+namespace {
+
+TEST(SqliteSourceSecretsTest, DirectoryMayComeFromTheEnvironment) {
+  testing::TempDir dir;
+  std::filesystem::create_directories(dir / "elsewhere");
+  testing::SqliteExec(dir / "elsewhere" / "db.sqlite",
+                      "CREATE TABLE t (id INTEGER); INSERT INTO t VALUES (7);");
+  setenv("TRIBUTARY_TEST_SQLITE_DIR", (dir / "elsewhere").c_str(), 1);
+  Project project;
+  project.dir = dir.path();
+  ServerConfig server{"s", "sqlite", {{"directory", "${env:TRIBUTARY_TEST_SQLITE_DIR}"}}, {}};
+  SqliteSource source(project, server, "db.sqlite");
+  EXPECT_EQ(source.DescribeTable({"", "t"}).fields.size(), 1u);
+  unsetenv("TRIBUTARY_TEST_SQLITE_DIR");
+}
+
+}  // namespace
+}  // namespace tributary
