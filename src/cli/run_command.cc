@@ -92,9 +92,8 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--batch-rows", flags->batch_rows,
                   "Rows per batch (default: defaults.batch_rows)")
       ->check(CLI::Range(1, 10'000'000));
-  cmd->callback([&global, flags, &app] {
+  cmd->callback([&global, flags] {
     std::string command = "run " + DescribeFilter(flags->filter);
-    (void)app;
     global.exit_code = Run(global, *flags, command);
   });
 }
