@@ -54,6 +54,8 @@ void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
                      fmt::format("mode must be 'overwrite' or 'append', not '{}'", *mode));
     }
   }
+  task.options.parallelism = static_cast<int>(
+      ctx.yaml.Integer(node, "parallelism", 1, 64).value_or(ctx.project.defaults.parallelism));
   if (auto columns = ctx.yaml.StringList(node, "columns")) {
     task.options.columns = *columns;
     if (columns->empty())

@@ -46,6 +46,7 @@ struct TaskOptions {
   std::string query;                 // query: the SQL to run at the source
   std::string mode;                  // query: append | overwrite (default overwrite)
   std::vector<std::string> columns;  // selected_columns: the columns to copy
+  int parallelism = 1;               // connections reading the table at once
 };
 
 // One table to load: the unit `plan` lists and `run` executes.
@@ -66,6 +67,7 @@ struct Task {
 struct RunDefaults {
   int threads = 4;
   int batch_rows = 65536;
+  int parallelism = 1;
 };
 
 struct Project {

@@ -174,6 +174,9 @@ void LoadDefaults(YamlReader& yaml, const YAML::Node& node, Project& project) {
   if (auto rows = yaml.Integer(node, "batch_rows", 1, 10'000'000)) {
     project.defaults.batch_rows = static_cast<int>(*rows);
   }
+  if (auto parallelism = yaml.Integer(node, "parallelism", 1, 64)) {
+    project.defaults.parallelism = static_cast<int>(*parallelism);
+  }
 }
 
 void AddImplicitDaily(Project& project) {

@@ -32,6 +32,9 @@ const std::vector<Setting> kSettings = {
     {"defaults", "threads", VT::kInteger, false, "4", "", "Tables loaded at once by `run`."},
     {"defaults", "batch_rows", VT::kInteger, false, "65536", "",
      "Rows per batch between reader and sink."},
+    {"defaults", "parallelism", VT::kInteger, false, "1", "",
+     "Connections that read one table at once, for sources that split a table into ranges "
+     "under one snapshot (PostgreSQL); a table's own `parallelism` overrides it."},
 
     {"server", "kind", VT::kString, true, "", "",
      "`sqlite`, `postgresql`, `sqlserver` or `duckdb`."},
@@ -84,6 +87,10 @@ const std::vector<Setting> kSettings = {
      "`overwrite` replaces the sink table atomically; `append` adds the rows."},
     {"table", "columns", VT::kStringList, true, "", "selected_columns",
      "The columns to copy, in this order."},
+    {"table", "parallelism", VT::kInteger, false, "defaults.parallelism", "",
+     "Connections that read this table at once (PostgreSQL: ranges of the table under one "
+     "exported snapshot, so all see the same data). Ignored by sources that cannot split a "
+     "table, and by `query`."},
 };
 
 bool AppliesTo(const Setting& s, std::string_view strategy) {

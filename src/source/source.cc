@@ -16,4 +16,30 @@ std::string Dialect::SelectColumns(const TableRef& ref, const Schema& columns) c
   return sql + " FROM " + QualifiedName(ref);
 }
 
+std::string Dialect::Literal(const DataType& type, std::string_view value) const {
+  switch (type.id) {
+    case TypeId::kInt16:
+    case TypeId::kInt32:
+    case TypeId::kInt64:
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+    case TypeId::kDecimal:
+      return std::string(value);
+    default:
+      break;
+  }
+  std::string quoted = "'";
+  for (char c : value) {
+    quoted += c;
+    if (c == '\'') quoted += '\'';
+  }
+  return quoted + "'";
+}
+
+std::unique_ptr<Reader> Source::Read(const ReadRequest& request) {
+  std::string sql = request.tag + dialect().SelectColumns(request.table, request.columns);
+  if (!request.where.empty()) sql += " WHERE " + request.where;
+  return Query(sql);
+}
+
 }  // namespace tributary

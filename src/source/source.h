@@ -16,6 +16,18 @@ struct TableRef {
   std::string table;
 };
 
+// What a strategy asks of one table: the common request of full,
+// selected_columns and incremental loads. A source that can read a table in
+// parallel (PostgreSQL) splits it into ranges read at once under one snapshot;
+// the others run one SELECT.
+struct ReadRequest {
+  TableRef table;
+  Schema columns;       // in order; every batch has exactly these columns
+  std::string where;    // optional SQL predicate, in the source's dialect
+  int parallelism = 1;  // > 1: the source may read up to this many ranges at once
+  std::string tag;      // leading SQL comment (QueryTag) on every statement sent
+};
+
 // SQL spelling rules of one database.
 class Dialect {
  public:
@@ -27,6 +39,10 @@ class Dialect {
   std::string QualifiedName(const TableRef& ref) const;
   // SELECT "a", "b" FROM "s"."t"  (all columns of `schema` in order).
   std::string SelectColumns(const TableRef& ref, const Schema& columns) const;
+  // A SQL literal of `type` for `value` in its canonical text form (see
+  // source/value_text.h), e.g. for watermark predicates. The default quotes
+  // text-like values as SQL strings and writes numbers bare.
+  virtual std::string Literal(const DataType& type, std::string_view value) const;
 };
 
 // Streams the result of one query. Not thread-safe; owned by one thread.
@@ -53,6 +69,9 @@ class Source {
   // Runs `sql` and streams its result. Throws SourceError with the server and
   // database in the message when the query fails.
   virtual std::unique_ptr<Reader> Query(const std::string& sql) = 0;
+  // Streams the rows of `request`. The default runs one
+  // `<tag>SELECT <columns> FROM <table> [WHERE <where>]` through Query().
+  virtual std::unique_ptr<Reader> Read(const ReadRequest& request);
   // "sqlite server 'shop' database 'shop.db'": used in errors and logs.
   virtual std::string Describe() const = 0;
 };

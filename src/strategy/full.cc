@@ -9,8 +9,7 @@ namespace tributary {
 LoadStats FullStrategy::Run(TaskContext& ctx) {
   TableRef ref = SourceTable(ctx.task);
   Schema columns = ctx.source.DescribeTable(ref);
-  return LoadQueryResult(ctx, ctx.source.dialect().SelectColumns(ref, columns),
-                         WriteMode::kReplace);
+  return LoadTableColumns(ctx, columns, WriteMode::kReplace);
 }
 
 }  // namespace tributary

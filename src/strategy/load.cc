@@ -4,14 +4,31 @@
 
 namespace tributary {
 
+namespace {
+
+LoadStats LoadAll(TaskContext& ctx, Reader& reader, WriteMode mode,
+                  const std::optional<std::string>& state) {
+  LoadSpec spec{ctx.task.sink_table, *reader.schema(), mode, ctx.task.id()};
+  auto writer = ctx.sink.BeginLoad(spec);
+  LoadStats stats = CopyAll(reader, *writer, ctx.limits, ctx.progress, ctx.cancel);
+  writer->Commit(state);
+  return stats;
+}
+
+}  // namespace
+
 LoadStats LoadQueryResult(TaskContext& ctx, const std::string& sql, WriteMode mode,
                           const std::optional<std::string>& state) {
   auto reader = ctx.source.Query(QueryTag(ctx) + sql);
-  LoadSpec spec{ctx.task.sink_table, *reader->schema(), mode, ctx.task.id()};
-  auto writer = ctx.sink.BeginLoad(spec);
-  LoadStats stats = CopyAll(*reader, *writer, ctx.limits, ctx.progress, ctx.cancel);
-  writer->Commit(state);
-  return stats;
+  return LoadAll(ctx, *reader, mode, state);
+}
+
+LoadStats LoadTableColumns(TaskContext& ctx, const Schema& columns, WriteMode mode,
+                           const std::string& where, const std::optional<std::string>& state) {
+  ReadRequest request{SourceTable(ctx.task), columns, where, ctx.task.options.parallelism,
+                      QueryTag(ctx)};
+  auto reader = ctx.source.Read(request);
+  return LoadAll(ctx, *reader, mode, state);
 }
 
 TableRef SourceTable(const Task& task) { return TableRef{task.source_schema, task.source_table}; }

@@ -14,6 +14,13 @@ namespace tributary {
 LoadStats LoadQueryResult(TaskContext& ctx, const std::string& sql, WriteMode mode,
                           const std::optional<std::string>& state = std::nullopt);
 
+// Reads `columns` of the task's source table (those rows matching `where`,
+// when given; in parallel when the task's parallelism and the source allow)
+// and writes them like LoadQueryResult.
+LoadStats LoadTableColumns(TaskContext& ctx, const Schema& columns, WriteMode mode,
+                           const std::string& where = "",
+                           const std::optional<std::string>& state = std::nullopt);
+
 // The source table of the task as a TableRef.
 TableRef SourceTable(const Task& task);
 

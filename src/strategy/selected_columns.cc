@@ -30,7 +30,7 @@ LoadStats SelectedColumnsStrategy::Run(TaskContext& ctx) {
     chosen.fields.push_back(available.fields[static_cast<size_t>(i)]);
   }
   if (chosen.fields.empty()) throw Error("selected_columns needs at least one column in 'columns'");
-  return LoadQueryResult(ctx, ctx.source.dialect().SelectColumns(ref, chosen), WriteMode::kReplace);
+  return LoadTableColumns(ctx, chosen, WriteMode::kReplace);
 }
 
 }  // namespace tributary

@@ -68,6 +68,22 @@ TEST(ConfigLoadTest, TablesWithoutFrequencyAreDailyAndDailyAlwaysExists) {
   EXPECT_EQ(result.project->FindFrequency("daily")->cron, "0 0 5 * * ?");
 }
 
+TEST(ConfigLoadTest, ParallelismComesFromTheTableOrTheProjectDefault) {
+  testing::TempDir dir;
+  std::ofstream(dir / "tributary.yml") << "project: p\nsink: {kind: duckdb, path: x.duckdb}\n"
+                                          "servers: {s: {kind: sqlite}}\n"
+                                          "defaults: {parallelism: 3}\n";
+  fs::create_directories(dir / "ingest/full/s");
+  std::ofstream(dir / "ingest/full/s/db.yml")
+      << "server: s\ndatabase: db\nschemas:\n  - name: main\n    tables:\n"
+         "      - name: a\n      - {name: b, parallelism: 8}\n";
+  auto result = LoadProject(dir.path());
+  ASSERT_FALSE(result.diagnostics.HasErrors()) << result.diagnostics.RenderText();
+  ASSERT_EQ(result.project->tasks.size(), 2u);
+  EXPECT_EQ(result.project->tasks[0].options.parallelism, 3);
+  EXPECT_EQ(result.project->tasks[1].options.parallelism, 8);
+}
+
 TEST(ConfigLoadTest, DefaultSinkTableNames) {
   EXPECT_EQ(DefaultSinkTable("CMS", "address_live"), "cms__address_live");
   EXPECT_EQ(DefaultSinkTable("shop.db", "Customers"), "shop__customers");
