@@ -33,7 +33,7 @@ constexpr NamedType kNames[] = {
     {TypeId::kJson, "json"},
 };
 
-int ParseInt(std::string_view s) {
+int ParseIntText(std::string_view s) {
   int v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size()) throw Error(fmt::format("bad number '{}'", s));
@@ -64,8 +64,9 @@ DataType ParseTypeName(std::string_view name) {
   if (name.starts_with("decimal(") && name.ends_with(")")) {
     auto inner = name.substr(8, name.size() - 9);
     auto comma = inner.find(',');
-    if (comma == std::string_view::npos) return DataType::Decimal(ParseInt(inner), 0);
-    return DataType::Decimal(ParseInt(inner.substr(0, comma)), ParseInt(inner.substr(comma + 1)));
+    if (comma == std::string_view::npos) return DataType::Decimal(ParseIntText(inner), 0);
+    return DataType::Decimal(ParseIntText(inner.substr(0, comma)),
+                             ParseIntText(inner.substr(comma + 1)));
   }
   for (const auto& n : kNames) {
     if (name == n.name) return DataType{n.id};
@@ -103,6 +104,46 @@ size_t FixedWidth(TypeId id) {
       return 0;
   }
   return 0;
+}
+
+namespace {
+
+// Integer digits a type may produce (`needed`) or can always hold: an int16
+// produces up to 5 digits but holds every 4-digit number.
+int IntegerDigits(const DataType& type, bool needed) {
+  switch (type.id) {
+    case TypeId::kInt16:
+      return needed ? 5 : 4;
+    case TypeId::kInt32:
+      return needed ? 10 : 9;
+    case TypeId::kInt64:
+      return needed ? 19 : 18;
+    case TypeId::kDecimal:
+      return type.precision - type.scale;
+    default:
+      return 0;
+  }
+}
+
+bool IsInteger(TypeId id) {
+  return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64;
+}
+
+}  // namespace
+
+bool FitsInto(const DataType& incoming, const DataType& existing) {
+  if (incoming == existing) return true;
+  if (incoming.id == TypeId::kJson && existing.id == TypeId::kText) return true;
+  if (incoming.id == TypeId::kFloat32 && existing.id == TypeId::kFloat64) return true;
+  if (IsInteger(incoming.id) && existing.id == TypeId::kFloat64)
+    return incoming.id != TypeId::kInt64;
+  bool exact_in = IsInteger(incoming.id) || incoming.id == TypeId::kDecimal;
+  bool exact_out = IsInteger(existing.id) || existing.id == TypeId::kDecimal;
+  if (!exact_in || !exact_out) return false;
+  int scale_in = incoming.id == TypeId::kDecimal ? incoming.scale : 0;
+  int scale_out = existing.id == TypeId::kDecimal ? existing.scale : 0;
+  if (IsInteger(existing.id) && scale_in > 0) return false;
+  return scale_out >= scale_in && IntegerDigits(existing, false) >= IntegerDigits(incoming, true);
 }
 
 int Schema::IndexOf(std::string_view name) const {

@@ -46,6 +46,11 @@ std::string TypeName(const DataType& type);
 // Parses TypeName's output back; throws Error on an unknown name.
 DataType ParseTypeName(std::string_view name);
 
+// True when every value of `incoming` is a value of `existing` without loss:
+// the same type, or a widening (integer → bigint, decimal(10,2) →
+// decimal(12,2), real → double, json → text, …). Schema evolution uses it.
+bool FitsInto(const DataType& incoming, const DataType& existing);
+
 // True for types whose values are variable-length bytes (text, bytes, json).
 bool IsVarLen(TypeId id);
 // Width in bytes of one value of a fixed-width type; 0 for var-len types.

@@ -4,7 +4,7 @@
 
 #include "common/error.h"
 #include "sink/duckdb_sql.h"
-#include "sink/duckdb_table_writer.h"
+#include "sink/duckdb_transaction.h"
 #include "sink/duckdb_types.h"
 
 namespace tributary {
@@ -96,8 +96,8 @@ std::string DuckDbSink::InCatalog(std::string sql) const {
   return sql;
 }
 
-std::unique_ptr<TableWriter> DuckDbSink::BeginLoad(const LoadSpec& spec) {
-  return std::make_unique<DuckDbTableWriter>(*this, spec);
+std::unique_ptr<LoadTransaction> DuckDbSink::Begin(const std::string& task_id) {
+  return std::make_unique<DuckDbLoadTransaction>(*this, task_id);
 }
 
 std::optional<std::string> DuckDbSink::ReadState(const std::string& task_id) {
@@ -114,7 +114,12 @@ std::optional<std::string> DuckDbSink::ReadState(const std::string& task_id) {
 
 std::optional<Schema> DuckDbSink::DescribeTable(const std::string& table) {
   std::lock_guard lock(mutex_);
-  auto columns = DuckTableColumns(records_.get(), schema_, table);
+  return DuckTableSchema(records_.get(), schema_, table);
+}
+
+std::optional<Schema> DuckTableSchema(duckdb_connection conn, const std::string& schema_name,
+                                      const std::string& table) {
+  auto columns = DuckTableColumns(conn, schema_name, table);
   if (columns.empty()) return std::nullopt;
   Schema schema;
   for (const auto& [name, type] : columns) {

@@ -23,7 +23,7 @@ class DuckDbSink final : public Sink {
   // ever downloaded. Throws SinkError.
   DuckDbSink(const std::filesystem::path& file, std::string schema);
 
-  std::unique_ptr<TableWriter> BeginLoad(const LoadSpec& spec) override;
+  std::unique_ptr<LoadTransaction> Begin(const std::string& task_id) override;
   std::optional<std::string> ReadState(const std::string& task_id) override;
   void RecordRun(const RunRecord& run) override;
   void RecordTaskResult(const TaskResult& result) override;
@@ -55,5 +55,9 @@ class DuckDbSink final : public Sink {
 std::vector<std::pair<std::string, std::string>> DuckTableColumns(duckdb_connection conn,
                                                                   const std::string& schema,
                                                                   const std::string& table);
+// The same as our logical types; nullopt when there is no such table. Throws
+// SinkError for a column of a type tributary does not create.
+std::optional<Schema> DuckTableSchema(duckdb_connection conn, const std::string& schema,
+                                      const std::string& table);
 
 }  // namespace tributary

@@ -2,17 +2,18 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
+#include <atomic>
 
 #include "common/error.h"
 #include "sink/duckdb_sink.h"
 #include "sink/duckdb_sql.h"
 #include "sink/duckdb_types.h"
+#include "sink/schema_evolution.h"
 
 namespace tributary {
 namespace {
 
-std::string ColumnList(const Schema& schema) {
+std::string ColumnDefinitions(const Schema& schema) {
   std::string sql;
   for (const Field& f : schema.fields) {
     if (!sql.empty()) sql += ", ";
@@ -21,76 +22,138 @@ std::string ColumnList(const Schema& schema) {
   return sql;
 }
 
+std::string ColumnNames(const Schema& schema, std::string_view prefix = "") {
+  std::string sql;
+  for (const Field& f : schema.fields) {
+    if (!sql.empty()) sql += ", ";
+    sql += std::string(prefix) + DuckQuote(f.name);
+  }
+  return sql;
+}
+
+std::string NewStageName() {
+  static std::atomic<uint64_t> counter{0};
+  return fmt::format("_tributary_stage_{}", counter.fetch_add(1));
+}
+
 }  // namespace
 
-DuckDbTableWriter::DuckDbTableWriter(const DuckDbSink& sink, const LoadSpec& spec)
+DuckDbTableWriter::DuckDbTableWriter(const DuckDbSink& sink, duckdb_connection conn,
+                                     const LoadSpec& spec)
     : sink_(sink),
+      conn_(conn),
       spec_(spec),
-      qualified_(DuckQualified(sink.catalog(), sink.schema(), spec.table)),
-      conn_(sink.Connect()) {
-  if (spec_.schema.fields.empty()) {
-    throw SinkError(fmt::format("table '{}': cannot load a result without columns", spec_.table));
-  }
-  DuckExec(conn_.get(), "BEGIN TRANSACTION", "cannot begin a transaction");
+      qualified_(DuckQualified(sink.catalog(), sink.schema(), spec.table)) {
+  CheckSpec();
   PrepareTable();
   chunks_ = std::make_unique<ChunkAppender>(spec_.schema, spec_.table);
 }
 
-DuckDbTableWriter::~DuckDbTableWriter() {
-  if (committed_) return;
-  appender_.reset();  // flushes into the transaction that is rolled back next
-  DuckResult result;
-  duckdb_query(conn_.get(), "ROLLBACK", result.out());
+void DuckDbTableWriter::CheckSpec() const {
+  if (spec_.schema.fields.empty()) {
+    throw SinkError(fmt::format("table '{}': cannot load a result without columns", spec_.table));
+  }
+  if (spec_.mode == WriteMode::kMerge && spec_.key.empty()) {
+    throw SinkError(fmt::format("table '{}': a merge needs key columns", spec_.table));
+  }
+  for (const auto& k : spec_.key) {
+    if (spec_.schema.IndexOf(k) < 0) {
+      throw SinkError(
+          fmt::format("table '{}': key column '{}' is not among the columns", spec_.table, k));
+    }
+  }
+  if (!spec_.delete_marker.empty()) {
+    int at = spec_.schema.IndexOf(spec_.delete_marker);
+    if (at < 0 || spec_.schema.fields[static_cast<size_t>(at)].type.id != TypeId::kBool) {
+      throw SinkError(fmt::format("table '{}': delete marker '{}' must be a boolean column",
+                                  spec_.table, spec_.delete_marker));
+    }
+  }
+}
+
+Schema DuckDbTableWriter::StoredSchema() const {
+  Schema stored;
+  for (const Field& f : spec_.schema.fields) {
+    if (f.name != spec_.delete_marker) stored.fields.push_back(f);
+  }
+  return stored;
 }
 
 void DuckDbTableWriter::PrepareTable() {
+  std::string what = fmt::format("cannot create table '{}'", spec_.table);
   if (spec_.mode == WriteMode::kReplace) {
-    DuckExec(conn_.get(),
-             fmt::format("CREATE OR REPLACE TABLE {} ({})", qualified_, ColumnList(spec_.schema)),
-             fmt::format("cannot create table '{}'", spec_.table));
-    OpenAppender(false);
+    DuckExec(conn_,
+             fmt::format("CREATE OR REPLACE TABLE {} ({})", qualified_,
+                         ColumnDefinitions(StoredSchema())),
+             what);
+    OpenAppender(sink_.catalog(), sink_.schema(), spec_.table, false);
     return;
   }
-  auto existing = DuckTableColumns(conn_.get(), sink_.schema(), spec_.table);
-  if (existing.empty()) {
-    DuckExec(conn_.get(), fmt::format("CREATE TABLE {} ({})", qualified_, ColumnList(spec_.schema)),
-             fmt::format("cannot create table '{}'", spec_.table));
-    OpenAppender(false);
-    return;
+  auto existing = DuckTableSchema(conn_, sink_.schema(), spec_.table);
+  bool same_columns = true;
+  if (!existing) {
+    DuckExec(conn_,
+             fmt::format("CREATE TABLE {} ({})", qualified_, ColumnDefinitions(StoredSchema())),
+             what);
+  } else {
+    SchemaChange change = PlanSchemaChange(spec_.table, *existing, StoredSchema());
+    EvolveTable(change);
+    same_columns = change.same_columns;
+    DeleteWindow(*existing);
   }
-  EvolveTable(existing);
-  bool same = existing.size() == spec_.schema.fields.size();
-  for (size_t i = 0; same && i < existing.size(); ++i) {
-    same = existing[i].first == spec_.schema.fields[i].name;
-  }
-  OpenAppender(!same);
-}
-
-void DuckDbTableWriter::EvolveTable(
-    const std::vector<std::pair<std::string, std::string>>& existing) {
-  for (const Field& f : spec_.schema.fields) {
-    auto it = std::find_if(existing.begin(), existing.end(),
-                           [&](const auto& column) { return column.first == f.name; });
-    if (it == existing.end()) {
-      DuckExec(conn_.get(),
-               fmt::format("ALTER TABLE {} ADD COLUMN {} {}", qualified_, DuckQuote(f.name),
-                           DuckTypeSql(f.type)),
-               fmt::format("cannot add column '{}' to table '{}'", f.name, spec_.table));
-      continue;
-    }
-    auto type = FromDuckTypeSql(it->second);
-    if (!type || !AppendsInto(f.type, *type)) {
-      throw SinkError(fmt::format(
-          "table '{}' column '{}' is {} in the sink but the source now gives {} ({}); appending "
-          "would lose data — change the column in the sink or load with a full replace",
-          spec_.table, f.name, it->second, DuckTypeSql(f.type), TypeName(f.type)));
-    }
+  if (spec_.mode == WriteMode::kMerge) {
+    CreateStage();
+    OpenAppender("temp", "main", stage_, false);
+  } else {
+    OpenAppender(sink_.catalog(), sink_.schema(), spec_.table, !same_columns);
   }
 }
 
-void DuckDbTableWriter::OpenAppender(bool select_columns) {
-  if (duckdb_appender_create_ext(conn_.get(), sink_.catalog().c_str(), sink_.schema().c_str(),
-                                 spec_.table.c_str(), appender_.out()) == DuckDBError) {
+void DuckDbTableWriter::EvolveTable(const SchemaChange& change) {
+  for (const Field& f : change.added) {
+    DuckExec(conn_,
+             fmt::format("ALTER TABLE {} ADD COLUMN {} {}", qualified_, DuckQuote(f.name),
+                         DuckTypeSql(f.type)),
+             fmt::format("cannot add column '{}' to table '{}'", f.name, spec_.table));
+  }
+  for (const Field& f : change.widened) {
+    DuckExec(conn_,
+             fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DATA TYPE {}", qualified_,
+                         DuckQuote(f.name), DuckTypeSql(f.type)),
+             fmt::format("cannot widen column '{}' of table '{}' to {}", f.name, spec_.table,
+                         TypeName(f.type)));
+  }
+}
+
+void DuckDbTableWriter::DeleteWindow(const Schema& existing) {
+  if (!spec_.delete_window) return;
+  const auto& window = *spec_.delete_window;
+  int at = existing.IndexOf(window.column);
+  if (at < 0) {
+    throw SinkError(fmt::format("table '{}' has no column '{}' to delete a window of", spec_.table,
+                                window.column));
+  }
+  DuckStatement(
+      conn_,
+      fmt::format("DELETE FROM {} WHERE {} >= CAST(? AS {})", qualified_, DuckQuote(window.column),
+                  DuckTypeSql(existing.fields[static_cast<size_t>(at)].type)),
+      fmt::format("cannot delete the reloaded window of table '{}'", spec_.table))
+      .Bind(1, window.from)
+      .Execute();
+}
+
+void DuckDbTableWriter::CreateStage() {
+  stage_ = NewStageName();
+  DuckExec(
+      conn_,
+      fmt::format("CREATE TEMP TABLE {} ({})", DuckQuote(stage_), ColumnDefinitions(spec_.schema)),
+      fmt::format("cannot stage rows for table '{}'", spec_.table));
+}
+
+void DuckDbTableWriter::OpenAppender(const std::string& catalog, const std::string& schema,
+                                     const std::string& table, bool select_columns) {
+  if (duckdb_appender_create_ext(conn_, catalog.c_str(), schema.c_str(), table.c_str(),
+                                 appender_.out()) == DuckDBError) {
     duckdb_error_data error = duckdb_appender_error_data(appender_.get());
     std::string message = duckdb_error_data_message(error);
     duckdb_destroy_error_data(&error);
@@ -107,12 +170,16 @@ void DuckDbTableWriter::OpenAppender(bool select_columns) {
 }
 
 void DuckDbTableWriter::Write(const Batch& batch) {
-  if (committed_) throw SinkError(fmt::format("table '{}': write after commit", spec_.table));
+  if (!appender_) throw SinkError(fmt::format("table '{}': write after commit", spec_.table));
   chunks_->Append(batch, appender_.get());
 }
 
-void DuckDbTableWriter::Commit(const std::optional<std::string>& state) {
-  if (committed_) throw SinkError(fmt::format("table '{}': committed twice", spec_.table));
+void DuckDbTableWriter::Finish() {
+  CloseAppender();
+  if (spec_.mode == WriteMode::kMerge) Merge();
+}
+
+void DuckDbTableWriter::CloseAppender() {
   if (duckdb_appender_close(appender_.get()) == DuckDBError) {
     duckdb_error_data error = duckdb_appender_error_data(appender_.get());
     std::string message = duckdb_error_data_message(error);
@@ -120,22 +187,33 @@ void DuckDbTableWriter::Commit(const std::optional<std::string>& state) {
     throw SinkError(fmt::format("cannot write table '{}': {}", spec_.table, message));
   }
   appender_.reset();
-  if (state) SaveState(*state);
-  DuckExec(conn_.get(), "COMMIT", fmt::format("cannot commit table '{}'", spec_.table));
-  committed_ = true;
 }
 
-void DuckDbTableWriter::SaveState(const std::string& state) {
-  DuckStatement(
-      conn_.get(),
-      sink_.InCatalog(
-          "INSERT INTO _tributary.state (task_id, state, updated_at) VALUES (?, ?, now()) "
-          "ON CONFLICT (task_id) DO UPDATE SET state = excluded.state, "
-          "updated_at = excluded.updated_at"),
-      fmt::format("cannot save the state of task '{}'", spec_.task_id))
-      .Bind(1, spec_.task_id)
-      .Bind(2, state)
-      .Execute();
+// Deletes every key the staged rows name, then inserts the last staged row of
+// each key unless it is a delete. Staged rows keep write order in rowid.
+void DuckDbTableWriter::Merge() {
+  std::string match, keys;
+  for (const auto& k : spec_.key) {
+    match += fmt::format("{}t.{} IS NOT DISTINCT FROM s.{}", match.empty() ? "" : " AND ",
+                         DuckQuote(k), DuckQuote(k));
+    keys += (keys.empty() ? "" : ", ") + DuckQuote(k);
+  }
+  std::string what = fmt::format("cannot merge into table '{}'", spec_.table);
+  std::string stage = DuckQuote(stage_);
+  DuckExec(conn_,
+           fmt::format("DELETE FROM {} AS t USING {} AS s WHERE {}", qualified_, stage, match),
+           what);
+  std::string keep = spec_.delete_marker.empty() ? ""
+                                                 : fmt::format(" AND NOT coalesce({}, false)",
+                                                               DuckQuote(spec_.delete_marker));
+  Schema stored = StoredSchema();
+  DuckExec(conn_,
+           fmt::format("INSERT INTO {} ({}) SELECT {} FROM (SELECT *, row_number() OVER "
+                       "(PARTITION BY {} ORDER BY rowid DESC) AS _tributary_rank FROM {}) "
+                       "WHERE _tributary_rank = 1{}",
+                       qualified_, ColumnNames(stored), ColumnNames(stored), keys, stage, keep),
+           what);
+  DuckExec(conn_, "DROP TABLE " + stage, what);
 }
 
 }  // namespace tributary

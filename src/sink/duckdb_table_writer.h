@@ -1,46 +1,55 @@
-// Loads one sink table inside one DuckDB transaction.
+// Writes one sink table inside a DuckDB load transaction (duckdb_transaction.h).
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "sink/duckdb_chunk.h"
 #include "sink/duckdb_handles.h"
+#include "sink/schema_evolution.h"
 #include "sink/sink.h"
 
 namespace tributary {
 
 class DuckDbSink;
 
-// Opens its own connection and transaction: kReplace runs CREATE OR REPLACE
-// TABLE inside it (other connections keep seeing the old table until
-// Commit); kAppend creates the table if missing and adds columns the table
-// lacks (a column whose type changed incompatibly is a SinkError). Rows,
-// and the state given to Commit, become visible together or not at all;
-// destroying the writer uncommitted rolls back. Not thread-safe.
+// The constructor prepares the table in the open transaction of `conn`:
+// kReplace runs CREATE OR REPLACE TABLE (other connections keep seeing the old
+// table until COMMIT); kAppend/kMerge create a missing table or evolve an
+// existing one (schema_evolution.h) and apply the delete window. kReplace and
+// kAppend stream rows straight into the table with an appender; kMerge stages
+// them in a temporary table and applies them in Finish(). Not thread-safe.
 class DuckDbTableWriter final : public TableWriter {
  public:
-  // REQUIRES: `sink` outlives the writer. Throws SinkError.
-  DuckDbTableWriter(const DuckDbSink& sink, const LoadSpec& spec);
-  ~DuckDbTableWriter() override;
+  // REQUIRES: `sink` and `conn` outlive the writer; `conn` is inside BEGIN.
+  // Throws SinkError.
+  DuckDbTableWriter(const DuckDbSink& sink, duckdb_connection conn, const LoadSpec& spec);
 
   void Write(const Batch& batch) override;
-  void Commit(const std::optional<std::string>& state) override;
+  // Flushes the rows into the table (for kMerge: applies the staged rows).
+  // Called once, by the transaction's Commit.
+  void Finish();
+  const std::string& table() const { return spec_.table; }
 
  private:
+  void CheckSpec() const;
+  Schema StoredSchema() const;  // the spec's schema without the delete marker
   void PrepareTable();
-  void EvolveTable(const std::vector<std::pair<std::string, std::string>>& existing);
-  void OpenAppender(bool select_columns);
-  void SaveState(const std::string& state);
+  void EvolveTable(const SchemaChange& change);
+  void DeleteWindow(const Schema& existing);
+  void CreateStage();
+  void OpenAppender(const std::string& catalog, const std::string& schema, const std::string& table,
+                    bool select_columns);
+  void Merge();
+  void CloseAppender();
 
   const DuckDbSink& sink_;
+  duckdb_connection conn_;
   LoadSpec spec_;
-  std::string qualified_;  // "schema"."table"
-  DuckConnection conn_;
+  std::string qualified_;  // "catalog"."schema"."table"
+  std::string stage_;      // kMerge: the temporary staging table's name
   DuckAppender appender_;
   std::unique_ptr<ChunkAppender> chunks_;
-  bool committed_ = false;
 };
 
 }  // namespace tributary

@@ -31,27 +31,6 @@ constexpr DuckName kNames[] = {
     {TypeId::kUuid, "UUID", DUCKDB_TYPE_UUID},
 };
 
-// Integer digits a type may produce (`needed`) or can always hold: an int16
-// produces up to 5 digits but holds every 4-digit number.
-int IntegerDigits(const DataType& type, bool needed) {
-  switch (type.id) {
-    case TypeId::kInt16:
-      return needed ? 5 : 4;
-    case TypeId::kInt32:
-      return needed ? 10 : 9;
-    case TypeId::kInt64:
-      return needed ? 19 : 18;
-    case TypeId::kDecimal:
-      return type.precision - type.scale;
-    default:
-      return 0;
-  }
-}
-
-bool IsInteger(TypeId id) {
-  return id == TypeId::kInt16 || id == TypeId::kInt32 || id == TypeId::kInt64;
-}
-
 }  // namespace
 
 std::string DuckTypeSql(const DataType& type) {
@@ -82,21 +61,6 @@ DuckLogicalType DuckChunkType(const DataType& type) {
     if (n.id == type.id) return DuckLogicalType(duckdb_create_logical_type(n.chunk));
   }
   return DuckLogicalType(duckdb_create_logical_type(DUCKDB_TYPE_VARCHAR));
-}
-
-bool AppendsInto(const DataType& incoming, const DataType& existing) {
-  if (incoming == existing) return true;
-  if (incoming.id == TypeId::kJson && existing.id == TypeId::kText) return true;
-  if (incoming.id == TypeId::kFloat32 && existing.id == TypeId::kFloat64) return true;
-  if (IsInteger(incoming.id) && existing.id == TypeId::kFloat64)
-    return incoming.id != TypeId::kInt64;
-  bool exact_in = IsInteger(incoming.id) || incoming.id == TypeId::kDecimal;
-  bool exact_out = IsInteger(existing.id) || existing.id == TypeId::kDecimal;
-  if (!exact_in || !exact_out) return false;
-  int scale_in = incoming.id == TypeId::kDecimal ? incoming.scale : 0;
-  int scale_out = existing.id == TypeId::kDecimal ? existing.scale : 0;
-  if (IsInteger(existing.id) && scale_in > 0) return false;
-  return scale_out >= scale_in && IntegerDigits(existing, false) >= IntegerDigits(incoming, true);
 }
 
 }  // namespace tributary

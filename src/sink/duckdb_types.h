@@ -35,8 +35,5 @@ std::string DuckTypeSql(const DataType& type);
 std::optional<DataType> FromDuckTypeSql(std::string_view sql);
 // The vector type used in data chunks for `type`.
 DuckLogicalType DuckChunkType(const DataType& type);
-// True when values of `incoming` can be appended to a column of `existing`
-// without loss (same type, or a widening such as integer → bigint).
-bool AppendsInto(const DataType& incoming, const DataType& existing);
 
 }  // namespace tributary

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,25 +19,63 @@ namespace tributary {
 enum class WriteMode {
   kReplace,  // the table becomes exactly what was written, atomically
   kAppend,   // rows are added to what is there
+  kMerge,    // rows replace the sink rows with the same key; new keys are added
 };
 
+// Before writing, delete the sink rows whose `column` >= `from` (a value in
+// canonical text form, source/value_text.h, of the column's type). An
+// incremental load re-reads that window from the source, so deleting it
+// first makes the load exact and idempotent: rows at the boundary are
+// neither lost nor duplicated.
+struct DeleteWindow {
+  std::string column;
+  std::string from;
+};
+
+// How one table of a load is written. Schema evolution, the same for every
+// sink: on kAppend/kMerge a new column is added; a column the batches lack
+// stays, NULL for the new rows; a column whose type widened (integer →
+// bigint, decimal(10,2) → decimal(12,2), real → double, …) is widened; any
+// other type change is a SinkError naming table, column and both types.
+// kReplace replaces rows and schema at once.
 struct LoadSpec {
   std::string table;  // sink table name (inside the sink's bronze schema)
   Schema schema;      // the shape of the batches that will be written
   WriteMode mode = WriteMode::kReplace;
-  std::string task_id;  // whose state Commit() stores
+  std::vector<std::string> key = {};  // kMerge: the primary-key columns
+  // kMerge, optional: a boolean column of the batches; a row where it is true
+  // deletes its key instead of upserting it. The column is not stored.
+  std::string delete_marker = {};
+  std::optional<DeleteWindow> delete_window = {};  // kAppend / kMerge
+  std::vector<std::string> partition_by = {};  // sinks that partition files (Delta); others ignore
+  std::map<std::string, std::string> properties =
+      {};  // table properties, e.g. delta.logRetentionDuration
 };
 
-// Writes one table. Nothing is visible to readers of the sink until Commit();
-// destroying an uncommitted writer rolls everything back.
-// Not thread-safe; used by the sink thread of one task.
+// Writes one table of a LoadTransaction. Within one transaction and table,
+// rows keep the order they were written in (for kMerge: the last row written
+// for a key wins). Not thread-safe.
 class TableWriter {
  public:
   virtual ~TableWriter() = default;
   // REQUIRES: batch.schema() equals the LoadSpec schema.
   virtual void Write(const Batch& batch) = 0;
-  // Publishes the written rows and the task's new `state` in one atomic step.
-  // A nullopt state leaves the stored state as it was.
+};
+
+// One task's atomic unit of work on the sink: one or more tables and the
+// task's state. Nothing is visible to readers of the sink until Commit();
+// destroying an uncommitted transaction rolls everything back, and a crash at
+// any point leaves the old tables with the old state or the new with the new.
+// Not thread-safe; used by the sink thread of one task.
+class LoadTransaction {
+ public:
+  virtual ~LoadTransaction() = default;
+  // Starts writing a table. The writer is owned by the transaction and valid
+  // until Commit() or destruction. Throws SinkError (e.g. an incompatible
+  // schema change).
+  virtual TableWriter& Open(const LoadSpec& spec) = 0;
+  // Publishes every table's rows and the task's new `state` in one atomic
+  // step. A nullopt state leaves the stored state as it was.
   virtual void Commit(const std::optional<std::string>& state) = 0;
 };
 
@@ -77,7 +116,8 @@ struct TaskHistory {
 class Sink {
  public:
   virtual ~Sink() = default;
-  virtual std::unique_ptr<TableWriter> BeginLoad(const LoadSpec& spec) = 0;
+  // Starts a load transaction for `task_id` (whose state Commit() stores).
+  virtual std::unique_ptr<LoadTransaction> Begin(const std::string& task_id) = 0;
   // The state last committed for `task_id`, if any.
   virtual std::optional<std::string> ReadState(const std::string& task_id) = 0;
   virtual void RecordRun(const RunRecord& run) = 0;  // insert or update by run_id

@@ -8,10 +8,11 @@ namespace {
 
 LoadStats LoadAll(TaskContext& ctx, Reader& reader, WriteMode mode,
                   const std::optional<std::string>& state) {
-  LoadSpec spec{ctx.task.sink_table, *reader.schema(), mode, ctx.task.id()};
-  auto writer = ctx.sink.BeginLoad(spec);
-  LoadStats stats = CopyAll(reader, *writer, ctx.limits, ctx.progress, ctx.cancel);
-  writer->Commit(state);
+  LoadSpec spec{ctx.task.sink_table, *reader.schema(), mode};
+  auto transaction = ctx.sink.Begin(ctx.task.id());
+  TableWriter& writer = transaction->Open(spec);
+  LoadStats stats = CopyAll(reader, writer, ctx.limits, ctx.progress, ctx.cancel);
+  transaction->Commit(state);
   return stats;
 }
 

@@ -39,9 +39,10 @@ class DuckDbFixture : public ::testing::Test {
   // Loads `batch` into `table` and commits with `state`.
   void Load(const std::string& table, const Batch& batch, WriteMode mode,
             std::optional<std::string> state = std::nullopt) {
-    auto writer = sink_->BeginLoad(LoadSpec{table, batch.schema(), mode, table});
-    writer->Write(batch);
-    writer->Commit(state);
+    auto txn = sink_->Begin(table);
+    auto& writer = txn->Open(LoadSpec{table, batch.schema(), mode});
+    writer.Write(batch);
+    txn->Commit(state);
   }
 
   TempDir dir_;

@@ -20,11 +20,12 @@ class RoundTripTest : public testing::DuckDbFixture {
     auto source = OpenSource(project_, server_, "src.db");
     TableRef ref{"", table};
     auto reader = source->Query(source->dialect().SelectColumns(ref, source->DescribeTable(ref)));
-    auto writer = sink_->BeginLoad(LoadSpec{table, *reader->schema(), WriteMode::kReplace, table});
+    auto txn = sink_->Begin(table);
+    auto& writer = txn->Open(LoadSpec{table, *reader->schema(), WriteMode::kReplace});
     for (Batch b(reader->schema()); reader->Next(b, BatchLimits{rows, 1 << 20}); b.Clear()) {
-      writer->Write(b);
+      writer.Write(b);
     }
-    writer->Commit("done");
+    txn->Commit("done");
   }
 
   std::vector<std::string> Column(const std::string& column) {
@@ -128,13 +129,14 @@ TEST(RoundTripQuickstartTest, EveryShopTableLoads) {
   for (const char* table : {"customers", "products", "orders", "order_lines", "events"}) {
     TableRef ref{"", table};
     auto reader = source->Query(source->dialect().SelectColumns(ref, source->DescribeTable(ref)));
-    auto writer = sink.BeginLoad(LoadSpec{table, *reader->schema(), WriteMode::kReplace, table});
+    auto txn = sink.Begin(table);
+    auto& writer = txn->Open(LoadSpec{table, *reader->schema(), WriteMode::kReplace});
     size_t rows = 0;
     for (Batch b(reader->schema()); reader->Next(b, BatchLimits{1000, 1 << 20}); b.Clear()) {
       rows += b.num_rows();
-      writer->Write(b);
+      writer.Write(b);
     }
-    writer->Commit(std::nullopt);
+    txn->Commit(std::nullopt);
     EXPECT_GT(rows, 0u) << table;
   }
   DuckConnection conn = sink.Connect();
