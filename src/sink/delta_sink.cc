@@ -1,0 +1,109 @@
+#include "sink/delta_sink.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "sink/delta_journal.h"
+#include "sink/delta_transaction.h"
+#include "sink/delta_types.h"
+#include "sink/duckdb_sql.h"
+#include "sink/local_files.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+
+DuckDatabase OpenEngine(const DeltaSinkOptions& options, const fs::path& spill) {
+  DuckConfig config;
+  if (duckdb_create_config(config.out()) == DuckDBError) throw SinkError("duckdb: out of memory");
+  duckdb_set_config(config.get(), "autoinstall_known_extensions", "false");
+  duckdb_set_config(config.get(), "autoload_known_extensions", "false");
+  duckdb_set_config(config.get(), "memory_limit", options.memory_limit.c_str());
+  duckdb_set_config(config.get(), "temp_directory", spill.c_str());
+  DuckDatabase database;
+  char* error = nullptr;
+  if (duckdb_open_ext(nullptr, database.out(), config.get(), &error) == DuckDBError) {
+    std::string message = error != nullptr ? error : "unknown error";
+    duckdb_free(error);
+    throw SinkError("cannot start the engine that writes Delta files: " + message);
+  }
+  return database;
+}
+
+}  // namespace
+
+DeltaSink::DeltaSink(fs::path root, DeltaSinkOptions options, const Clock& clock)
+    : root_(std::move(root)), options_(std::move(options)), clock_(clock) {
+  std::error_code ec;
+  fs::create_directories(root_ / "_tributary", ec);
+  if (ec) {
+    throw SinkError(fmt::format("cannot create the delta sink directory '{}': {}", root_.string(),
+                                ec.message()));
+  }
+  spill_dir_ =
+      fs::temp_directory_path() / fmt::format("tributary-delta-{}-{}", ::getpid(), NewUuid());
+  database_ = OpenEngine(options_, spill_dir_);
+}
+
+DeltaSink::~DeltaSink() {
+  database_.reset();
+  std::error_code ec;
+  fs::remove_all(spill_dir_, ec);
+}
+
+int64_t DeltaSink::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
+      .count();
+}
+
+DuckConnection DeltaSink::Connect() const {
+  DuckConnection conn;
+  if (duckdb_connect(database_.get(), conn.out()) == DuckDBError) {
+    throw SinkError("cannot connect to the engine that writes Delta files");
+  }
+  DuckExec(conn.get(), "SET TimeZone = 'UTC'", "cannot set the session time zone to UTC");
+  return conn;
+}
+
+fs::path DeltaSink::TableDir(const std::string& table) const {
+  if (table.empty() || table == "." || table == ".." || table == "_tributary" ||
+      table.find('/') != std::string::npos || table.find('\0') != std::string::npos) {
+    throw SinkError(fmt::format(
+        "'{}' cannot name a Delta table directory; give the table another sink_table", table));
+  }
+  return root_ / table;
+}
+
+fs::path DeltaSink::LockPath(const std::string& kind, const std::string& name) const {
+  return root_ / "_tributary" / "locks" / (kind + "-" + SafeFileName(name) + ".lock");
+}
+
+std::unique_ptr<LoadTransaction> DeltaSink::Begin(const std::string& task_id) {
+  return std::make_unique<DeltaLoadTransaction>(*this, task_id);
+}
+
+std::optional<std::string> DeltaSink::ReadState(const std::string& task_id) {
+  if (auto lock = FileLock::TryAcquire(LockPath("task", task_id))) {
+    DuckConnection conn = Connect();
+    auto record = CompleteTaskRecord(*this, conn.get(), task_id);
+    return record ? record->state : std::nullopt;
+  }
+  // A load of the task runs right now (another process): its commit is not
+  // settled, so the state before it is the committed one.
+  auto record = ReadTaskRecord(root_, task_id);
+  if (!record) return std::nullopt;
+  return record->complete ? record->state : record->previous_state;
+}
+
+std::optional<Schema> DeltaSink::DescribeTable(const std::string& table) {
+  DuckConnection conn = Connect();
+  auto snapshot = ReadDeltaSnapshot(TableDir(table), conn.get());
+  if (!snapshot) return std::nullopt;
+  return ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
+}
+
+std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", root_.string()); }
+
+}  // namespace tributary

@@ -1,0 +1,82 @@
+// Writes one table of a Delta load transaction. Rows are staged in a DuckDB
+// temporary table and written out as Parquet data files whenever about
+// target_file_bytes are staged (kReplace/kAppend), so memory stays bounded
+// whatever the table size; kMerge keeps its rows staged (DuckDB spills them
+// to disk past its memory limit) until Finish(), which dedupes them (last row
+// per key wins) and rewrites only the live files that hold affected keys.
+// Finish() returns the commit plan; nothing is visible until it is committed.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sink/delta_table.h"
+#include "sink/duckdb_chunk.h"
+#include "sink/duckdb_handles.h"
+#include "sink/local_files.h"
+#include "sink/sink.h"
+
+namespace tributary {
+
+class DeltaSink;
+
+// Not thread-safe. REQUIRES: `sink` and `conn` outlive the writer.
+class DeltaTableWriter final : public TableWriter {
+ public:
+  // Locks the table (against other writers, also in other processes), reads
+  // its log and plans the schema. Throws SinkError (locked table, bad spec,
+  // incompatible schema change, unsupported protocol).
+  DeltaTableWriter(DeltaSink& sink, duckdb_connection conn, const LoadSpec& spec);
+  ~DeltaTableWriter() override;
+
+  void Write(const Batch& batch) override;
+  // Writes the rest of the rows and plans the commit (txn and state are the
+  // transaction's to add). Called once.
+  DeltaCommitPlan Finish();
+  // Deletes the data files written so far (the load is abandoned).
+  void Discard();
+
+  const std::string& table() const { return spec_.table; }
+  DeltaTable& delta() { return table_; }
+
+ private:
+  void CheckSpec() const;
+  void PlanSchema();
+  void PlanMetadata();
+  void CreateStage();
+  void OpenAppender();
+  void CloseAppender();
+  void WriteStaged();
+  void Flush();
+  std::vector<nlohmann::json> WriteFiles(const std::string& select_sql, bool data_change = true);
+  std::string FileSelect(const nlohmann::json& add) const;
+  std::string TargetColumns(const std::string& prefix = "") const;
+  void RewriteExisting(DeltaCommitPlan& plan,
+                       const std::vector<std::pair<std::string, std::string>>& key_bounds);
+  std::string KeepCondition() const;
+  bool MayBeAffected(const nlohmann::json& add,
+                     const std::vector<std::pair<std::string, std::string>>& key_bounds) const;
+  void PrepareMerge(std::vector<std::pair<std::string, std::string>>& key_bounds);
+
+  DeltaSink& sink_;
+  duckdb_connection conn_;
+  LoadSpec spec_;
+  FileLock lock_;
+  DeltaTable table_;
+  Schema target_;  // the table's columns after this load (stored types)
+  std::vector<std::string> partition_by_;
+  bool exists_ = false;                     // the table existed (and is not being replaced)
+  bool rewrite_all_ = false;                // a column widened: every existing file is rewritten
+  std::optional<nlohmann::json> metadata_;  // new metaData, when it changes
+  std::optional<nlohmann::json> protocol_;  // new protocol, when it changes
+  std::string stage_;                       // DuckDB temporary table holding staged rows
+  DuckAppender appender_;
+  std::unique_ptr<ChunkAppender> chunks_;
+  int64_t staged_bytes_ = 0;
+  std::vector<nlohmann::json> adds_;  // files written so far
+  bool finished_ = false;
+};
+
+}  // namespace tributary

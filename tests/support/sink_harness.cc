@@ -1,0 +1,146 @@
+#include "support/sink_harness.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "sink/delta_sink.h"
+#include "sink/delta_types.h"
+#include "sink/duckdb_sink.h"
+#include "sink/duckdb_sql.h"
+#include "source/value_text.h"
+#include "support/delta_checker.h"
+
+namespace tributary::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+// DuckDB SQL rendering column `c` of stored type `type` in canonical text.
+std::string DuckCanonical(const std::string& c, const DataType& type) {
+  switch (type.id) {
+    case TypeId::kBytes:
+      return fmt::format("'\\x' || lower(hex({}))", c);
+    case TypeId::kTime:
+      return fmt::format("strftime(DATE '2000-01-01' + {}, '%H:%M:%S.%f')", c);
+    case TypeId::kTimestamp:
+      return fmt::format("strftime({}, '%Y-%m-%d %H:%M:%S.%f')", c);
+    case TypeId::kTimestampTz:
+      return fmt::format("strftime({}::TIMESTAMP, '%Y-%m-%d %H:%M:%S.%f') || '+00:00'", c);
+    case TypeId::kInterval:
+      return fmt::format(
+          "printf('%d mons %d days %d us', datepart('year', {0}) * 12 + datepart('month', {0}), "
+          "datepart('day', {0}), datepart('hour', {0}) * 3600000000 + datepart('minute', {0}) * "
+          "60000000 + datepart('microseconds', {0}))",
+          c);
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+      return fmt::format("CAST(CAST({} AS DOUBLE) AS VARCHAR)", c);
+    default:
+      return fmt::format("CAST({} AS VARCHAR)", c);
+  }
+}
+
+std::string RowExpression(const std::vector<std::string>& columns, const Schema& schema) {
+  std::string sql;
+  for (const std::string& name : columns) {
+    int at = schema.IndexOf(name);
+    if (at < 0) throw std::runtime_error("no column " + name);
+    std::string c = DuckQuote(name);
+    sql += (sql.empty() ? "" : " || '|' || ") +
+           fmt::format("coalesce({}, 'NULL')", DuckCanonical(c, schema.fields[at].type));
+  }
+  return sql;
+}
+
+class DuckDbHarness final : public SinkHarness {
+ public:
+  explicit DuckDbHarness(std::string location) : location_(std::move(location)) {
+    if (location_.empty()) location_ = dir_.path().string();
+    Start();
+  }
+  std::string Kind() const override { return "duckdb"; }
+  std::string Location() const override { return location_; }
+
+  std::vector<std::string> Rows(const std::string& table, const std::vector<std::string>& columns,
+                                const std::string& order_by) override {
+    auto* duck = static_cast<DuckDbSink*>(&sink());
+    auto schema = duck->DescribeTable(table);
+    if (!schema) return {};
+    DuckConnection conn = duck->Connect();
+    DuckExec(conn.get(), "SET TimeZone = 'UTC'", "time zone");
+    DuckResult result =
+        DuckExec(conn.get(),
+                 fmt::format("SELECT {} FROM {} ORDER BY {}", RowExpression(columns, *schema),
+                             DuckQualified(duck->catalog(), duck->schema(), table), order_by),
+                 "harness rows");
+    std::vector<std::string> rows;
+    for (uint64_t r = 0; r < ResultRows(result); ++r) {
+      rows.push_back(ResultText(result, 0, r).value_or("NULL"));
+    }
+    return rows;
+  }
+  DataType Stored(const DataType& type) const override { return type; }
+
+ protected:
+  std::unique_ptr<Sink> Open() override {
+    return std::make_unique<DuckDbSink>(fs::path(location_) / "lake.duckdb", "bronze");
+  }
+
+ private:
+  TempDir dir_;
+  std::string location_;
+};
+
+class DeltaHarness final : public SinkHarness {
+ public:
+  explicit DeltaHarness(std::string location) : location_(std::move(location)) {
+    if (location_.empty()) location_ = dir_.path().string();
+    Start();
+  }
+  std::string Kind() const override { return "delta"; }
+  std::string Location() const override { return location_; }
+
+  std::vector<std::string> Rows(const std::string& table, const std::vector<std::string>& columns,
+                                const std::string& order_by) override {
+    auto schema = sink().DescribeTable(table);
+    if (!schema) return {};
+    return DeltaRows(fs::path(location_) / table, RowExpression(columns, *schema), order_by);
+  }
+  DataType Stored(const DataType& type) const override {
+    return DeltaStoredType(type, DeltaTypeOptions{});
+  }
+  std::string Expected(const Column& column, size_t row) override {
+    if (column.IsNull(row)) return "NULL";
+    if (column.type().id == TypeId::kInterval) return IsoInterval(column.Get<Interval>(row));
+    std::string text = ValueText(column, row);
+    return column.type().id == TypeId::kTimestamp ? text + "+00:00" : text;
+  }
+
+ protected:
+  std::unique_ptr<Sink> Open() override {
+    DeltaSinkOptions options;
+    options.target_file_bytes = 1 << 20;  // several files even for small tests
+    return std::make_unique<DeltaSink>(location_, options);
+  }
+
+ private:
+  TempDir dir_;
+  std::string location_;
+};
+
+}  // namespace
+
+std::string SinkHarness::Expected(const Column& column, size_t row) {
+  return column.IsNull(row) ? "NULL" : ValueText(column, row);
+}
+
+std::vector<std::string> HarnessKinds() { return {"duckdb", "delta"}; }
+
+std::unique_ptr<SinkHarness> OpenHarness(const std::string& kind, const std::string& location) {
+  if (kind == "duckdb") return std::make_unique<DuckDbHarness>(location);
+  if (kind == "delta") return std::make_unique<DeltaHarness>(location);
+  throw std::runtime_error("no sink harness for " + kind);
+}
+
+}  // namespace tributary::testing
