@@ -9,6 +9,7 @@ find_package(CLI11 REQUIRED)
 find_package(date REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
+find_package(ODBC REQUIRED)  # unixODBC (Debian: unixodbc-dev)
 
 if(NOT DUCKDB_ROOT)
   set(DUCKDB_ROOT "${PROJECT_SOURCE_DIR}/third_party/duckdb")

@@ -10,6 +10,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libsqlite3-dev sqlite3 libyaml-cpp-dev nlohmann-json3-dev libfmt-dev
   libcli11-dev libhowardhinnant-date-dev libpq-dev postgresql postgresql-contrib
+  unixodbc-dev tdsodbc odbc-postgresql libsqliteodbc
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format time bc
 )

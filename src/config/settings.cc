@@ -61,10 +61,18 @@ const std::vector<Setting> kSettings = {
      "User name (may be a secret reference)."},
     {"server.sqlserver", "password", VT::kSecret, false, "", "",
      "Password: `${env:NAME}` or `${file:PATH}` only."},
-    {"server.sqlserver", "driver", VT::kString, false, "FreeTDS", "", "ODBC driver name."},
+    {"server.sqlserver", "driver", VT::kString, false, "FreeTDS", "",
+     "ODBC driver name as registered in odbcinst.ini, e.g. `FreeTDS` (Debian's tdsodbc) or "
+     "`ODBC Driver 18 for SQL Server` (Microsoft's msodbcsql18). See docs/sqlserver.md."},
     {"server.sqlserver", "encrypt", VT::kBoolean, false, "true", "", "Encrypt the connection."},
     {"server.sqlserver", "trust_server_certificate", VT::kBoolean, false, "false", "",
-     "Accept a server certificate without validating it."},
+     "Accept a server certificate without validating it (Microsoft's driver; FreeTDS validates "
+     "only with a `ca file` in freetds.conf)."},
+    {"server.sqlserver", "application_name", VT::kString, false, "tributary", "",
+     "Sent as the ODBC `APP`: shown in sys.dm_exec_sessions.program_name, so a DBA can find "
+     "tributary's sessions."},
+    {"server.sqlserver", "connect_timeout", VT::kInteger, false, "15", "",
+     "Seconds to wait for a connection (login timeout)."},
 
     {"ingest", "server", VT::kString, true, "", "", "Name of a server declared in tributary.yml."},
     {"ingest", "database", VT::kString, true, "", "",

@@ -4,13 +4,16 @@
 
 #include "common/error.h"
 #include "source/sqlite_source.h"
+#include "source/sqlserver_source.h"
 
 namespace tributary {
 
 std::unique_ptr<Source> OpenSource(const Project& project, const ServerConfig& server,
                                    const std::string& database) {
   if (server.kind == "sqlite") return std::make_unique<SqliteSource>(project, server, database);
-  if (server.kind == "postgresql" || server.kind == "sqlserver" || server.kind == "duckdb") {
+  if (server.kind == "sqlserver")
+    return std::make_unique<SqlServerSource>(project, server, database);
+  if (server.kind == "postgresql" || server.kind == "duckdb") {
     throw SourceError(
         fmt::format("server kind '{}' is not supported yet by this build (server '{}')",
                     server.kind, server.name));

@@ -1,0 +1,120 @@
+// Against a real SQL Server or Azure SQL, when one is configured:
+//   TRIBUTARY_TEST_SQLSERVER="host=db;port=1433;user=sa;password_env=MSSQL_PW;database=master;
+//                            driver=ODBC Driver 18 for SQL Server;trust_server_certificate=true"
+// (every key but host and user optional; password_env names the variable
+// holding the password). Skipped otherwise: no SQL Server runs here.
+#include <cstdlib>
+#include <map>
+
+#include "common/error.h"
+#include "source/open_source.h"
+#include "source/sqlite_test_util.h"
+
+namespace tributary {
+namespace {
+
+using ::testing::HasSubstr;
+
+class SqlServerLiveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* spec = std::getenv("TRIBUTARY_TEST_SQLSERVER");
+    if (spec == nullptr || *spec == '\0') {
+      GTEST_SKIP() << "set TRIBUTARY_TEST_SQLSERVER to run against a real SQL Server "
+                      "(see tests/source/sqlserver_live_test.cc)";
+    }
+    std::map<std::string, std::string> keys;
+    std::string text = spec;
+    for (size_t at = 0; at < text.size();) {
+      size_t end = text.find(';', at);
+      std::string pair = text.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      size_t eq = pair.find('=');
+      if (eq != std::string::npos) keys[pair.substr(0, eq)] = pair.substr(eq + 1);
+      at = end == std::string::npos ? text.size() : end + 1;
+    }
+    database_ = keys.count("database") ? keys["database"] : "master";
+    keys.erase("database");
+    if (keys.count("password_env")) {
+      keys["password"] = "${env:" + keys["password_env"] + "}";
+      keys.erase("password_env");
+    }
+    project_.dir = "/tmp";
+    server_ = ServerConfig{"live", "sqlserver", keys, {"env", 0, 0}};
+    source_ = OpenSource(project_, server_, database_);
+  }
+
+  Batch Read(const std::string& sql) {
+    auto reader = source_->Query(sql);
+    Batch batch(reader->schema());
+    while (reader->Next(batch, BatchLimits{1u << 30, size_t{1} << 40})) {
+    }
+    return batch;
+  }
+
+  Project project_;
+  ServerConfig server_;
+  std::string database_;
+  std::unique_ptr<Source> source_;
+};
+
+TEST_F(SqlServerLiveTest, SessionIsTaggedWithTheApplicationName) {
+  Batch b = Read("SELECT program_name FROM sys.dm_exec_sessions WHERE session_id = @@SPID");
+  EXPECT_EQ(b.column(0).GetBytes(0), "tributary");
+}
+
+TEST_F(SqlServerLiveTest, TypesRoundTrip) {
+  Batch b = Read(
+      "SELECT CAST(1 AS bit) AS b, CAST(255 AS tinyint) AS ti, CAST(-32768 AS smallint) AS si, "
+      "CAST(-2147483648 AS int) AS i, CAST(9223372036854775807 AS bigint) AS bi, "
+      "CAST(1.5 AS real) AS r, CAST(-1e300 AS float) AS f, "
+      "CAST('-12345678901234567890.0123456789' AS decimal(38,10)) AS d, "
+      "CAST(-922337203685477.5808 AS money) AS m, N'héllo 😀' AS nv, 'abc' AS v, "
+      "REPLICATE(CAST(N'ab😀' AS nvarchar(max)), 50000) AS big, 0x00FF01 AS vb, "
+      "CAST('2024-02-29' AS date) AS dt, CAST('23:59:58.1234567' AS time(7)) AS tm, "
+      "CAST('2024-01-02 03:04:05.1234567' AS datetime2(7)) AS d2, "
+      "CAST('2024-01-02 03:04:05.1234567 +02:00' AS datetimeoffset(7)) AS dto, "
+      "CAST('A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' AS uniqueidentifier) AS u, "
+      "CAST('<a>x</a>' AS xml) AS x");
+  ASSERT_EQ(b.num_rows(), 1u);
+  EXPECT_EQ(b.column(0).Get<uint8_t>(0), 1);
+  EXPECT_EQ(b.column(1).Get<int16_t>(0), 255);
+  EXPECT_EQ(b.column(2).Get<int16_t>(0), -32768);
+  EXPECT_EQ(b.column(4).Get<int64_t>(0), 9223372036854775807);
+  EXPECT_EQ(b.column(6).Get<double>(0), -1e300);
+  EXPECT_EQ(b.schema().fields[7].type, DataType::Decimal(38, 10));
+  EXPECT_EQ(b.schema().fields[8].type, DataType::Decimal(19, 4));
+  EXPECT_TRUE(b.column(8).Get<Int128>(0) == -static_cast<Int128>(9223372036854775807) - 1);
+  EXPECT_EQ(b.column(9).GetBytes(0), "héllo 😀");
+  std::string big;
+  for (int i = 0; i < 50000; ++i) big += "ab😀";
+  EXPECT_EQ(b.column(11).GetBytes(0), big);
+  EXPECT_EQ(b.column(12).GetBytes(0), std::string("\x00\xff\x01", 3));
+  EXPECT_EQ(b.column(13).Get<int32_t>(0), testing::Days(2024, 2, 29));
+  EXPECT_EQ(b.column(14).Get<int64_t>(0), ((23 * 60 + 59) * 60 + 58) * int64_t{1'000'000} + 123456);
+  EXPECT_EQ(b.column(15).Get<int64_t>(0), testing::Micros(2024, 1, 2, 3, 4, 5, 123456));
+  EXPECT_EQ(b.schema().fields[16].type.id, TypeId::kTimestampTz);
+  EXPECT_EQ(b.column(16).Get<int64_t>(0), testing::Micros(2024, 1, 2, 1, 4, 5, 123456));
+  EXPECT_EQ(b.column(17).Get<Uuid>(0).bytes[0], 0xA0);
+  EXPECT_EQ(b.column(18).GetBytes(0), "<a>x</a>");
+}
+
+TEST_F(SqlServerLiveTest, DescribeTableReadsTheCatalog) {
+  Schema s = source_->DescribeTable(TableRef{"sys", "objects"});
+  ASSERT_GT(s.fields.size(), 5u);
+  EXPECT_EQ(s.fields[0].name, "name");
+  EXPECT_EQ(s.fields[0].type.id, TypeId::kText);
+  EXPECT_EQ(s.fields[1], (Field{"object_id", DataType{TypeId::kInt32}, false}));
+  EXPECT_THROW(source_->DescribeTable(TableRef{"dbo", "no_such_table_here"}), SourceError);
+}
+
+TEST_F(SqlServerLiveTest, SqlVariantIsRefusedByName) {
+  try {
+    Read("SELECT CAST(1 AS sql_variant) AS v");
+    FAIL() << "expected an error";
+  } catch (const SourceError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("column 'v' has type sql_variant"));
+  }
+}
+
+}  // namespace
+}  // namespace tributary
