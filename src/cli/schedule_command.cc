@@ -1,12 +1,27 @@
 // tributary schedule next: when each frequency fires next, in its own time
-// zone and in UTC.
+// zone and in UTC. tributary schedule run: the long-running scheduler
+// (schedule/scheduler.h) wired to the engine and the sink.
 #include <fmt/format.h>
+#include <pthread.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <iostream>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
 
 #include "cli/cli.h"
+#include "cli/progress.h"
+#include "common/did_you_mean.h"
+#include "common/log.h"
 #include "common/text_table.h"
+#include "engine/runner.h"
 #include "schedule/cron.h"
+#include "schedule/scheduler.h"
+#include "sink/open_sink.h"
 
 namespace tributary::cli {
 namespace {
@@ -16,16 +31,22 @@ struct NextFlags {
   std::vector<std::string> frequencies;
 };
 
+struct RunFlags {
+  std::vector<std::string> frequencies;
+  int threads = 0;  // 0: the project's default
+};
+
+bool Selected(const std::vector<std::string>& only, const std::string& name) {
+  return only.empty() || std::find(only.begin(), only.end(), name) != only.end();
+}
+
 int PrintNext(const GlobalOptions& global, const NextFlags& flags) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
   TextTable table({"frequency", "cron", "time zone", "local time", "UTC", "tables"});
   TimePoint now = SystemClock::Instance().Now();
   for (const auto& f : project->frequencies) {
-    if (!flags.frequencies.empty() && std::find(flags.frequencies.begin(), flags.frequencies.end(),
-                                                f.name) == flags.frequencies.end()) {
-      continue;
-    }
+    if (!Selected(flags.frequencies, f.name)) continue;
     size_t tables = std::count_if(project->tasks.begin(), project->tasks.end(),
                                   [&](const Task& t) { return t.frequency == f.name; });
     auto schedule = CronSchedule::Parse(f.cron, f.timezone);
@@ -33,7 +54,8 @@ int PrintNext(const GlobalOptions& global, const NextFlags& flags) {
     for (int i = 0; i < flags.count; ++i) {
       auto next = schedule.Next(at);
       if (!next) break;
-      table.AddRow({i == 0 ? f.name : "", i == 0 ? f.cron : "", i == 0 ? f.timezone : "",
+      std::string label = f.paused ? f.name + " (paused)" : f.name;
+      table.AddRow({i == 0 ? label : "", i == 0 ? f.cron : "", i == 0 ? f.timezone : "",
                     FormatInstant(*next, f.timezone), FormatInstant(*next, "UTC"),
                     i == 0 ? std::to_string(tables) : ""});
       at = *next;
@@ -43,18 +65,200 @@ int PrintNext(const GlobalOptions& global, const NextFlags& flags) {
   return kExitOk;
 }
 
+// Runs the scheduler's runs through the engine. The sink is opened while
+// any run (or record) needs it and closed in between, so `tributary status`
+// can read a DuckDB sink between runs.
+class EngineActions final : public ScheduleActions {
+ public:
+  EngineActions(const Project& project, int threads) : project_(project), threads_(threads) {}
+
+  std::string Run(const ScheduledRun& run) override {
+    std::vector<Task> tasks;
+    for (const auto& t : project_.tasks) {
+      if (Selected(run.frequencies, t.frequency)) tasks.push_back(t);
+    }
+    RunOptions options;
+    options.run_id = NewRunId(SystemClock::Instance());
+    options.command = run.Describe();
+    options.cancel = run.cancel;
+    options.threads = threads_;
+    options.limits.max_rows = static_cast<size_t>(project_.defaults.batch_rows);
+    Lease lease(*this);
+    ConsoleProgress log_tables(false);
+    RunSummary summary =
+        RunTasks(project_, tasks, *sink_, SystemClock::Instance(), options, log_tables);
+    return fmt::format("run {} {}: {} of {} tables failed", summary.run.run_id, summary.run.status,
+                       summary.failed(), summary.run.tasks_total);
+  }
+
+  // A tick that started no run is recorded as a run of its own, with the
+  // decision as its status (skipped, missed, dropped) and no tables.
+  void Record(const Decision& d) override {
+    RunRecord record;
+    record.run_id = NewRunId(SystemClock::Instance());
+    record.started_at = d.tick;  // the tick the decision is about
+    record.ended_at = d.tick;
+    record.status = DecisionName(d.kind);
+    record.command = "schedule: " + Describe(d);
+    Lease lease(*this);
+    sink_->RecordRun(record);
+  }
+
+  // When each frequency's tables were all last attempted (see
+  // SchedulerOptions::attempted_since).
+  std::map<std::string, TimePoint> AttemptedSince() {
+    Lease lease(*this);
+    std::map<std::string, TimePoint> last;
+    for (const auto& h : sink_->ReadHistory()) {
+      if (h.last_attempt) last[h.task_id] = h.last_attempt->started_at;
+    }
+    std::map<std::string, TimePoint> since;
+    std::set<std::string> never;
+    for (const auto& t : project_.tasks) {
+      auto it = last.find(t.id());
+      if (it == last.end()) never.insert(t.frequency);
+      if (it == last.end() || never.count(t.frequency)) continue;
+      auto [at, fresh] = since.try_emplace(t.frequency, it->second);
+      if (!fresh) at->second = std::min(at->second, it->second);
+    }
+    for (const auto& f : never) since.erase(f);
+    return since;
+  }
+
+ private:
+  // Keeps the sink open while alive; the last lease closes it (under the
+  // mutex, so a new open never overlaps a close).
+  class Lease {
+   public:
+    explicit Lease(EngineActions& a) : a_(a) {
+      std::lock_guard lock(a_.mutex_);
+      if (a_.users_++ == 0) a_.sink_ = OpenSink(a_.project_);
+    }
+    ~Lease() {
+      std::lock_guard lock(a_.mutex_);
+      if (--a_.users_ == 0) a_.sink_.reset();
+    }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+
+   private:
+    EngineActions& a_;
+  };
+
+  const Project& project_;
+  const int threads_;
+  std::mutex mutex_;
+  int users_ = 0;
+  std::unique_ptr<Sink> sink_;
+};
+
+// SIGINT/SIGTERM are blocked in every thread and taken by this one, which
+// asks the scheduler to stop; a second signal exits at once. Repeats within a
+// second count as one: wrappers such as timeout(1) signal the process and
+// then its whole process group.
+class SignalThread {
+ public:
+  SignalThread() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, nullptr);  // before any other thread starts
+  }
+  void Start(Scheduler& scheduler) {
+    thread_ = std::thread([this, &scheduler] { Loop(scheduler); });
+  }
+  // The signals stay blocked: the process is about to exit.
+  ~SignalThread() {
+    done_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop(Scheduler& scheduler) {
+    std::optional<std::chrono::steady_clock::time_point> first;
+    timespec slice{0, 200'000'000};
+    while (!done_) {
+      int sig = sigtimedwait(&set_, nullptr, &slice);
+      if (sig < 0) continue;
+      const char* name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+      auto now = std::chrono::steady_clock::now();
+      if (first && now - *first < std::chrono::seconds(1)) continue;
+      if (first) {
+        Log(LogLevel::kWarn, "second signal: exiting now", {{"signal", name}});
+        std::_Exit(kExitFailed);
+      }
+      Log(LogLevel::kInfo, "signal received: stopping (again to exit at once)", {{"signal", name}});
+      first = now;
+      scheduler.RequestStop();
+    }
+  }
+  sigset_t set_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+int RunScheduler(const GlobalOptions& global, const RunFlags& flags) {
+  SignalThread signals;
+  auto project = LoadOrReport(global);
+  if (!project) return kExitFailed;
+  std::vector<std::string> names;
+  for (const auto& f : project->frequencies) names.push_back(f.name);
+  for (const auto& wanted : flags.frequencies) {
+    if (Selected(names, wanted)) continue;
+    std::cerr << "tributary: unknown frequency '" << wanted << "'" << DidYouMean(wanted, names)
+              << "; declared: " << JoinNames(names) << "\n";
+    return kExitUsage;
+  }
+  EngineActions actions(*project, flags.threads > 0 ? flags.threads : project->defaults.threads);
+  SchedulerOptions options;
+  options.frequencies = flags.frequencies;
+  options.attempted_since = actions.AttemptedSince();
+  SystemTimer timer;
+  Scheduler scheduler(*project, timer, actions, options);
+  if (scheduler.Scheduled().empty()) {
+    std::cerr << "tributary: nothing to schedule: every selected frequency is paused or has no "
+                 "tables (see `tributary schedule next` and `tributary plan`)\n";
+    return kExitFailed;
+  }
+  signals.Start(scheduler);
+  scheduler.Run();
+  return kExitOk;
+}
+
+constexpr const char* kRunFooter =
+    "Runs until SIGTERM or SIGINT (Ctrl-C), then stops taking work, cancels the runs in flight\n"
+    "(their unfinished tables roll back) and exits 0; a second signal (a second or more later)\n"
+    "exits at once.\n\n"
+    "At each tick the due frequencies' tables are loaded as `tributary run` would. Frequencies\n"
+    "due at the same instant share one run, each table loaded once. A frequency never overlaps\n"
+    "itself: a tick that finds its previous run going is skipped or queued (`overlap`). Ticks\n"
+    "missed while no scheduler ran are caught up once at start (`catch_up`). Every decision is\n"
+    "logged and recorded in the sink's _tributary.runs (status skipped/missed/dropped for ticks\n"
+    "that started no run). See docs/scheduling.md.";
+
 }  // namespace
 
 void AddScheduleCommand(CLI::App& app, GlobalOptions& global) {
-  auto* cmd = app.add_subcommand("schedule", "Inspect the frequencies' schedules");
+  auto* cmd =
+      app.add_subcommand("schedule", "Run the frequencies on their schedules, or show them");
   cmd->require_subcommand(1);
-  auto flags = std::make_shared<NextFlags>();
+  auto next_flags = std::make_shared<NextFlags>();
   auto* next = cmd->add_subcommand("next", "Print the next fire times of each frequency");
-  next->add_option("-n,--count", flags->count, "Fire times per frequency")
+  next->add_option("-n,--count", next_flags->count, "Fire times per frequency")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
-  next->add_option("--frequency", flags->frequencies, "Only these frequencies")->delimiter(',');
-  next->callback([&global, flags] { global.exit_code = PrintNext(global, *flags); });
+  next->add_option("--frequency", next_flags->frequencies, "Only these frequencies")
+      ->delimiter(',');
+  next->callback([&global, next_flags] { global.exit_code = PrintNext(global, *next_flags); });
+
+  auto run_flags = std::make_shared<RunFlags>();
+  auto* run = cmd->add_subcommand("run", "Run every frequency on its schedule, until stopped");
+  run->footer(kRunFooter);
+  run->add_option("--frequency", run_flags->frequencies, "Only these frequencies")->delimiter(',');
+  run->add_option("-j,--threads", run_flags->threads,
+                  "Tables loaded at once per run (default: defaults.threads)")
+      ->check(CLI::Range(1, 256));
+  run->callback([&global, run_flags] { global.exit_code = RunScheduler(global, *run_flags); });
 }
 
 }  // namespace tributary::cli

@@ -22,6 +22,29 @@ struct FrequencyConfig {
   std::string cron;      // Quartz: sec min hour day-of-month month day-of-week [year]
   std::string timezone;  // IANA name, e.g. "Europe/Oslo"
   SourceLocation where;
+  // How the scheduler (and exported jobs) treat this frequency's ticks; the
+  // values are validated when loading (see config/schedule_options.h).
+  std::string overlap = "skip";   // skip | queue: a tick finding the last run still going
+  std::string catch_up = "once";  // once | none: ticks missed while no scheduler ran
+  int timeout_minutes = 0;        // a run longer than this is cancelled; 0: no limit
+  bool paused = false;            // not scheduled; exported jobs are paused
+};
+
+// `scheduler:` in tributary.yml: how runs coordinate on this machine.
+struct SchedulerConfig {
+  std::string lock_dir = ".tributary/locks";  // per-table lock files, relative to the project
+  int misfire_grace_seconds = 60;             // a tick noticed later than this counts as missed
+};
+
+// `jobs:` in tributary.yml: what `tributary jobs export` writes into the
+// definitions for other schedulers. Empty strings mean "the format's default".
+struct JobsConfig {
+  std::string command;      // the tributary executable as the target machine sees it
+  std::string project_dir;  // the project folder as the target machine sees it
+  std::string kubernetes_image;
+  std::string kubernetes_namespace;
+  std::string databricks_cluster_id;  // empty: serverless
+  SourceLocation where;
 };
 
 struct ServerConfig {
@@ -77,6 +100,8 @@ struct Project {
   std::vector<FrequencyConfig> frequencies;
   std::vector<ServerConfig> servers;
   RunDefaults defaults;
+  SchedulerConfig scheduler;
+  JobsConfig jobs;
   std::vector<Task> tasks;  // in file order
 
   const ServerConfig* FindServer(const std::string& wanted) const;

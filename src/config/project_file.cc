@@ -6,6 +6,7 @@
 #include "common/did_you_mean.h"
 #include "common/error.h"
 #include "config/loader.h"
+#include "config/schedule_options.h"
 #include "config/secrets.h"
 #include "config/settings.h"
 #include "config/yaml_reader.h"
@@ -71,6 +72,7 @@ void LoadFrequencies(YamlReader& yaml, const YAML::Node& node, Project& project)
       f.cron = *cron;
       CheckCron(yaml, it->second, f);
     }
+    LoadFrequencyOptions(yaml, it->second, f);
     project.frequencies.push_back(std::move(f));
   }
 }
@@ -203,6 +205,8 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
   AddImplicitDaily(project);
   LoadServers(yaml, (*root)["servers"], project);
   LoadDefaults(yaml, (*root)["defaults"], project);
+  LoadSchedulerConfig(yaml, (*root)["scheduler"], project.scheduler);
+  LoadJobsConfig(yaml, (*root)["jobs"], project.jobs);
 }
 
 }  // namespace tributary

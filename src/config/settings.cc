@@ -17,6 +17,10 @@ const std::vector<Setting> kSettings = {
     {"project", "servers", VT::kMapping, false, "", "", "Named source servers: name → {kind, …}."},
     {"project", "defaults", VT::kMapping, false, "", "",
      "Run settings used when the command line gives none."},
+    {"project", "scheduler", VT::kMapping, false, "", "",
+     "How runs coordinate on this machine (see Scheduler)."},
+    {"project", "jobs", VT::kMapping, false, "", "",
+     "What `tributary jobs export` writes into job definitions (see Jobs)."},
 
     {"sink", "kind", VT::kString, true, "", "",
      "Sink kind: `duckdb` (Delta Lake and PostgreSQL sinks are planned)."},
@@ -28,6 +32,40 @@ const std::vector<Setting> kSettings = {
      "Quartz cron: `sec min hour day-of-month month day-of-week [year]`, e.g. `0 0/5 * * * ?`."},
     {"frequency", "timezone", VT::kString, false, "UTC", "",
      "IANA time zone the cron is read in, e.g. `Europe/Oslo`."},
+    {"frequency", "overlap", VT::kString, false, "skip", "",
+     "A tick that finds this frequency's previous run still going: `skip` it, or `queue` it "
+     "(at most one) to run when that run ends. Exported jobs keep the policy where the engine "
+     "can."},
+    {"frequency", "catch_up", VT::kString, false, "once", "",
+     "Ticks missed while no scheduler ran (downtime, suspend): `once` runs the frequency once "
+     "for all of them as soon as possible; `none` waits for the next tick."},
+    {"frequency", "timeout_minutes", VT::kInteger, false, "0", "",
+     "A run of this frequency still going after this long is cancelled (its unfinished tables "
+     "roll back); exported as the job's timeout. 0: no limit."},
+    {"frequency", "paused", VT::kBoolean, false, "false", "",
+     "`true`: the scheduler does not run it and exported jobs are created paused."},
+
+    {"scheduler", "lock_dir", VT::kString, false, ".tributary/locks", "",
+     "Folder (relative to the project) of the per-table lock files every run takes, so a table "
+     "is never loaded by two runs at once, even from two processes. It must be on a file system "
+     "every tributary process of the project shares."},
+    {"scheduler", "misfire_grace_seconds", VT::kInteger, false, "60", "",
+     "A tick the scheduler notices later than this (machine suspended, clock jump, busy host) "
+     "counts as missed and follows the frequency's `catch_up` policy."},
+
+    {"jobs", "command", VT::kString, false, "", "",
+     "The tributary executable as the job's machine sees it. Default: this executable's absolute "
+     "path for `crontab` and `systemd`, `tributary` for `kubernetes` and `databricks`."},
+    {"jobs", "project_dir", VT::kString, false, "", "",
+     "The project folder as the job's machine sees it. Default: this project's absolute path for "
+     "`crontab` and `systemd`, `/project` for `kubernetes`, the bundle's synced files "
+     "(`${workspace.file_path}`) for `databricks`."},
+    {"jobs", "kubernetes_image", VT::kString, false, "", "",
+     "Container image holding tributary, for `--format kubernetes` (required there)."},
+    {"jobs", "kubernetes_namespace", VT::kString, false, "", "",
+     "Namespace of the exported CronJobs; none: the one `kubectl` applies to."},
+    {"jobs", "databricks_cluster_id", VT::kString, false, "", "",
+     "Existing cluster the exported Databricks tasks run on; none: serverless compute."},
 
     {"defaults", "threads", VT::kInteger, false, "4", "", "Tables loaded at once by `run`."},
     {"defaults", "batch_rows", VT::kInteger, false, "65536", "",
@@ -111,6 +149,8 @@ const char* ScopeTitle(std::string_view scope) {
   if (scope == "sink") return "Sink (`sink:` in tributary.yml)";
   if (scope == "frequency") return "Frequency (`frequencies: {name: …}`)";
   if (scope == "defaults") return "Defaults (`defaults:`)";
+  if (scope == "scheduler") return "Scheduler (`scheduler:`)";
+  if (scope == "jobs") return "Jobs export (`jobs:`)";
   if (scope == "server") return "Server, any kind (`servers: {name: …}`)";
   if (scope == "ingest") return "Ingest file (`ingest/<strategy>/…/<database>.yml`), top level";
   if (scope == "schema") return "Schema entry (`schemas: [ … ]`)";

@@ -1,9 +1,17 @@
 #include "engine/runner.h"
 
+#include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -13,6 +21,70 @@
 
 namespace tributary {
 namespace {
+
+// An exclusive flock on <dir>/<task id>.lock held while one table loads, so
+// no two runs — threads or processes — load a table at once. The kernel
+// releases it when the process dies; the file stays (deleting it would race).
+class TableLock {
+ public:
+  // Waits until the table is free, polling so `cancel` is honoured. Throws
+  // Error when the lock file cannot be opened, CancelledError on shutdown.
+  TableLock(const std::filesystem::path& dir, const std::string& task_id, const std::string& run_id,
+            const std::atomic<bool>* cancel) {
+    std::string name = task_id;
+    for (char& c : name) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    auto path = dir / (name + ".lock");
+    fd_ = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      throw Error(
+          fmt::format("cannot open the table lock {}: {}; set scheduler.lock_dir to a "
+                      "writable folder",
+                      path.string(), std::strerror(errno)));
+    }
+    Acquire(task_id, cancel);
+    std::string holder = fmt::format("pid {} run {}\n", getpid(), run_id);
+    if (ftruncate(fd_, 0) != 0 || pwrite(fd_, holder.data(), holder.size(), 0) < 0) {
+      Log(LogLevel::kDebug, "could not note the lock holder", {{"task", task_id}});
+    }
+  }
+  ~TableLock() { close(fd_); }
+  TableLock(const TableLock&) = delete;
+  TableLock& operator=(const TableLock&) = delete;
+
+ private:
+  void Acquire(const std::string& task_id, const std::atomic<bool>* cancel) {
+    bool told = false;
+    while (flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+      if (errno != EWOULDBLOCK && errno != EINTR) {
+        close(fd_);
+        throw Error(fmt::format("cannot lock table '{}': {}", task_id, std::strerror(errno)));
+      }
+      if (cancel != nullptr && cancel->load()) {
+        close(fd_);
+        throw CancelledError("cancelled while waiting for another run to finish this table");
+      }
+      if (!told) {
+        char holder[128] = {};
+        ssize_t n = pread(fd_, holder, sizeof(holder) - 1, 0);
+        std::string who = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "";
+        Log(LogLevel::kInfo, "waiting: another run is loading this table",
+            {{"task", task_id}, {"holder", who.substr(0, who.find('\n'))}});
+        told = true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  int fd_ = -1;
+};
+
+std::filesystem::path LockDir(const Project& project) {
+  if (project.dir.empty() || project.scheduler.lock_dir.empty()) return {};
+  return project.dir / project.scheduler.lock_dir;
+}
 
 TaskResult NewResult(const Task& task, const std::string& run_id, TimePoint now) {
   TaskResult r;
@@ -35,6 +107,9 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
   TaskProgress progress;
   observer.TaskStarted(task, progress);
   try {
+    std::optional<TableLock> lock;
+    if (auto dir = LockDir(project); !dir.empty())
+      lock.emplace(dir, task.id(), run_id, options.cancel);
     const ServerConfig* server = project.FindServer(task.server);
     if (server == nullptr) throw Error(fmt::format("unknown server '{}'", task.server));
     auto source = OpenSource(project, *server, task.database);

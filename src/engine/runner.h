@@ -43,7 +43,9 @@ std::string NewRunId(const Clock& clock);
 
 // Executes `tasks` with up to options.threads at once. Never throws for a
 // task's failure: it is recorded in its TaskResult. Throws SinkError only if
-// the run itself cannot be recorded.
+// the run itself cannot be recorded. Each table is loaded under an exclusive
+// lock file in project.dir/project.scheduler.lock_dir: a table another run
+// (thread or process) is loading is waited for, never loaded twice at once.
 RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink& sink,
                     const Clock& clock, const RunOptions& options, RunObserver& observer);
 
