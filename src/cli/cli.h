@@ -45,5 +45,6 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global);
 void AddStatusCommand(CLI::App& app, GlobalOptions& global);
 void AddDocsCommand(CLI::App& app, GlobalOptions& global);
 void AddScheduleCommand(CLI::App& app, GlobalOptions& global);
+void AddJobsCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

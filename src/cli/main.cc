@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   AddStatusCommand(app, global);
   AddDocsCommand(app, global);
   AddScheduleCommand(app, global);
+  AddJobsCommand(app, global);
 
   try {
     app.parse(argc, argv);

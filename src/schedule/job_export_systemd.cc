@@ -1,0 +1,87 @@
+// systemd: a oneshot service and a timer per job (per part when split). A
+// timer never starts its service while it still runs, so a tick finding the
+// previous run going is skipped; Persistent= catches missed ticks up once.
+#include <fmt/format.h>
+
+#include "schedule/cron_convert.h"
+#include "schedule/job_export_formats.h"
+
+namespace tributary::jobs {
+namespace {
+
+// One word of ExecStart=: quoted when needed; % and $ are systemd specifier
+// and variable characters, doubled to stay literal.
+std::string ExecWord(const std::string& arg) {
+  std::string out;
+  bool quote = arg.empty() || arg.find_first_of(" \t\"'\\;") != std::string::npos;
+  for (char c : arg) {
+    if (c == '%' || c == '$') out += c;
+    if (quote && (c == '"' || c == '\\')) out += '\\';
+    out += c;
+  }
+  return quote ? "\"" + out + "\"" : out;
+}
+
+std::string Service(const ExportContext& ctx, const Job& job, const JobPart& part) {
+  const FrequencyConfig& f = *job.frequency;
+  std::string exec = ExecWord(ctx.command);
+  for (const auto& arg : ctx.RunArgs(job, part)) exec += " " + ExecWord(arg);
+  std::string out = CommentBlock(ctx.Header());
+  out += fmt::format("\n[Unit]\nDescription=tributary {}: load the {} tables{}\n", ctx.project.name,
+                     f.name, part.name.empty() ? "" : " of " + part.name);
+  out += "\n[Service]\nType=oneshot\n";
+  out += fmt::format("ExecStart={}\n", exec);
+  if (f.timeout_minutes > 0) {
+    out += fmt::format(
+        "# timeout_minutes: stopped (SIGTERM: unfinished tables roll back)\n"
+        "TimeoutStartSec={}min\n",
+        f.timeout_minutes);
+  }
+  return out;
+}
+
+std::string Timer(const ExportContext& ctx, const Job& job, const std::string& calendar) {
+  const FrequencyConfig& f = *job.frequency;
+  std::string out = CommentBlock(ctx.Header());
+  if (f.paused) out += "# paused in tributary.yml: do not enable this timer\n";
+  if (f.overlap == "queue") {
+    out +=
+        "# overlap: queue is not available with systemd timers: a tick that finds the\n"
+        "# previous run going is skipped\n";
+  }
+  out += fmt::format("\n[Unit]\nDescription=tributary {}: {} (Quartz \"{}\" in {})\n",
+                     ctx.project.name, f.name, f.cron, f.timezone);
+  out += fmt::format("\n[Timer]\nOnCalendar={}\nAccuracySec=1s\nPersistent={}\n", calendar,
+                     f.catch_up == "once" ? "true" : "false");
+  out += "\n[Install]\nWantedBy=timers.target\n";
+  return out;
+}
+
+}  // namespace
+
+std::vector<ExportedFile> WriteSystemd(const ExportContext& ctx) {
+  std::vector<std::string> refusals;
+  std::vector<ExportedFile> files;
+  for (const auto& job : ctx.jobs) {
+    const FrequencyConfig& f = *job.frequency;
+    CronConversion calendar = ToSystemdCalendar(f.cron, f.timezone);
+    if (!calendar.ok()) {
+      refusals.push_back(Refusal(f, calendar.why_not));
+      continue;
+    }
+    for (const auto& part : job.parts) {
+      std::string unit =
+          fmt::format("tributary-{}-{}{}", Slug(ctx.project.name, '-'), Slug(f.name, '-'),
+                      part.name.empty() ? "" : "-" + Slug(part.name, '-'));
+      files.push_back({unit + ".service", Service(ctx, job, part)});
+      files.push_back({unit + ".timer", Timer(ctx, job, calendar.text)});
+    }
+  }
+  if (!refusals.empty()) {
+    Refuse(ctx, refusals,
+           "run these frequencies with `tributary schedule run`, or change their cron");
+  }
+  return files;
+}
+
+}  // namespace tributary::jobs
