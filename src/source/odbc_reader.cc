@@ -27,8 +27,9 @@ OdbcReader::OdbcReader(std::shared_ptr<OdbcConnection> conn, OdbcHandle stmt)
 }
 
 OdbcReader::~OdbcReader() {
-  // Stops the server from streaming rows nobody will read.
-  if (!done_) SQLCancel(stmt_.get());
+  // Stops the server from streaming rows nobody will read (also after an
+  // error, which may leave results pending).
+  if (!finished_) SQLCancel(stmt_.get());
 }
 
 std::string OdbcReader::ColumnText(SQLUSMALLINT number, SQLUSMALLINT field) {
@@ -132,13 +133,9 @@ bool OdbcReader::FetchBlock() {
     FinishResults();
     return false;
   }
-  if (!OdbcOk(rc)) {
-    done_ = true;
-    conn_->Fail("reading the result failed", stmt_);
-  }
+  if (!OdbcOk(rc)) conn_->Fail("reading the result failed", stmt_);
   if (rc == SQL_SUCCESS_WITH_INFO &&
       HasState(ReadDiagnostics(SQL_HANDLE_STMT, stmt_.get()), "01004")) {
-    done_ = true;
     throw SourceError(fmt::format(
         "{}: the driver returned a value longer than its column's declared size (row {}); "
         "cast the column to a (max) type in a query",
@@ -160,6 +157,7 @@ void OdbcReader::FinishResults() {
     }
   }
   if (rc == SQL_ERROR) conn_->Fail("the query failed after its last row", stmt_);
+  finished_ = true;
 }
 
 bool OdbcReader::Next(Batch& batch, const BatchLimits& limits) {

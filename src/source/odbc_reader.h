@@ -62,7 +62,8 @@ class OdbcReader final : public Reader {
   size_t block_rows_ = 1;
   SQLULEN rows_fetched_ = 0;
   size_t cursor_ = 0;
-  bool done_ = false;
+  bool done_ = false;      // the last row was fetched
+  bool finished_ = false;  // … and every result after it consumed cleanly
   size_t rows_returned_ = 0;
   std::string scratch_;
   std::string long_value_;
