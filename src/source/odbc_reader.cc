@@ -98,20 +98,7 @@ void OdbcReader::Bind() {
       break;
     }
   }
-  size_t row_bytes = 0;
-  for (size_t i = 0; i < plans_.size(); ++i) {
-    row_bytes += static_cast<size_t>(plans_[i].buffer_bytes) + sizeof(SQLLEN);
-  }
-  block_rows_ = first_long_ < plans_.size()
-                    ? 1
-                    : std::clamp<size_t>(kTargetFetchBytes / std::max<size_t>(row_bytes, 1), 1,
-                                         kMaxRowsPerFetch);
-  SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_ARRAY_SIZE,
-                 reinterpret_cast<SQLPOINTER>(static_cast<uintptr_t>(block_rows_)), 0);
-  SQLULEN granted = 1;
-  SQLGetStmtAttr(stmt_.get(), SQL_ATTR_ROW_ARRAY_SIZE, &granted, 0, nullptr);
-  block_rows_ = std::max<size_t>(1, std::min<size_t>(granted, block_rows_));
-  SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROWS_FETCHED_PTR, &rows_fetched_, 0);
+  ChooseBlockRows();
   buffers_.resize(plans_.size());
   for (size_t i = 0; i < plans_.size(); ++i) {
     auto& buffer = buffers_[i];
@@ -120,9 +107,27 @@ void OdbcReader::Bind() {
     if (i >= first_long_) continue;
     SQLRETURN rc = SQLBindCol(stmt_.get(), static_cast<SQLUSMALLINT>(i + 1), plans_[i].c_type,
                               buffer.data.data(), plans_[i].buffer_bytes, buffer.lengths.data());
-    if (!OdbcOk(rc))
+    if (!OdbcOk(rc)) {
       conn_->Fail(fmt::format("cannot bind column '{}'", plans_[i].field.name), stmt_);
+    }
   }
+}
+
+void OdbcReader::ChooseBlockRows() {
+  size_t row_bytes = 0;
+  for (const auto& plan : plans_)
+    row_bytes += static_cast<size_t>(plan.buffer_bytes) + sizeof(SQLLEN);
+  block_rows_ = first_long_ < plans_.size()
+                    ? 1
+                    : std::clamp<size_t>(kTargetFetchBytes / std::max<size_t>(row_bytes, 1), 1,
+                                         kMaxRowsPerFetch);
+  SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROW_ARRAY_SIZE,
+                 reinterpret_cast<SQLPOINTER>(static_cast<uintptr_t>(block_rows_)), 0);
+  // A driver may grant fewer rows per fetch than asked.
+  SQLULEN granted = 1;
+  SQLGetStmtAttr(stmt_.get(), SQL_ATTR_ROW_ARRAY_SIZE, &granted, 0, nullptr);
+  block_rows_ = std::max<size_t>(1, std::min<size_t>(granted, block_rows_));
+  SQLSetStmtAttr(stmt_.get(), SQL_ATTR_ROWS_FETCHED_PTR, &rows_fetched_, 0);
 }
 
 bool OdbcReader::FetchBlock() {

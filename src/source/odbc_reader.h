@@ -44,6 +44,7 @@ class OdbcReader final : public Reader {
   std::string ColumnText(SQLUSMALLINT number, SQLUSMALLINT field);
   void Describe();
   void Bind();
+  void ChooseBlockRows();
   bool FetchBlock();
   void FinishResults();
   void AppendRow(Batch& batch, size_t row);
