@@ -12,8 +12,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 rows=${1:-1000000}
 repeat=${2:-3}
-build="$here/build-release"
-cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release ${DUCKDB_ROOT:+-DDUCKDB_ROOT=$DUCKDB_ROOT} >/dev/null
+# BUILD=dir reuses an existing optimised build (e.g. build, RelWithDebInfo).
+build=${BUILD:-$here/build-release}
+if [ -z "${BUILD:-}" ]; then
+  cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_WERROR=OFF \
+    ${DUCKDB_ROOT:+-DDUCKDB_ROOT=$DUCKDB_ROOT} >/dev/null
+fi
 cmake --build "$build" --target tributary_tests >/dev/null
 
 work=$(mktemp -d /tmp/tributary-bench-XXXXXX)

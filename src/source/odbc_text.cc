@@ -10,22 +10,29 @@ namespace {
 
 constexpr char32_t kReplacement = 0xFFFD;
 
-void AppendCodePoint(char32_t cp, std::string& out) {
+// Writes the UTF-8 bytes of `cp` at `p`; returns the end.
+char* WriteCodePoint(char32_t cp, char* p) {
   if (cp < 0x80) {
-    out += static_cast<char>(cp);
+    *p++ = static_cast<char>(cp);
   } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *p++ = static_cast<char>(0xC0 | (cp >> 6));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *p++ = static_cast<char>(0xE0 | (cp >> 12));
+    *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
   } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
+    *p++ = static_cast<char>(0xF0 | (cp >> 18));
+    *p++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *p++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *p++ = static_cast<char>(0x80 | (cp & 0x3F));
   }
+  return p;
+}
+
+void AppendCodePoint(char32_t cp, std::string& out) {
+  char buffer[4];
+  out.append(buffer, static_cast<size_t>(WriteCodePoint(cp, buffer) - buffer));
 }
 
 bool IsHigh(SQLWCHAR u) { return u >= 0xD800 && u <= 0xDBFF; }
@@ -75,17 +82,24 @@ WideString ToWide(std::string_view text, std::string_view what) {
 }
 
 bool AppendUtf8(const SQLWCHAR* units, size_t count, std::string& out) {
-  size_t i = 0;
-  // ASCII runs are by far the most common: copy them without decoding.
-  while (i < count) {
+  // Writes straight into the string (at most 3 bytes per unit; a surrogate
+  // pair, 2 units, makes 4), then trims: no per-character capacity checks.
+  size_t start = out.size();
+  out.resize(start + 3 * count);
+  char* p = out.data() + start;
+  for (size_t i = 0; i < count;) {
     if (units[i] < 0x80) {
-      out += static_cast<char>(units[i++]);
+      *p++ = static_cast<char>(units[i++]);
       continue;
     }
     int64_t cp = NextCodePoint(units, count, i);
-    if (cp < 0) return false;
-    AppendCodePoint(static_cast<char32_t>(cp), out);
+    if (cp < 0) {
+      out.resize(static_cast<size_t>(p - out.data()));
+      return false;
+    }
+    p = WriteCodePoint(static_cast<char32_t>(cp), p);
   }
+  out.resize(static_cast<size_t>(p - out.data()));
   return true;
 }
 
