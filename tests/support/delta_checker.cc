@@ -244,9 +244,9 @@ struct Checker {
       expected.insert(p.get<std::string>());
     }
     std::set<std::string> given;
-    for (const auto& [k, val] : add.value("partitionValues", json::object()).items()) {
-      given.insert(k);
-    }
+    // Bound to a name: iterating items() of the temporary value() returns would dangle.
+    const json values = add.value("partitionValues", json::object());
+    for (const auto& [k, val] : values.items()) given.insert(k);
     if (given != expected) Problem(v, "partitionValues keys differ from partitionColumns: " + file);
     CheckStats(v, file, add);
   }
