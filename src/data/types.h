@@ -56,6 +56,14 @@ bool IsVarLen(TypeId id);
 // Width in bytes of one value of a fixed-width type; 0 for var-len types.
 size_t FixedWidth(TypeId id);
 
+// Infinite dates and timestamps (PostgreSQL's 'infinity' and '-infinity')
+// are these sentinels, the same as DuckDB's: the largest value and its
+// negation. Every other value is finite.
+constexpr int32_t kDateInfinity = 2147483647;
+constexpr int32_t kDateMinusInfinity = -kDateInfinity;
+constexpr int64_t kTimestampInfinity = 9223372036854775807;
+constexpr int64_t kTimestampMinusInfinity = -kTimestampInfinity;
+
 struct Interval {
   int32_t months = 0;
   int32_t days = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "source/postgres_source.h"
 #include "source/sqlite_source.h"
 #include "source/sqlserver_source.h"
 
@@ -13,7 +14,10 @@ std::unique_ptr<Source> OpenSource(const Project& project, const ServerConfig& s
   if (server.kind == "sqlite") return std::make_unique<SqliteSource>(project, server, database);
   if (server.kind == "sqlserver")
     return std::make_unique<SqlServerSource>(project, server, database);
-  if (server.kind == "postgresql" || server.kind == "duckdb") {
+  if (server.kind == "postgresql") {
+    return std::make_unique<PostgresSource>(MakePgConnectInfo(project, server, database));
+  }
+  if (server.kind == "duckdb") {
     throw SourceError(
         fmt::format("server kind '{}' is not supported yet by this build (server '{}')",
                     server.kind, server.name));

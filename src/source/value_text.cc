@@ -34,7 +34,9 @@ std::string DecimalText(Int128 value, int scale) {
 
 std::string DateText(int32_t days) {
   std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(days))};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+  // Years before 1 AD are astronomical and signed, as in ISO 8601: "-0043".
+  int year = static_cast<int>(ymd.year());
+  return fmt::format("{:0{}}-{:02}-{:02}", year, year < 0 ? 5 : 4,
                      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
 }
 

@@ -22,12 +22,12 @@ TEST_F(SqliteSourceTest, MissingDatabaseNamesServerDatabaseAndDirectory) {
 }
 
 TEST_F(SqliteSourceTest, OtherServerKindsAreNotSupportedYet) {
-  server_.kind = "postgresql";
+  server_.kind = "duckdb";
   try {
     Open();
     FAIL() << "expected an error";
   } catch (const SourceError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("server kind 'postgresql' is not supported yet by this build"));
+    EXPECT_THAT(e.what(), HasSubstr("server kind 'duckdb' is not supported yet by this build"));
   }
 }
 

@@ -66,43 +66,94 @@ Conn Connect(const std::string& conninfo) {
 }  // namespace
 
 PgCluster::PgCluster() : bin_(FindBinDir()), port_(FreePort()) {
-  char tmpl[] = "/tmp/tributary-pg-XXXXXX";
-  dir_ = mkdtemp(tmpl);
   as_postgres_user_ = geteuid() == 0;
-  std::vector<std::string> prefix;
+  dir_ = OwnedTempDir("tributary-pg-");
+  std::string output;
+  if (RunAsOwner({"cp", "-a", Template().string(), (dir_ / "data").string()}, &output) != 0) {
+    throw std::runtime_error("copying the cluster template failed: " + output);
+  }
+  options_ = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
+             " -c unix_socket_directories=" + dir_.string() +
+             " -c wal_level=logical -c max_wal_senders=10 -c max_replication_slots=10"
+             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+  Start();
+  Exec(std::string("CREATE ROLE ") + kPasswordUser + " LOGIN PASSWORD '" + kPassword + "'");
+}
+
+fs::path PgCluster::OwnedTempDir(const std::string& prefix) const {
+  std::string pattern = (fs::temp_directory_path() / (prefix + "XXXXXX")).string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   if (as_postgres_user_) {
     passwd* pw = getpwnam("postgres");
     if (pw == nullptr) throw std::runtime_error("running as root but there is no 'postgres' user");
-    if (chown(dir_.c_str(), pw->pw_uid, pw->pw_gid) != 0) throw std::runtime_error("chown failed");
-    prefix = {"runuser", "-u", "postgres", "--"};
+    if (chown(pattern.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+      throw std::runtime_error("chown failed");
+    }
   }
-  auto run = [&](std::vector<std::string> args) {
-    args.insert(args.begin(), prefix.begin(), prefix.end());
-    return RunProcess(args);
-  };
-  fs::path data = dir_ / "data";
-  auto init = run({bin_ + "/initdb", "-D", data.string(), "-U", "tributary", "--auth=trust",
-                   "--no-sync", "-E", "UTF8", "--locale=C"});
-  if (init.exit_code != 0) throw std::runtime_error("initdb failed: " + init.out + init.err);
-  std::string options = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
-                        " -c unix_socket_directories=" + dir_.string() +
-                        " -c wal_level=logical -c max_wal_senders=10 -c max_replication_slots=10"
-                        " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
-  auto start = run({bin_ + "/pg_ctl", "-D", data.string(), "-l", (dir_ / "server.log").string(),
-                    "-o", options, "-w", "-t", "60", "start"});
-  if (start.exit_code != 0) {
-    throw std::runtime_error("pg_ctl start failed: " + start.out + start.err + "\nserver log:\n" +
-                             Slurp(dir_ / "server.log"));
+  return pattern;
+}
+
+// initdb takes seconds, copying its result a fraction of one: every cluster
+// starts from a copy of one template data directory per user and PostgreSQL
+// version, built once and renamed into place, so it is complete or absent.
+fs::path PgCluster::Template() const {
+  fs::path version = fs::path(bin_).parent_path().filename();
+  fs::path done = fs::temp_directory_path() /
+                  ("tributary-pg-template-" + std::to_string(getuid()) + "-" + version.string());
+  if (fs::exists(done / "data" / "PG_VERSION")) return done / "data";
+  fs::path building = OwnedTempDir("tributary-pg-template-build-");
+  std::string output;
+  if (RunAsOwner({bin_ + "/initdb", "-D", (building / "data").string(), "-U", "tributary",
+                  "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"},
+                 &output) != 0) {
+    throw std::runtime_error("initdb failed: " + output);
   }
+  AllowPasswordUser(building / "data");
+  std::error_code ec;
+  fs::rename(building, done, ec);  // fails if another process got there first: use theirs
+  if (ec) fs::remove_all(building, ec);
+  return done / "data";
 }
 
 PgCluster::~PgCluster() {
-  std::vector<std::string> args = {bin_ + "/pg_ctl", "-D",  (dir_ / "data").string(), "-m",
-                                   "immediate",      "stop"};
-  if (as_postgres_user_) args.insert(args.begin(), {"runuser", "-u", "postgres", "--"});
-  RunProcess(args);
+  RunAsOwner({bin_ + "/pg_ctl", "-D", (dir_ / "data").string(), "-m", "immediate", "stop"});
   std::error_code ec;
   fs::remove_all(dir_, ec);
+}
+
+int PgCluster::RunAsOwner(std::vector<std::string> args, std::string* output) const {
+  if (as_postgres_user_) args.insert(args.begin(), {"runuser", "-u", "postgres", "--"});
+  ProcessResult result = RunProcess(args);
+  if (output != nullptr) *output = result.out + result.err;
+  return result.exit_code;
+}
+
+// Rules are matched in order: the password user's comes before initdb's
+// "trust everyone" lines.
+void PgCluster::AllowPasswordUser(const fs::path& data) const {
+  fs::path hba = data / "pg_hba.conf";
+  std::string rules =
+      std::string("host all ") + kPasswordUser + " 127.0.0.1/32 scram-sha-256\n" + Slurp(hba);
+  std::ofstream(hba, std::ios::trunc) << rules;
+}
+
+void PgCluster::Stop() {
+  std::string output;
+  if (RunAsOwner(
+          {bin_ + "/pg_ctl", "-D", (dir_ / "data").string(), "-m", "immediate", "-w", "stop"},
+          &output) != 0) {
+    throw std::runtime_error("pg_ctl stop failed: " + output);
+  }
+}
+
+void PgCluster::Start() {
+  std::string output;
+  if (RunAsOwner({bin_ + "/pg_ctl", "-D", (dir_ / "data").string(), "-l",
+                  (dir_ / "server.log").string(), "-o", options_, "-w", "-t", "60", "start"},
+                 &output) != 0) {
+    throw std::runtime_error("pg_ctl start failed: " + output + "\nserver log:\n" +
+                             Slurp(dir_ / "server.log"));
+  }
 }
 
 std::string PgCluster::ConnectionString(const std::string& database) const {
