@@ -85,8 +85,6 @@ PgConnection::PgConnection(PgConnectInfo info)
       {"connect_timeout", info_.connect_timeout.c_str()},
       {"application_name", info_.application_name.c_str()},
       {"client_encoding", "UTF8"},
-      // Literals built by PostgresDialect rely on backslashes being ordinary.
-      {"options", "-c standard_conforming_strings=on"},
       {"keepalives", "1"},
       {"keepalives_idle", kKeepaliveIdle},
       {"keepalives_interval", kKeepaliveInterval},

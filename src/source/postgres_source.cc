@@ -67,10 +67,12 @@ std::string PostgresDialect::Literal(const DataType& type, std::string_view valu
     default:
       break;
   }
-  std::string quoted = "'";
+  // E'…' reads backslashes the same whatever standard_conforming_strings says.
+  bool escape = value.find('\\') != std::string_view::npos;
+  std::string quoted = escape ? "E'" : "'";
   for (char c : value) {
     quoted += c;
-    if (c == '\'') quoted += '\'';
+    if (c == '\'' || (escape && c == '\\')) quoted += c;
   }
   quoted += "'";
   const char* cast = CastName(type.id);

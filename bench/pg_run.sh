@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# PostgreSQL → DuckDB load benchmark. Starts a throwaway PostgreSQL cluster
+# (initdb into a temp folder, free port; as the postgres user when run as
+# root), generates a table of ROWS rows with mixed types (default 5,000,000),
+# then, REPEAT times each (default 3), in the same run:
+#   - baseline: psql -c "\copy (SELECT * FROM wide) TO '/dev/null' WITH (FORMAT binary)" —
+#     the rate at which the server hands the data out;
+#   - tributary run of the table into a fresh DuckDB file (full strategy) with
+#     parallelism 1, 2 and 4, measuring wall time and peak RSS;
+# and prints medians, rows/s, MB/s (of the binary COPY stream) and ratios.
+# Usage: bench/pg_run.sh [ROWS] [REPEAT]   (needs GNU time and bc)
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+rows=${1:-5000000}
+repeat=${2:-3}
+build="$here/build-release"
+cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_TESTS=OFF >/dev/null
+cmake --build "$build" --target tributary >/dev/null
+tributary="$build/src/tributary"
+command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
+pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+
+work=$(mktemp -d /tmp/tributary-pgbench-XXXXXX)
+as_owner=()
+if [ "$(id -u)" = 0 ]; then
+  chown postgres "$work"
+  as_owner=(runuser -u postgres --)
+fi
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+cleanup() {
+  "${as_owner[@]}" "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+"${as_owner[@]}" "$pgbin/initdb" -D "$work/pg" -U bench --auth=trust -E UTF8 --locale=C >/dev/null
+"${as_owner[@]}" "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w start -o \
+  "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$work -c fsync=off \
+   -c shared_buffers=256MB -c max_connections=20" >/dev/null
+psql=(psql -X -q -h 127.0.0.1 -p "$port" -U bench -d postgres -v ON_ERROR_STOP=1)
+
+echo "generating $rows rows..." >&2
+"${psql[@]}" <<SQL
+CREATE TABLE wide (id bigint PRIMARY KEY, customer_id integer, amount numeric(12,2),
+  ratio double precision, label text, note text, created_at timestamptz, day date, flag boolean,
+  payload bytea, ref uuid);
+INSERT INTO wide SELECT i, i * 7919 % 100000, (i * 104729 % 10000000) / 100.0, (i % 1000) / 7.0,
+  'label-' || (i % 5000), CASE WHEN i % 3 = 0 THEN NULL ELSE 'a somewhat longer note for row ' || i END,
+  '2024-01-01'::timestamptz + i * interval '1 second', '2024-01-01'::date + (i % 700), i % 2 = 0,
+  CASE WHEN i % 10 = 0 THEN '\xdeadbeef'::bytea END, md5(i::text)::uuid
+FROM generate_series(1, $rows) i;
+VACUUM (FREEZE, ANALYZE) wide;
+SQL
+table_mb=$("${psql[@]}" -At -c "SELECT pg_table_size('wide') / 1000000")
+copy_bytes=$("${psql[@]}" -c "COPY wide TO STDOUT (FORMAT binary)" | wc -c)
+
+mkdir -p "$work/project/ingest/full/pg"
+cat >"$work/project/tributary.yml" <<YML
+project: pgbench
+sink: {kind: duckdb, path: bronze.duckdb}
+servers:
+  pg: {kind: postgresql, host: 127.0.0.1, port: $port, user: bench}
+YML
+cat >"$work/project/ingest/full/pg/postgres.yml" <<YML
+server: pg
+database: postgres
+schemas:
+  - name: public
+    tables:
+      - {name: wide, sink_table: p1, parallelism: 1}
+      - {name: wide, sink_table: p2, parallelism: 2}
+      - {name: wide, sink_table: p4, parallelism: 4}
+YML
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+declare -A secs rss
+"${psql[@]}" -c "\\copy (SELECT * FROM wide) TO '/dev/null' WITH (FORMAT binary)"  # warm the cache
+for i in $(seq "$repeat"); do
+  s=$(date +%s.%N)
+  "${psql[@]}" -c "\\copy (SELECT * FROM wide) TO '/dev/null' WITH (FORMAT binary)"
+  secs[psql]+="$(echo "$(date +%s.%N) - $s" | bc) "
+  for p in 1 2 4; do
+    rm -f "$work/project/bronze.duckdb" "$work/project/bronze.duckdb.wal"
+    /usr/bin/time -f "%e %M" -o "$work/time.txt" \
+      "$tributary" --project "$work/project" run --tables "p$p" >"$work/run.log" 2>&1 ||
+      { cat "$work/run.log" >&2; exit 1; }
+    read -r t kb <"$work/time.txt"
+    secs[p$p]+="$t "
+    rss[p$p]+="$kb "
+  done
+done
+
+mb=$(echo "scale=1; $copy_bytes / 1000000" | bc)
+base=$(printf '%s\n' ${secs[psql]} | median)
+echo "rows:                 $rows (table $table_mb MB on disk, binary COPY stream $mb MB)"
+printf '%-38s %8ss  %10s rows/s  %7s MB/s   runs: %s\n' "psql \\copy binary to /dev/null" \
+  "$base" "$(echo "$rows / $base" | bc)" "$(echo "scale=1; $mb / $base" | bc)" "${secs[psql]}"
+for p in 1 2 4; do
+  t=$(printf '%s\n' ${secs[p$p]} | median)
+  r=$(printf '%s\n' ${rss[p$p]} | median)
+  printf '%-38s %8ss  %10s rows/s  %7s MB/s   rate vs psql %s   peak RSS %s MB   runs: %s\n' \
+    "tributary run, parallelism $p" "$t" "$(echo "$rows / $t" | bc)" \
+    "$(echo "scale=1; $mb / $t" | bc)" "$(echo "scale=2; $base / $t" | bc)" "$((r / 1024))" \
+    "${secs[p$p]}"
+done
