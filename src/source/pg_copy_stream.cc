@@ -13,6 +13,7 @@ namespace {
 constexpr char kSignature[] = "PGCOPY\n\377\r\n";  // + its terminating NUL: 11 bytes
 constexpr size_t kSignatureSize = 11;
 constexpr size_t kHeaderSize = kSignatureSize + 8;  // + int32 flags + int32 extension length
+constexpr size_t kRowsPerSizeCheck = 16;
 
 bool IsBlank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
@@ -55,7 +56,9 @@ void PgCopyStream::Start(const std::string& copy_sql) {
 
 bool PgCopyStream::Fill(Batch& batch, const BatchLimits& limits) {
   std::string_view message;
-  while (running_ && !limits.Full(batch)) {
+  // A batch's size in bytes sums every column: look at it every few rows only.
+  for (size_t row = 0; running_ && batch.num_rows() < limits.max_rows; ++row) {
+    if (row % kRowsPerSizeCheck == 0 && batch.ByteSize() >= limits.max_bytes) break;
     switch (conn_.ReadCopyMessage(message)) {
       case PgConnection::CopyRead::kData:
         DecodeRow(message, batch);

@@ -29,8 +29,9 @@ class PgCopyStream {
   // Sends `copy_sql` (a COPY … TO STDOUT (FORMAT binary)). REQUIRES: the
   // previous COPY, if any, has ended.
   void Start(const std::string& copy_sql);
-  // Appends rows to `batch` until `limits` says it is full or the COPY ends;
-  // returns true once it has ended. Throws SourceError naming server,
+  // Appends rows to `batch` until `limits` says it is full (its byte size is
+  // checked every 16 rows, so it may pass max_bytes by a few rows) or the
+  // COPY ends; returns true once it has ended. Throws SourceError naming server,
   // database, `what`, column and row when a value cannot be read.
   bool Fill(Batch& batch, const BatchLimits& limits);
   bool running() const { return running_; }
