@@ -3,12 +3,14 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "config/filter.h"
 #include "config/project.h"
+#include "strategy/strategy.h"
 
 namespace tributary::cli {
 
@@ -39,6 +41,22 @@ std::vector<Task> SelectOrWarn(const Project& project, const TaskFilter& filter)
 // Describes the filter the way it was given on the command line.
 std::string DescribeFilter(const TaskFilter& filter);
 
+// What `run` and `backfill` were asked.
+struct RunFlags {
+  TaskFilter filter;
+  int threads = 0;  // 0: the project's default
+  int batch_rows = 0;
+  Reload reload;
+};
+
+// Refuses a selection before anything runs (printing why); nullptr: none.
+using TaskCheck = std::function<bool(const std::vector<Task>&)>;
+
+// Loads the selected tables with live progress and prints a summary; the
+// shared body of `run` and `backfill`. Returns the exit code.
+int RunLoad(const GlobalOptions& global, const RunFlags& flags, const std::string& command,
+            const TaskCheck& check = nullptr);
+
 void AddValidateCommand(CLI::App& app, GlobalOptions& global);
 void AddPlanCommand(CLI::App& app, GlobalOptions& global);
 void AddRunCommand(CLI::App& app, GlobalOptions& global);
@@ -46,5 +64,6 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& global);
 void AddDocsCommand(CLI::App& app, GlobalOptions& global);
 void AddScheduleCommand(CLI::App& app, GlobalOptions& global);
 void AddJobsCommand(CLI::App& app, GlobalOptions& global);
+void AddBackfillCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

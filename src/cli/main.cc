@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   AddDocsCommand(app, global);
   AddScheduleCommand(app, global);
   AddJobsCommand(app, global);
+  AddBackfillCommand(app, global);
 
   try {
     app.parse(argc, argv);

@@ -19,12 +19,6 @@ std::atomic<bool> g_stop{false};
 
 extern "C" void OnSignal(int) { g_stop.store(true); }
 
-struct RunFlags {
-  TaskFilter filter;
-  int threads = 0;  // 0: the project's default
-  int batch_rows = 0;
-};
-
 std::string ShortError(const std::string& error) {
   std::string line = error.substr(0, error.find('\n'));
   return line.size() > 120 ? line.substr(0, 117) + "..." : line;
@@ -48,7 +42,10 @@ std::string Summary(const RunSummary& summary) {
                                       FormatDuration(total));
 }
 
-int Run(const GlobalOptions& global, const RunFlags& flags, const std::string& command) {
+}  // namespace
+
+int RunLoad(const GlobalOptions& global, const RunFlags& flags, const std::string& command,
+            const TaskCheck& check) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
   auto tasks = SelectOrWarn(*project, flags.filter);
@@ -56,6 +53,7 @@ int Run(const GlobalOptions& global, const RunFlags& flags, const std::string& c
     std::cerr << "tributary: no table matches the filters; nothing to run (see `tributary plan`)\n";
     return kExitOk;
   }
+  if (check && !check(tasks)) return kExitUsage;
   auto sink = OpenSink(*project);
   RunOptions options;
   options.command = command;
@@ -63,6 +61,7 @@ int Run(const GlobalOptions& global, const RunFlags& flags, const std::string& c
   int batch_rows = flags.batch_rows > 0 ? flags.batch_rows : project->defaults.batch_rows;
   options.limits.max_rows = static_cast<size_t>(batch_rows);
   options.cancel = &g_stop;
+  options.reload = flags.reload;
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
   RunSummary summary;
@@ -75,8 +74,6 @@ int Run(const GlobalOptions& global, const RunFlags& flags, const std::string& c
   if (g_stop.load()) return kExitFailed;
   return summary.failed() == 0 ? kExitOk : kExitFailed;
 }
-
-}  // namespace
 
 void AddRunCommand(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<RunFlags>();
@@ -92,9 +89,14 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--batch-rows", flags->batch_rows,
                   "Rows per batch (default: defaults.batch_rows)")
       ->check(CLI::Range(1, 10'000'000));
+  cmd->add_flag_function(
+      "--full-refresh", [flags](int64_t) { flags->reload.kind = Reload::Kind::kFullRefresh; },
+      "Forget the stored state (watermarks, log positions) of the selected tables and rebuild "
+      "them from the source");
   cmd->callback([&global, flags] {
     std::string command = "run " + DescribeFilter(flags->filter);
-    global.exit_code = Run(global, *flags, command);
+    if (flags->reload.kind == Reload::Kind::kFullRefresh) command += " --full-refresh";
+    global.exit_code = RunLoad(global, *flags, command);
   });
 }
 

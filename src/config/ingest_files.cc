@@ -6,6 +6,7 @@
 
 #include "common/did_you_mean.h"
 #include "config/loader.h"
+#include "config/lookback.h"
 #include "config/settings.h"
 #include "config/yaml_reader.h"
 
@@ -45,6 +46,26 @@ struct FileContext {
   std::string database;
 };
 
+void LoadIncrementalOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
+  if (auto column = ctx.yaml.String(node, "watermark_column"))
+    task.options.watermark_column = *column;
+  if (auto key = ctx.yaml.StringList(node, "primary_key")) {
+    task.options.primary_key = *key;
+    if (key->empty()) {
+      ctx.yaml.Error(node["primary_key"], "'primary_key' lists no column",
+                     "name the key columns, or remove primary_key to append");
+    }
+  }
+  if (auto lookback = ctx.yaml.String(node, "lookback")) {
+    task.options.lookback = *lookback;
+    if (!ParseLookback(*lookback)) {
+      ctx.yaml.Error(node["lookback"],
+                     fmt::format("lookback '{}' is not a duration or a number", *lookback),
+                     "write e.g. 30s, 15m, 2h or 1d for time columns, or 100 for a key column");
+    }
+  }
+}
+
 void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
   if (auto query = ctx.yaml.String(node, "query")) task.options.query = *query;
   if (auto mode = ctx.yaml.String(node, "mode")) {
@@ -56,6 +77,7 @@ void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
   }
   task.options.parallelism = static_cast<int>(
       ctx.yaml.Integer(node, "parallelism", 1, 64).value_or(ctx.project.defaults.parallelism));
+  LoadIncrementalOptions(ctx, node, task);
   if (auto columns = ctx.yaml.StringList(node, "columns")) {
     task.options.columns = *columns;
     if (columns->empty())

@@ -133,6 +133,16 @@ const std::vector<Setting> kSettings = {
      "`overwrite` replaces the sink table atomically; `append` adds the rows."},
     {"table", "columns", VT::kStringList, true, "", "selected_columns",
      "The columns to copy, in this order."},
+    {"table", "watermark_column", VT::kString, true, "", "incremental",
+     "Column whose value grows with every insert or update (a timestamp, date, integer or "
+     "decimal, e.g. `updated_at` or an identity key); rows past the stored watermark are read."},
+    {"table", "primary_key", VT::kStringList, false, "", "incremental",
+     "Key columns: with a key the sink keeps the latest row per key (merge); without one, rows "
+     "are appended and the re-read window is replaced exactly."},
+    {"table", "lookback", VT::kString, false, "", "incremental",
+     "Re-read this much before the watermark on every run, for rows that arrive late (a "
+     "transaction that commits after a later one): a duration such as `30s`, `15m`, `2h`, `1d` "
+     "for time columns, a number for integer and decimal columns."},
     {"table", "parallelism", VT::kInteger, false, "defaults.parallelism", "",
      "Connections that read this table at once (PostgreSQL: ranges of the table under one "
      "exported snapshot, so all see the same data). Ignored by sources that cannot split a "
@@ -182,7 +192,7 @@ const std::vector<std::string>& StrategyNames() {
   return names;
 }
 
-bool IsPlannedStrategy(std::string_view name) { return name == "incremental" || name == "cdc"; }
+bool IsPlannedStrategy(std::string_view name) { return name == "cdc"; }
 
 const std::vector<std::string>& ServerKinds() {
   static const std::vector<std::string> kinds = {"sqlite", "postgresql", "sqlserver", "duckdb"};

@@ -27,6 +27,15 @@ void Column::AppendBytes(std::string_view value) {
   offsets_.push_back(heap_.size());
 }
 
+void Column::AppendFrom(const Column& src, size_t row) {
+  if (src.IsNull(row)) return AppendNull();
+  if (IsVarLen(type_.id)) return AppendBytes(src.GetBytes(row));
+  size_t width = FixedWidth(type_.id);
+  validity_.push_back(1);
+  const uint8_t* from = src.values_.data() + row * width;
+  values_.insert(values_.end(), from, from + width);
+}
+
 size_t Column::ByteSize() const {
   return validity_.size() + values_.size() + offsets_.size() * sizeof(uint64_t) + heap_.size();
 }

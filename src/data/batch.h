@@ -40,6 +40,8 @@ class Column {
   }
   // REQUIRES: IsVarLen(type().id).
   void AppendBytes(std::string_view value);
+  // Appends row `row` of `src` (null or not). REQUIRES: src.type() == type().
+  void AppendFrom(const Column& src, size_t row);
 
   template <class T>
   T Get(size_t row) const {

@@ -114,7 +114,8 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
     if (server == nullptr) throw Error(fmt::format("unknown server '{}'", task.server));
     auto source = OpenSource(project, *server, task.database);
     auto strategy = MakeStrategy(task.strategy);
-    TaskContext ctx{task, *source, sink, clock, progress, run_id, options.limits, options.cancel};
+    TaskContext ctx{task,   *source,        sink,           clock,         progress,
+                    run_id, options.limits, options.cancel, options.reload};
     LoadStats stats = strategy->Run(ctx);
     result.rows = stats.rows;
     result.bytes = stats.bytes;

@@ -19,6 +19,7 @@ struct RunOptions {
   int threads = 4;
   BatchLimits limits;
   const std::atomic<bool>* cancel = nullptr;  // stop taking new tasks, abort loads
+  Reload reload;  // --full-refresh / backfill: applies to every task of the run
 };
 
 // Watches a run as it happens (progress display, logs). Called from worker

@@ -6,6 +6,7 @@
 #include "sink/duckdb_sql.h"
 #include "sink/duckdb_transaction.h"
 #include "sink/duckdb_types.h"
+#include "source/value_text.h"
 
 namespace tributary {
 namespace {
@@ -133,6 +134,25 @@ std::optional<Schema> DuckTableSchema(duckdb_connection conn, const std::string&
     schema.fields.push_back(Field{name, *mapped});
   }
   return schema;
+}
+
+std::optional<std::string> DuckDbSink::ColumnMax(const std::string& table,
+                                                 const std::string& column) {
+  auto schema = DescribeTable(table);
+  int at = schema ? schema->IndexOf(column) : -1;
+  if (at < 0) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  DuckExec(records_.get(), "SET TimeZone = 'UTC'", "cannot set the time zone");
+  DuckResult result =
+      DuckExec(records_.get(),
+               fmt::format("SELECT max({})::VARCHAR FROM {}", DuckQuote(column),
+                           DuckQualified(catalog_, schema_, table)),
+               fmt::format("cannot read the largest '{}' of table '{}'", column, table));
+  auto text = ResultText(result, 0, 0);
+  if (!text) return std::nullopt;
+  Column value(schema->fields[static_cast<size_t>(at)].type);
+  AppendValueText(value, *text);
+  return ValueText(value, 0);
 }
 
 std::string DuckDbSink::Describe() const {

@@ -133,13 +133,17 @@ void DuckDbTableWriter::DeleteWindow(const Schema& existing) {
     throw SinkError(fmt::format("table '{}' has no column '{}' to delete a window of", spec_.table,
                                 window.column));
   }
-  DuckStatement(
-      conn_,
-      fmt::format("DELETE FROM {} WHERE {} >= CAST(? AS {})", qualified_, DuckQuote(window.column),
-                  DuckTypeSql(existing.fields[static_cast<size_t>(at)].type)),
-      fmt::format("cannot delete the reloaded window of table '{}'", spec_.table))
-      .Bind(1, window.from)
-      .Execute();
+  std::string column = DuckQuote(window.column);
+  std::string type = DuckTypeSql(existing.fields[static_cast<size_t>(at)].type);
+  std::string where = "true";  // an empty bound is left out
+  if (!window.from.empty()) where += fmt::format(" AND {} >= CAST(? AS {})", column, type);
+  if (!window.to.empty()) where += fmt::format(" AND {} < CAST(? AS {})", column, type);
+  DuckStatement del(conn_, fmt::format("DELETE FROM {} WHERE {}", qualified_, where),
+                    fmt::format("cannot delete the reloaded window of table '{}'", spec_.table));
+  uint64_t param = 1;
+  if (!window.from.empty()) del.Bind(param++, window.from);
+  if (!window.to.empty()) del.Bind(param++, window.to);
+  del.Execute();
 }
 
 void DuckDbTableWriter::CreateStage() {

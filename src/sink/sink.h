@@ -22,14 +22,16 @@ enum class WriteMode {
   kMerge,    // rows replace the sink rows with the same key; new keys are added
 };
 
-// Before writing, delete the sink rows whose `column` >= `from` (a value in
-// canonical text form, source/value_text.h, of the column's type). An
+// Before writing, delete the sink rows whose `column` >= `from` and < `to`
+// (values in canonical text form, source/value_text.h, of the column's type;
+// an empty bound is unbounded). An
 // incremental load re-reads that window from the source, so deleting it
 // first makes the load exact and idempotent: rows at the boundary are
 // neither lost nor duplicated.
 struct DeleteWindow {
   std::string column;
   std::string from;
+  std::string to = {};
 };
 
 // How one table of a load is written. Schema evolution, the same for every
@@ -126,6 +128,11 @@ class Sink {
   // Columns and row count of a sink table, for tests and `status`; nullopt
   // when the table does not exist.
   virtual std::optional<Schema> DescribeTable(const std::string& table) = 0;
+  // The largest value of `column` in `table`, in canonical text
+  // (source/value_text.h); nullopt when the table is empty or the column all
+  // NULL. Lets an incremental task adopt a table loaded before it had state.
+  virtual std::optional<std::string> ColumnMax(const std::string& table,
+                                               const std::string& column) = 0;
   virtual std::string Describe() const = 0;
 };
 

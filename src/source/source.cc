@@ -36,6 +36,15 @@ std::string Dialect::Literal(const DataType& type, std::string_view value) const
   return quoted + "'";
 }
 
+std::string Dialect::RangePredicate(std::string_view column, const DataType& type,
+                                    const std::string& from, const std::string& to) const {
+  std::string quoted = QuoteIdentifier(column);
+  std::string where;
+  if (!from.empty()) where = quoted + " >= " + Literal(type, from);
+  if (!to.empty()) where += (where.empty() ? "" : " AND ") + quoted + " < " + Literal(type, to);
+  return where;
+}
+
 std::unique_ptr<Reader> Source::Read(const ReadRequest& request) {
   std::string sql = request.tag + dialect().SelectColumns(request.table, request.columns);
   if (!request.where.empty()) sql += " WHERE " + request.where;

@@ -40,9 +40,15 @@ class Dialect {
   // SELECT "a", "b" FROM "s"."t"  (all columns of `schema` in order).
   std::string SelectColumns(const TableRef& ref, const Schema& columns) const;
   // A SQL literal of `type` for `value` in its canonical text form (see
-  // source/value_text.h), e.g. for watermark predicates. The default quotes
-  // text-like values as SQL strings and writes numbers bare.
+  // source/value_text.h). The default quotes text-like values as SQL strings
+  // and writes numbers bare.
   virtual std::string Literal(const DataType& type, std::string_view value) const;
+  // A predicate on `column` (of `type`) true for at least every row whose
+  // value is in [from, to) — an empty bound is unbounded — so a source whose
+  // storage cannot compare exactly may select a few more rows (the caller cuts
+  // the exact range on typed values). The default is exact.
+  virtual std::string RangePredicate(std::string_view column, const DataType& type,
+                                     const std::string& from, const std::string& to) const;
 };
 
 // Streams the result of one query. Not thread-safe; owned by one thread.

@@ -6,6 +6,7 @@
 #include "config/secrets.h"
 #include "source/sqlite_reader.h"
 #include "source/sqlite_types.h"
+#include "source/value_text.h"
 
 namespace tributary {
 namespace {
@@ -36,6 +37,31 @@ std::string SqliteDialect::QuoteIdentifier(std::string_view name) const {
     if (c == '"') quoted += '"';
   }
   return quoted + "\"";
+}
+
+std::string SqliteDialect::RangePredicate(std::string_view column, const DataType& type,
+                                          const std::string& from, const std::string& to) const {
+  bool time =
+      type.id == TypeId::kDate || type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampTz;
+  if (!time) return Dialect::RangePredicate(column, type, from, to);
+  std::string c = QuoteIdentifier(column);
+  // µs since the epoch under SQLite's conventions (see docs/sqlite.md).
+  std::string micros = fmt::format(
+      "(CASE typeof({0}) WHEN 'integer' THEN {0} * 1000000.0 WHEN 'real' THEN ({0} - "
+      "2440587.5) * 86400000000.0 ELSE (julianday({0}) - 2440587.5) * 86400000000.0 END)",
+      c);
+  auto bound = [&](const std::string& value) {
+    Column parsed(DataType{TypeId::kTimestamp});
+    AppendValueText(parsed, type.id == TypeId::kDate ? value + " 00:00:00" : value);
+    return parsed.Get<int64_t>(0);
+  };
+  constexpr int64_t kSlack = 1'000'000;
+  std::string where;
+  if (!from.empty()) where = fmt::format("{} >= {}", micros, bound(from) - kSlack);
+  if (!to.empty()) {
+    where += fmt::format("{}{} < {}", where.empty() ? "" : " AND ", micros, bound(to) + kSlack);
+  }
+  return where;
 }
 
 SqliteSource::SqliteSource(const Project& project, const ServerConfig& server,

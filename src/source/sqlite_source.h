@@ -17,6 +17,11 @@ namespace tributary {
 class SqliteDialect final : public Dialect {
  public:
   std::string QuoteIdentifier(std::string_view name) const override;
+  // Dates and timestamps may be stored as text (any ISO form, with offsets),
+  // Unix seconds or Julian days: they are compared as µs since the epoch,
+  // widened by a second for floating-point error.
+  std::string RangePredicate(std::string_view column, const DataType& type, const std::string& from,
+                             const std::string& to) const override;
 };
 
 // Not thread-safe (one task owns it). Readers it returns stay valid after the

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "strategy/full.h"
+#include "strategy/incremental.h"
 #include "strategy/query.h"
 #include "strategy/selected_columns.h"
 
@@ -13,7 +14,8 @@ std::unique_ptr<Strategy> MakeStrategy(std::string_view name) {
   if (name == "full") return std::make_unique<FullStrategy>();
   if (name == "query") return std::make_unique<QueryStrategy>();
   if (name == "selected_columns") return std::make_unique<SelectedColumnsStrategy>();
-  if (name == "incremental" || name == "cdc") {
+  if (name == "incremental") return std::make_unique<IncrementalStrategy>();
+  if (name == "cdc") {
     throw Error(fmt::format("strategy '{}' is not available in this version of tributary", name));
   }
   throw Error(fmt::format("unknown strategy '{}'", name));

@@ -39,6 +39,18 @@ struct LoadStats {
   int64_t bytes = 0;
 };
 
+// What a run asks of a task beyond its regular load.
+struct Reload {
+  enum class Kind {
+    kNone,
+    kFullRefresh,  // forget the stored state and rebuild the sink table from the source
+    kBackfill,     // re-read a watermark range [from, to) (empty: unbounded) without duplicates
+  };
+  Kind kind = Kind::kNone;
+  std::string from = {};
+  std::string to = {};
+};
+
 // Everything a strategy may touch while loading one task. The references
 // outlive the call to Strategy::Run.
 struct TaskContext {
@@ -50,6 +62,7 @@ struct TaskContext {
   std::string run_id;
   BatchLimits limits;
   const std::atomic<bool>* cancel = nullptr;  // set when the run is shutting down
+  Reload reload = {};
 };
 
 class Strategy {

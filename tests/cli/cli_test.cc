@@ -121,6 +121,45 @@ TEST_F(CliTest, RunLoadsEveryTableAndRecordsTheRun) {
   EXPECT_EQ(CountLines(status.out, " ok ") + CountLines(status.out, " due "), 7) << status.out;
 }
 
+TEST_F(CliTest, IncrementalRunsBackfillAndFullRefresh) {
+  ASSERT_EQ(Tributary({"run", "--tables", "events"}).exit_code, 0);
+  std::string events = "SELECT count(*) FROM bronze.shop__events";
+  EXPECT_EQ(Bronze(events), "100000");
+  auto db = project_ / "data" / "shop.db";
+  testing::SqliteExec(db,
+                      "INSERT INTO events VALUES (100001, '2030-01-01 00:00:00', 1, 'x', '{}')");
+  ASSERT_EQ(Tributary({"run", "--tables", "events"}).exit_code, 0);
+  EXPECT_EQ(Bronze(events), "100001");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.state WHERE state LIKE "
+                   "'%\"watermark\":\"2030-01-01 00:00:00.000000\"%'"),
+            "1");
+
+  // A change the watermark cannot see, then a backfill of its range.
+  testing::SqliteExec(db, "UPDATE events SET kind = 'edited' WHERE id = 1");
+  auto range =
+      Tributary({"backfill", "--tables", "events", "--from", "2020-01-01", "--to", "2029-01-01"});
+  ASSERT_EQ(range.exit_code, 0) << range.out << range.err;
+  EXPECT_EQ(Bronze(events), "100001");
+  EXPECT_EQ(Bronze("SELECT kind FROM bronze.shop__events WHERE id = 1"), "edited");
+
+  auto wrong = Tributary({"backfill", "--tables", "shop__customers"});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_NE(wrong.err.find("backfill re-reads incremental tables; 'shop__customers'"),
+            std::string::npos)
+      << wrong.err;
+  EXPECT_EQ(Tributary({"backfill"}).exit_code, 2) << "--tables is required";
+  auto bad = Tributary({"backfill", "--tables", "events", "--from", "yesterday"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.out.find("'yesterday' is not a valid timestamp value"), std::string::npos)
+      << bad.out;
+
+  testing::SqliteExec(db, "DELETE FROM events WHERE id > 50000");
+  ASSERT_EQ(Tributary({"run", "--tables", "events", "--full-refresh"}).exit_code, 0);
+  EXPECT_EQ(Bronze(events), "50000");
+  EXPECT_EQ(Bronze("SELECT command FROM _tributary.runs ORDER BY started_at DESC LIMIT 1"),
+            "run --tables events --full-refresh");
+}
+
 TEST_F(CliTest, OneFailingTableDoesNotStopTheOthersAndTheExitStatusTells) {
   WriteFile("ingest/full/shop/missing.yml",
             "server: shop\ndatabase: shop.db\nschemas:\n  - name: main\n    tables:\n"

@@ -1,0 +1,156 @@
+// Why `>=` and a delete window rather than `>`: rows that share the boundary
+// value with the last run's largest one may commit after that run read. Each
+// run re-reads from the watermark itself (minus the lookback) and, without a
+// key, first deletes that window in the sink, in the same transaction — so
+// boundary rows are neither lost nor duplicated. With a key, the re-read rows
+// are merged, which is idempotent by itself.
+#include "strategy/incremental.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "engine/pipeline.h"
+#include "source/value_text.h"
+#include "strategy/load.h"
+#include "strategy/watermark.h"
+
+namespace tributary {
+namespace {
+
+// How this run reads and writes: the predicate, the write mode, the window.
+struct Plan {
+  std::string where;
+  std::string from, to;  // the exact range read, canonical; empty: unbounded
+  WriteMode mode = WriteMode::kAppend;
+  std::optional<DeleteWindow> window;
+  std::optional<std::string> previous;  // the watermark before this run
+};
+
+const Field& WatermarkField(const TaskContext& ctx, const Schema& columns) {
+  const auto& name = ctx.task.options.watermark_column;
+  int at = columns.IndexOf(name);
+  if (at < 0) {
+    throw SourceError(fmt::format("watermark column '{}' does not exist in table '{}' ({})", name,
+                                  ctx.task.source_table, ctx.source.Describe()));
+  }
+  const Field& field = columns.fields[static_cast<size_t>(at)];
+  if (!IsWatermarkType(field.type)) {
+    throw Error(
+        fmt::format("watermark column '{}' of table '{}' is {}, which has no reliable order; use a "
+                    "timestamp, date, integer or decimal column",
+                    name, ctx.task.source_table, TypeName(field.type)));
+  }
+  return field;
+}
+
+void CheckKey(const TaskContext& ctx, const Schema& columns) {
+  for (const auto& k : ctx.task.options.primary_key) {
+    if (columns.IndexOf(k) < 0) {
+      throw SourceError(fmt::format("primary_key column '{}' does not exist in table '{}' ({})", k,
+                                    ctx.task.source_table, ctx.source.Describe()));
+    }
+  }
+}
+
+// The watermark committed before, or adopted from the sink table's largest
+// value when the table was loaded before it had state.
+std::optional<std::string> StoredWatermark(TaskContext& ctx, const Field& field) {
+  auto stored = ctx.sink.ReadState(ctx.task.id());
+  if (!stored) return ctx.sink.ColumnMax(ctx.task.sink_table, field.name);
+  WatermarkState state = WatermarkState::FromJson(*stored, ctx.task.id());
+  if (state.value.empty()) return std::nullopt;  // committed before any row had a value
+  if (state.column != field.name) {
+    throw Error(fmt::format(
+        "task '{}': the stored watermark is on column '{}' but the config now names '{}'; "
+        "reload the table with `tributary run --full-refresh --tables {}`",
+        ctx.task.id(), state.column, field.name, ctx.task.id()));
+  }
+  return state.value;
+}
+
+// A window re-read from `from` (to `to`): merged with a key, else replaced.
+Plan Window(const TaskContext& ctx, const Field& field, const std::string& from,
+            const std::string& to) {
+  Plan plan;
+  plan.where = ctx.source.dialect().RangePredicate(field.name, field.type, from, to);
+  plan.from = from;
+  plan.to = to;
+  if (ctx.task.options.primary_key.empty()) {
+    plan.window = DeleteWindow{field.name, from, to};
+  } else {
+    plan.mode = WriteMode::kMerge;
+  }
+  return plan;
+}
+
+// Everything: a fresh table, a full refresh, or a backfill without range.
+Plan Everything(const TaskContext& ctx, bool rebuild) {
+  Plan plan;
+  bool keyed = !ctx.task.options.primary_key.empty();
+  plan.mode = rebuild || !keyed ? WriteMode::kReplace : WriteMode::kMerge;
+  return plan;
+}
+
+std::string Canonical(const Field& field, const std::string& text) {
+  Column c(field.type);
+  AppendValueText(c, text);
+  return ValueText(c, 0);
+}
+
+Plan MakePlan(TaskContext& ctx, const Field& field) {
+  const Reload& reload = ctx.reload;
+  if (reload.kind == Reload::Kind::kFullRefresh) return Everything(ctx, true);
+  auto previous = StoredWatermark(ctx, field);
+  Plan plan;
+  if (reload.kind == Reload::Kind::kBackfill) {
+    if (reload.from.empty() && reload.to.empty()) {
+      plan = Everything(ctx, false);
+    } else {
+      plan = Window(ctx, field, reload.from.empty() ? "" : Canonical(field, reload.from),
+                    reload.to.empty() ? "" : Canonical(field, reload.to));
+    }
+  } else if (!previous) {
+    plan = Everything(ctx, false);
+    if (plan.mode == WriteMode::kReplace) plan.mode = WriteMode::kAppend;  // the table is empty
+  } else {
+    std::string from = *previous;
+    if (auto lookback = ParseLookback(ctx.task.options.lookback)) {
+      from = SubtractLookback(field.type, from, *lookback);
+    }
+    plan = Window(ctx, field, from, "");
+  }
+  plan.previous = previous;
+  return plan;
+}
+
+}  // namespace
+
+LoadStats IncrementalStrategy::Run(TaskContext& ctx) {
+  TableRef ref = SourceTable(ctx.task);
+  Schema columns = ctx.source.DescribeTable(ref);
+  const Field& field = WatermarkField(ctx, columns);
+  CheckKey(ctx, columns);
+  Plan plan = MakePlan(ctx, field);
+
+  ReadRequest request{ref, columns, plan.where, ctx.task.options.parallelism, QueryTag(ctx)};
+  auto reader = ctx.source.Read(request);
+  LoadSpec spec{ctx.task.sink_table, *reader->schema(), plan.mode, ctx.task.options.primary_key};
+  spec.delete_window = plan.window;
+  auto transaction = ctx.sink.Begin(ctx.task.id());
+  WatermarkTracker tracker(transaction->Open(spec),
+                           static_cast<size_t>(reader->schema()->IndexOf(field.name)), field.type,
+                           plan.from, plan.to);
+  LoadStats stats = CopyAll(*reader, tracker, ctx.limits, ctx.progress, ctx.cancel);
+  stats.rows -= tracker.rows_dropped();
+
+  // The watermark never moves back: a backfill of an old range keeps it.
+  std::optional<std::string> reached = tracker.max();
+  bool keep = ctx.reload.kind != Reload::Kind::kFullRefresh;
+  if (keep && plan.previous) {
+    reached = reached ? MaxValueText(field.type, *plan.previous, *reached) : plan.previous;
+  }
+  transaction->Commit(WatermarkState{field.name, field.type, reached.value_or("")}.ToJson());
+  return stats;
+}
+
+}  // namespace tributary

@@ -1,0 +1,158 @@
+#include "strategy/watermark.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "source/text_values.h"
+#include "source/value_text.h"
+
+namespace tributary {
+namespace {
+
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+
+// v clamped into the range of `T`, so a lookback never wraps around.
+template <class T>
+T Clamped(Int128 v) {
+  Int128 lo = std::numeric_limits<T>::min(), hi = std::numeric_limits<T>::max();
+  return static_cast<T>(v < lo ? lo : (v > hi ? hi : v));
+}
+
+// A number lookback as a value of `type`'s integer representation.
+Int128 NumberLookback(const DataType& type, std::string_view number) {
+  int scale = type.id == TypeId::kDecimal ? type.scale : 0;
+  auto scaled = ParseDecimalText(number, 38, scale);
+  if (!scaled || (type.id != TypeId::kDecimal && number.find('.') != std::string_view::npos)) {
+    throw Error(
+        fmt::format("lookback {} does not suit a {} watermark column", number, TypeName(type)));
+  }
+  return *scaled;
+}
+
+}  // namespace
+
+std::string WatermarkState::ToJson() const {
+  nlohmann::ordered_json j;
+  j["strategy"] = "incremental";
+  j["column"] = column;
+  j["type"] = TypeName(type);
+  j["watermark"] = value;
+  return j.dump();
+}
+
+WatermarkState WatermarkState::FromJson(std::string_view json, const std::string& task) {
+  try {
+    auto j = nlohmann::json::parse(json);
+    WatermarkState state;
+    state.column = j.at("column").get<std::string>();
+    state.type = ParseTypeName(j.at("type").get<std::string>());
+    state.value = j.at("watermark").get<std::string>();
+    return state;
+  } catch (const std::exception& e) {
+    throw Error(fmt::format(
+        "task '{}': the stored state is not an incremental watermark ({}); if the table's "
+        "strategy changed, reload it with `tributary run --full-refresh --tables {}`",
+        task, e.what(), task));
+  }
+}
+
+std::string SubtractLookback(const DataType& type, std::string_view value,
+                             const Lookback& lookback) {
+  Column c(type);
+  AppendValueText(c, value);
+  Column out(type);
+  bool time =
+      type.id == TypeId::kTimestamp || type.id == TypeId::kTimestampTz || type.id == TypeId::kDate;
+  if (time != lookback.is_duration) {
+    throw Error(fmt::format("lookback {} does not suit a {} watermark column: use {}",
+                            lookback.is_duration ? "(a duration)" : lookback.number, TypeName(type),
+                            time ? "a duration such as 15m" : "a number"));
+  }
+  switch (type.id) {
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      out.Append<int64_t>(c.Get<int64_t>(0) - lookback.micros);
+      break;
+    case TypeId::kDate:
+      out.Append<int32_t>(
+          c.Get<int32_t>(0) -
+          static_cast<int32_t>((lookback.micros + kMicrosPerDay - 1) / kMicrosPerDay));
+      break;
+    case TypeId::kInt16:
+      out.Append<int16_t>(
+          Clamped<int16_t>(c.Get<int16_t>(0) - NumberLookback(type, lookback.number)));
+      break;
+    case TypeId::kInt32:
+      out.Append<int32_t>(
+          Clamped<int32_t>(c.Get<int32_t>(0) - NumberLookback(type, lookback.number)));
+      break;
+    case TypeId::kInt64:
+      out.Append<int64_t>(
+          Clamped<int64_t>(c.Get<int64_t>(0) - NumberLookback(type, lookback.number)));
+      break;
+    case TypeId::kDecimal:
+      out.Append<Int128>(c.Get<Int128>(0) - NumberLookback(type, lookback.number));
+      break;
+    default:
+      throw Error(fmt::format("{} is not a watermark type", TypeName(type)));
+  }
+  return ValueText(out, 0);
+}
+
+std::string MaxValueText(const DataType& type, const std::string& a, const std::string& b) {
+  Column c(type);
+  AppendValueText(c, a);
+  AppendValueText(c, b);
+  return CompareValues(c, 0, c, 1) >= 0 ? a : b;
+}
+
+WatermarkTracker::WatermarkTracker(TableWriter& inner, size_t index, const DataType& type,
+                                   const std::string& from, const std::string& to)
+    : inner_(inner),
+      index_(index),
+      best_(type),
+      bounds_(type),
+      has_from_(!from.empty()),
+      has_to_(!to.empty()) {
+  if (has_from_) AppendValueText(bounds_, from);
+  if (has_to_) AppendValueText(bounds_, to);
+}
+
+bool WatermarkTracker::InRange(const Column& c, size_t row) const {
+  if (!has_from_ && !has_to_) return true;
+  if (c.IsNull(row)) return false;
+  if (has_from_ && CompareValues(c, row, bounds_, 0) < 0) return false;
+  return !has_to_ || CompareValues(c, row, bounds_, has_from_ ? 1 : 0) < 0;
+}
+
+void WatermarkTracker::Write(const Batch& batch) {
+  const Column& c = batch.column(index_);
+  std::optional<size_t> top;
+  std::vector<size_t> kept;
+  for (size_t row = 0; row < c.size(); ++row) {
+    if (!InRange(c, row)) continue;
+    kept.push_back(row);
+    if (!c.IsNull(row) && (!top || CompareValues(c, row, c, *top) > 0)) top = row;
+  }
+  if (top && (best_.size() == 0 || CompareValues(c, *top, best_, 0) > 0)) {
+    best_.Clear();
+    best_.AppendFrom(c, *top);
+  }
+  if (kept.size() == batch.num_rows()) return inner_.Write(batch);
+  dropped_ += static_cast<int64_t>(batch.num_rows() - kept.size());
+  Batch exact(batch.shared_schema());
+  for (size_t col = 0; col < batch.num_columns(); ++col) {
+    for (size_t row : kept) exact.column(col).AppendFrom(batch.column(col), row);
+  }
+  inner_.Write(exact);
+}
+
+std::optional<std::string> WatermarkTracker::max() const {
+  if (best_.size() == 0) return std::nullopt;
+  return ValueText(best_, 0);
+}
+
+}  // namespace tributary

@@ -1,0 +1,62 @@
+// Watermarks of the incremental strategy: the state stored with the data,
+// the lookback arithmetic, and the writer that sees the largest value loaded.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "config/lookback.h"
+#include "data/batch.h"
+#include "sink/sink.h"
+
+namespace tributary {
+
+// What an incremental task commits with its data, as JSON:
+// {"strategy":"incremental","column":"updated_at","type":"timestamp",
+//  "watermark":"2026-11-25 13:00:00.000000"}.
+struct WatermarkState {
+  std::string column;
+  DataType type;
+  std::string value;  // canonical text (source/value_text.h)
+
+  std::string ToJson() const;
+  // Throws Error naming the task when `json` is not a watermark state.
+  static WatermarkState FromJson(std::string_view json, const std::string& task);
+};
+
+// `value` moved back by `lookback`, in canonical text. Throws Error when the
+// lookback does not suit the type (a duration for an integer column, …).
+std::string SubtractLookback(const DataType& type, std::string_view value,
+                             const Lookback& lookback);
+
+// The larger of two canonical values of `type`.
+std::string MaxValueText(const DataType& type, const std::string& a, const std::string& b);
+
+// Forwards batches to `inner`, keeping only the rows whose column `index` is
+// in [from, to) (canonical text; an empty bound is unbounded; when either is
+// set, NULLs are dropped too), and remembers the largest value forwarded.
+// Sources may select a superset of a range (Dialect::RangePredicate); this
+// makes the cut exact on typed values. Not thread-safe.
+class WatermarkTracker final : public TableWriter {
+ public:
+  WatermarkTracker(TableWriter& inner, size_t index, const DataType& type,
+                   const std::string& from = "", const std::string& to = "");
+  void Write(const Batch& batch) override;
+  // The largest value written, in canonical text; nullopt if none.
+  std::optional<std::string> max() const;
+  int64_t rows_dropped() const { return dropped_; }
+
+ private:
+  bool InRange(const Column& c, size_t row) const;
+
+  TableWriter& inner_;
+  size_t index_;
+  Column best_;    // empty, or the one largest value so far
+  Column bounds_;  // the parsed `from` and/or `to`
+  bool has_from_ = false;
+  bool has_to_ = false;
+  int64_t dropped_ = 0;
+};
+
+}  // namespace tributary
