@@ -9,6 +9,7 @@
 #include "sink/delta_types.h"
 #include "sink/duckdb_sql.h"
 #include "sink/local_files.h"
+#include "source/value_text.h"
 
 namespace tributary {
 namespace {
@@ -102,6 +103,32 @@ std::optional<Schema> DeltaSink::DescribeTable(const std::string& table) {
   auto snapshot = ReadDeltaSnapshot(TableDir(table), conn.get());
   if (!snapshot) return std::nullopt;
   return ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
+}
+
+// Reads the live files' values (the log's stats are cut to milliseconds).
+std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
+                                                const std::string& column) {
+  DuckConnection conn = Connect();
+  auto snapshot = ReadDeltaSnapshot(TableDir(table), conn.get());
+  if (!snapshot || snapshot->files.empty()) return std::nullopt;
+  Schema schema = ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
+  int at = schema.IndexOf(column);
+  if (at < 0) return std::nullopt;
+  std::string files;
+  for (const auto& [path, add] : snapshot->files) {
+    files += (files.empty() ? "" : ", ") +
+             DuckString((TableDir(table) / DecodeDeltaPath(path)).string());
+  }
+  DuckResult result =
+      DuckExec(conn.get(),
+               fmt::format("SELECT max({})::VARCHAR FROM read_parquet([{}], union_by_name = true)",
+                           DuckQuote(column), files),
+               fmt::format("cannot read the largest '{}' of Delta table '{}'", column, table));
+  auto text = ResultText(result, 0, 0);
+  if (!text) return std::nullopt;
+  Column value(schema.fields[static_cast<size_t>(at)].type);
+  AppendValueText(value, *text);
+  return ValueText(value, 0);
 }
 
 std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", root_.string()); }

@@ -45,6 +45,8 @@ class DeltaSink final : public Sink {
   void RecordTaskResult(const TaskResult& result) override;
   std::vector<TaskHistory> ReadHistory() override;
   std::optional<Schema> DescribeTable(const std::string& table) override;
+  std::optional<std::string> ColumnMax(const std::string& table,
+                                       const std::string& column) override;
   std::string Describe() const override;
 
   const std::filesystem::path& root() const { return root_; }

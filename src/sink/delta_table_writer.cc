@@ -336,8 +336,16 @@ std::string DeltaTableWriter::KeepCondition() const {
   if (!spec_.delete_window) return "true";
   const auto& window = *spec_.delete_window;
   const Field& f = target_.fields[static_cast<size_t>(target_.IndexOf(window.column))];
-  return fmt::format("NOT coalesce(t.{} >= CAST({} AS {}), false)", DuckQuote(f.name),
-                     SqlString(window.from), DuckTypeSql(f.type));
+  std::string in_window = "true";  // an empty bound is left out
+  if (!window.from.empty()) {
+    in_window += fmt::format(" AND t.{} >= CAST({} AS {})", DuckQuote(f.name),
+                             SqlString(window.from), DuckTypeSql(f.type));
+  }
+  if (!window.to.empty()) {
+    in_window += fmt::format(" AND t.{} < CAST({} AS {})", DuckQuote(f.name), SqlString(window.to),
+                             DuckTypeSql(f.type));
+  }
+  return fmt::format("NOT coalesce({}, false)", in_window);
 }
 
 bool DeltaTableWriter::MayBeAffected(
@@ -348,9 +356,10 @@ bool DeltaTableWriter::MayBeAffected(
   if (spec_.delete_window) {
     const auto& w = *spec_.delete_window;
     const Field& f = target_.fields[static_cast<size_t>(target_.IndexOf(w.column))];
-    if (MayHoldAtLeast(BoundsOf(add, w.column, is_partition(w.column)), f.type, w.from)) {
-      return true;
-    }
+    FileBounds bounds = BoundsOf(add, w.column, is_partition(w.column));
+    bool may = w.from.empty() ? true : MayHoldAtLeast(bounds, f.type, w.from);
+    if (may && !w.to.empty() && !w.from.empty()) may = MayHoldBetween(bounds, f.type, w.from, w.to);
+    if (may) return true;
   }
   if (spec_.mode != WriteMode::kMerge) return false;
   for (size_t i = 0; i < spec_.key.size(); ++i) {

@@ -15,6 +15,15 @@ std::string DuckQuote(std::string_view name) {
   return quoted + "\"";
 }
 
+std::string DuckString(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
 std::string DuckQualified(std::string_view catalog, std::string_view schema,
                           std::string_view table) {
   return DuckQuote(catalog) + "." + DuckQuote(schema) + "." + DuckQuote(table);

@@ -14,6 +14,8 @@ namespace tributary {
 
 // "name" with embedded quotes doubled: any name refers to exactly that object.
 std::string DuckQuote(std::string_view name);
+// 'text' as a SQL string literal, embedded quotes doubled.
+std::string DuckString(std::string_view text);
 // "catalog"."schema"."table". Always give the catalog: a file named
 // bronze.duckdb is a catalog "bronze", which makes bronze.t ambiguous.
 std::string DuckQualified(std::string_view catalog, std::string_view schema,

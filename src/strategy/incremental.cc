@@ -52,11 +52,21 @@ void CheckKey(const TaskContext& ctx, const Schema& columns) {
   }
 }
 
+std::string Canonical(const Field& field, const std::string& text) {
+  Column c(field.type);
+  AppendValueText(c, text);
+  return ValueText(c, 0);
+}
+
 // The watermark committed before, or adopted from the sink table's largest
 // value when the table was loaded before it had state.
 std::optional<std::string> StoredWatermark(TaskContext& ctx, const Field& field) {
   auto stored = ctx.sink.ReadState(ctx.task.id());
-  if (!stored) return ctx.sink.ColumnMax(ctx.task.sink_table, field.name);
+  if (!stored) {
+    auto adopted = ctx.sink.ColumnMax(ctx.task.sink_table, field.name);
+    if (!adopted) return std::nullopt;
+    return Canonical(field, *adopted);  // the sink may store another type (UTC timestamps)
+  }
   WatermarkState state = WatermarkState::FromJson(*stored, ctx.task.id());
   if (state.value.empty()) return std::nullopt;  // committed before any row had a value
   if (state.column != field.name) {
@@ -89,12 +99,6 @@ Plan Everything(const TaskContext& ctx, bool rebuild) {
   bool keyed = !ctx.task.options.primary_key.empty();
   plan.mode = rebuild || !keyed ? WriteMode::kReplace : WriteMode::kMerge;
   return plan;
-}
-
-std::string Canonical(const Field& field, const std::string& text) {
-  Column c(field.type);
-  AppendValueText(c, text);
-  return ValueText(c, 0);
 }
 
 Plan MakePlan(TaskContext& ctx, const Field& field) {

@@ -234,6 +234,40 @@ TEST_P(SinkContractTest, DeleteWindowReloadsTheTailExactlyOnce) {
   EXPECT_EQ(Rows("w"), rows);
 }
 
+TEST_P(SinkContractTest, DeleteWindowWithAnUpperBoundKeepsWhatIsPastIt) {
+  Load("w", {IdName(1, 10)}, WriteMode::kAppend);
+  LoadSpec window;
+  window.delete_window = DeleteWindow{"id", "3", "6"};  // [3, 6)
+  Load("w", {IdName(3, 5, "again")}, WriteMode::kAppend, std::nullopt, window);
+  auto rows = Rows("w");
+  ASSERT_EQ(rows.size(), 10u);
+  EXPECT_EQ(rows[1], "2|n2");
+  EXPECT_EQ(rows[2], "3|again3");
+  EXPECT_EQ(rows[4], "5|again5");
+  EXPECT_EQ(rows[5], "6|n6");
+  window.delete_window = DeleteWindow{"id", "", "3"};  // everything before 3
+  Load("w", {IdName(1, 2, "x")}, WriteMode::kAppend, std::nullopt, window);
+  EXPECT_EQ(Rows("w")[0], "1|x1");
+  EXPECT_EQ(Rows("w").size(), 10u);
+}
+
+TEST_P(SinkContractTest, ColumnMaxReadsTheLargestValueInCanonicalText) {
+  EXPECT_FALSE(sink().ColumnMax("none", "id").has_value());
+  Batch b(MakeSchema({{"id", {TypeId::kInt64}}, {"at", {TypeId::kTimestamp}}}));
+  for (int64_t i : {3, 9, 4}) {
+    b.column(0).Append<int64_t>(i);
+    b.column(1).Append<int64_t>(1'700'000'000'000'000 + i);  // µs matter
+  }
+  b.column(0).AppendNull();
+  b.column(1).AppendNull();
+  Load("m", {b}, WriteMode::kAppend);
+  EXPECT_EQ(sink().ColumnMax("m", "id"), "9");
+  bool utc = h_->Stored(DataType{TypeId::kTimestamp}).id == TypeId::kTimestampTz;
+  EXPECT_EQ(sink().ColumnMax("m", "at"),
+            std::string("2023-11-14 22:13:20.000009") + (utc ? "+00:00" : ""));
+  EXPECT_FALSE(sink().ColumnMax("m", "nope").has_value());
+}
+
 TEST_P(SinkContractTest, SchemaEvolutionAddsKeepsAndWidensColumns) {
   Batch first(MakeSchema({{"id", {TypeId::kInt32}}, {"name", {TypeId::kText}}}));
   first.column(0).Append<int32_t>(1);

@@ -13,8 +13,8 @@
 namespace tributary {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::DuckDbScalar;
+using ::testing::HasSubstr;
 
 class IncrementalTest : public ::testing::TestWithParam<testing::TestSourceKind> {
  protected:
@@ -134,7 +134,8 @@ TEST_P(IncrementalTest, BackfillOfARangeRereadsItWithoutDuplicates) {
     task_.options.primary_key = keyed ? std::vector<std::string>{"id"} : std::vector<std::string>{};
     RunOk(Reload{Reload::Kind::kFullRefresh});
     // Changed without moving the watermark: only a backfill can see it.
-    source_->Exec("UPDATE events SET v = 'b2' WHERE id = 2; UPDATE events SET v = 'c2' WHERE id = 3");
+    source_->Exec(
+        "UPDATE events SET v = 'b2' WHERE id = 2; UPDATE events SET v = 'c2' WHERE id = 3");
     RunOk(Reload{Reload::Kind::kBackfill, "2026-01-01 11:00:00", "2026-01-01 12:00:00"});
     EXPECT_EQ(Rows(), "1:a,2:b2,3:c");
     EXPECT_EQ(Watermark(), "2026-01-01 12:00:00.000000") << "a backfill never moves it back";
@@ -167,7 +168,8 @@ TEST_P(IncrementalTest, NewSourceColumnsAreAddedAndDroppedOnesStay) {
       "INSERT INTO events VALUES (5, '2026-01-01 14:00:00', 'e', 'n5')");
   RunOk();
   std::string notes =
-      "SELECT string_agg(id || ':' || coalesce(note, '-'), ',' ORDER BY id) FROM bronze.src__events";
+      "SELECT string_agg(id || ':' || coalesce(note, '-'), ',' ORDER BY id) FROM "
+      "bronze.src__events";
   EXPECT_EQ(Bronze(notes), "1:-,2:-,3:-,4:n4,5:n5");
   source_->Exec(
       "ALTER TABLE events DROP COLUMN note;"
