@@ -29,7 +29,7 @@ bool OnlyIncremental(const std::vector<Task>& tasks) {
 }  // namespace
 
 void AddBackfillCommand(CLI::App& app, GlobalOptions& global) {
-  auto flags = std::make_shared<RunFlags>();
+  auto flags = std::make_shared<LoadFlags>();
   flags->reload.kind = Reload::Kind::kBackfill;
   auto* cmd = app.add_subcommand("backfill", "Re-read a range of incremental tables");
   cmd->footer(kFooter);

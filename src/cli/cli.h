@@ -42,7 +42,7 @@ std::vector<Task> SelectOrWarn(const Project& project, const TaskFilter& filter)
 std::string DescribeFilter(const TaskFilter& filter);
 
 // What `run` and `backfill` were asked.
-struct RunFlags {
+struct LoadFlags {
   TaskFilter filter;
   int threads = 0;  // 0: the project's default
   int batch_rows = 0;
@@ -54,7 +54,7 @@ using TaskCheck = std::function<bool(const std::vector<Task>&)>;
 
 // Loads the selected tables with live progress and prints a summary; the
 // shared body of `run` and `backfill`. Returns the exit code.
-int RunLoad(const GlobalOptions& global, const RunFlags& flags, const std::string& command,
+int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::string& command,
             const TaskCheck& check = nullptr);
 
 void AddValidateCommand(CLI::App& app, GlobalOptions& global);

@@ -44,7 +44,7 @@ std::string Summary(const RunSummary& summary) {
 
 }  // namespace
 
-int RunLoad(const GlobalOptions& global, const RunFlags& flags, const std::string& command,
+int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::string& command,
             const TaskCheck& check) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
@@ -76,7 +76,7 @@ int RunLoad(const GlobalOptions& global, const RunFlags& flags, const std::strin
 }
 
 void AddRunCommand(CLI::App& app, GlobalOptions& global) {
-  auto flags = std::make_shared<RunFlags>();
+  auto flags = std::make_shared<LoadFlags>();
   auto* cmd = app.add_subcommand("run", "Load the selected tables into the sink");
   cmd->footer(
       "Tables load in parallel; one failing does not stop the others. The exit status is 1\n"
