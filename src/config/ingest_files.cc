@@ -77,6 +77,12 @@ void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
   }
   task.options.parallelism = static_cast<int>(
       ctx.yaml.Integer(node, "parallelism", 1, 64).value_or(ctx.project.defaults.parallelism));
+  if (auto partition_by = ctx.yaml.StringList(node, "partition_by")) {
+    task.options.partition_by = *partition_by;
+  }
+  if (auto props = ctx.yaml.StringMap(node, "table_properties")) {
+    task.options.table_properties = *props;
+  }
   LoadIncrementalOptions(ctx, node, task);
   if (auto columns = ctx.yaml.StringList(node, "columns")) {
     task.options.columns = *columns;

@@ -58,8 +58,12 @@ struct ServerConfig {
 
 struct SinkConfig {
   std::string kind = "duckdb";
-  std::string path;               // duckdb: database file, relative to the project dir
-  std::string schema = "bronze";  // schema that holds the loaded tables
+  std::string path;               // duckdb: database file; delta: root directory (project-relative)
+  std::string schema = "bronze";  // schema that holds the loaded tables (duckdb, postgresql)
+  // The other keys of the sink's kind (sink.<kind> in settings.cc), as written;
+  // values may hold ${env:NAME} / ${file:PATH} references.
+  std::map<std::string, std::string> settings;
+  std::map<std::string, std::string> table_properties;  // delta: properties of every table
   SourceLocation where;
 };
 
@@ -73,6 +77,8 @@ struct TaskOptions {
   std::string watermark_column;          // incremental: the column rows are read past
   std::vector<std::string> primary_key;  // incremental: merge by these columns when given
   std::string lookback;                  // incremental: "15m", "2h", "1d" or a number; "" none
+  std::vector<std::string> partition_by;                // delta: partition columns
+  std::map<std::string, std::string> table_properties;  // delta: table properties
 };
 
 // One table to load: the unit `plan` lists and `run` executes.

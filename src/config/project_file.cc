@@ -21,19 +21,72 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
 
-void LoadSink(YamlReader& yaml, const YAML::Node& node, SinkConfig& sink) {
-  if (!yaml.CheckMapping(node, "sink", "", "the sink")) return;
-  sink.where = yaml.At(node);
-  if (auto kind = yaml.String(node, "kind")) {
-    sink.kind = *kind;
-    if (!Contains(SinkKinds(), *kind)) {
-      yaml.Error(node["kind"],
-                 fmt::format("unknown sink kind '{}'{}", *kind, DidYouMean(*kind, SinkKinds())),
-                 "supported sink kinds: " + JoinNames(SinkKinds()));
+void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
+                        const std::string& text, const Project& project);
+
+// Checks the keys of the sink against those of its kind.
+void CheckSinkKeys(YamlReader& yaml, const YAML::Node& node, const std::string& kind) {
+  auto valid = KeyNames("sink");
+  for (const auto& key : KeyNames("sink." + kind)) valid.push_back(key);
+  std::set<std::string> seen;
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string key = it->first.Scalar();
+    if (!seen.insert(key).second) {
+      yaml.Error(it->first, fmt::format("'{}' is given twice in the sink", key),
+                 "keep one of them");
+    } else if (!Contains(valid, key)) {
+      yaml.Error(it->first,
+                 fmt::format("unknown key '{}' in the sink{}", key, DidYouMean(key, valid)),
+                 "valid keys here: " + JoinNames(valid));
     }
   }
-  if (auto path = yaml.String(node, "path")) sink.path = *path;
-  if (auto schema = yaml.String(node, "schema")) sink.schema = *schema;
+  for (const std::string& scope : {std::string("sink"), "sink." + kind}) {
+    for (const auto* s : SettingsFor(scope)) {
+      if (s->required && !node[s->key]) {
+        yaml.Error(node, fmt::format("the sink is missing the required key '{}'", s->key), s->doc);
+      }
+    }
+  }
+}
+
+void LoadSink(YamlReader& yaml, const YAML::Node& node, Project& project) {
+  SinkConfig& sink = project.sink;
+  if (!node.IsMap()) {
+    yaml.Error(node, "the sink must be a mapping of keys to values, found " + DescribeNode(node));
+    return;
+  }
+  sink.where = yaml.At(node);
+  auto kind = yaml.String(node, "kind");
+  if (!kind) {
+    yaml.Error(node, "the sink is missing the required key 'kind'",
+               "one of: " + JoinNames(SinkKinds()));
+    return;
+  }
+  sink.kind = *kind;
+  if (!Contains(SinkKinds(), *kind)) {
+    yaml.Error(node["kind"],
+               fmt::format("unknown sink kind '{}'{}", *kind, DidYouMean(*kind, SinkKinds())),
+               "supported sink kinds: " + JoinNames(SinkKinds()));
+    return;
+  }
+  CheckSinkKeys(yaml, node, *kind);
+  for (auto it = node.begin(); it != node.end(); ++it) {
+    std::string key = it->first.Scalar();
+    if (key == "kind") continue;
+    if (key == "path") {
+      if (auto path = yaml.String(node, "path")) sink.path = *path;
+    } else if (key == "schema") {
+      if (auto schema = yaml.String(node, "schema")) sink.schema = *schema;
+    } else if (key == "table_properties") {
+      if (auto props = yaml.StringMap(node, "table_properties")) sink.table_properties = *props;
+    } else if (it->second.IsScalar()) {
+      CheckSecretSetting(yaml, it->second, key, it->second.Scalar(), project);
+      sink.settings[key] = it->second.Scalar();
+    } else {
+      yaml.Error(it->second, fmt::format("'{}' must be a single value, found {}", key,
+                                         DescribeNode(it->second)));
+    }
+  }
 }
 
 void CheckCron(YamlReader& yaml, const YAML::Node& node, const FrequencyConfig& f) {
@@ -200,7 +253,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
   if (!root) return;
   if (!yaml.CheckMapping(*root, "project", "", "tributary.yml")) return;
   project.name = yaml.String(*root, "project").value_or("");
-  if ((*root)["sink"]) LoadSink(yaml, (*root)["sink"], project.sink);
+  if ((*root)["sink"]) LoadSink(yaml, (*root)["sink"], project);
   LoadFrequencies(yaml, (*root)["frequencies"], project);
   AddImplicitDaily(project);
   LoadServers(yaml, (*root)["servers"], project);

@@ -23,10 +23,42 @@ const std::vector<Setting> kSettings = {
      "What `tributary jobs export` writes into job definitions (see Jobs)."},
 
     {"sink", "kind", VT::kString, true, "", "",
-     "Sink kind: `duckdb` (Delta Lake and PostgreSQL sinks are planned)."},
-    {"sink", "path", VT::kString, true, "", "",
-     "duckdb: the database file, relative to the project folder. Do not name it after the schema."},
-    {"sink", "schema", VT::kString, false, "bronze", "", "Schema that holds the loaded tables."},
+     "Sink kind: `duckdb` (one database file), `delta` (Delta Lake tables in a directory, read "
+     "by Databricks/Spark) or `postgresql`."},
+    {"sink", "schema", VT::kString, false, "bronze", "",
+     "Schema that holds the loaded tables (duckdb, postgresql; a delta sink has none)."},
+
+    {"sink.duckdb", "path", VT::kString, true, "", "",
+     "The database file, relative to the project folder. Do not name it after the schema."},
+
+    {"sink.delta", "path", VT::kString, true, "", "",
+     "Root directory of the Delta tables, relative to the project folder or absolute: one table "
+     "per sink table at `<path>/<sink_table>`, run records and state under `<path>/_tributary`."},
+    {"sink.delta", "target_file_mb", VT::kInteger, false, "128", "",
+     "Rows staged before a Parquet data file is written, in MB of in-memory data (files come out "
+     "smaller, compressed); also the size `tributary compact` aims for."},
+    {"sink.delta", "memory_limit", VT::kString, false, "1GB", "",
+     "Memory the embedded DuckDB engine that writes Parquet may use before it spills to disk."},
+    {"sink.delta", "timestamp_ntz", VT::kBoolean, false, "false", "",
+     "Store `timestamp` columns (no time zone) as Delta `timestamp_ntz` (protocol 3/7, Spark "
+     "3.4+, Databricks 13+) instead of `timestamp` read as UTC."},
+    {"sink.delta", "table_properties", VT::kMapping, false, "", "",
+     "Delta table properties of every table, e.g. `delta.logRetentionDuration: interval 30 "
+     "days`; a table's own `table_properties` win."},
+
+    {"sink.postgresql", "host", VT::kString, true, "", "", "Host name or address."},
+    {"sink.postgresql", "port", VT::kInteger, false, "5432", "", "TCP port."},
+    {"sink.postgresql", "database", VT::kString, true, "", "", "Database that holds the schema."},
+    {"sink.postgresql", "user", VT::kString, true, "", "",
+     "User name (may be a secret reference); needs CREATE on the database."},
+    {"sink.postgresql", "password", VT::kSecret, false, "", "",
+     "Password: `${env:NAME}` or `${file:PATH}` only."},
+    {"sink.postgresql", "sslmode", VT::kString, false, "prefer", "",
+     "libpq sslmode (`disable`, `require`, `verify-full`, …)."},
+    {"sink.postgresql", "connect_timeout", VT::kInteger, false, "10", "",
+     "Seconds to wait for a connection."},
+    {"sink.postgresql", "application_name", VT::kString, false, "tributary", "",
+     "Shown in pg_stat_activity."},
 
     {"frequency", "cron", VT::kString, true, "", "",
      "Quartz cron: `sec min hour day-of-month month day-of-week [year]`, e.g. `0 0/5 * * * ?`."},
@@ -143,6 +175,11 @@ const std::vector<Setting> kSettings = {
      "Re-read this much before the watermark on every run, for rows that arrive late (a "
      "transaction that commits after a later one): a duration such as `30s`, `15m`, `2h`, `1d` "
      "for time columns, a number for integer and decimal columns."},
+    {"table", "partition_by", VT::kStringList, false, "", "",
+     "delta: columns whose values partition the table's files (one directory per value); takes "
+     "effect when the table is created or fully reloaded."},
+    {"table", "table_properties", VT::kMapping, false, "", "",
+     "delta: table properties of this table, e.g. `delta.checkpointInterval: 10`."},
     {"table", "parallelism", VT::kInteger, false, "defaults.parallelism", "",
      "Connections that read this table at once (PostgreSQL: ranges of the table under one "
      "exported snapshot, so all see the same data). Ignored by sources that cannot split a "
@@ -157,6 +194,9 @@ bool AppliesTo(const Setting& s, std::string_view strategy) {
 const char* ScopeTitle(std::string_view scope) {
   if (scope == "project") return "Project file (`tributary.yml`), top level";
   if (scope == "sink") return "Sink (`sink:` in tributary.yml)";
+  if (scope == "sink.duckdb") return "Sink kind `duckdb`";
+  if (scope == "sink.delta") return "Sink kind `delta`";
+  if (scope == "sink.postgresql") return "Sink kind `postgresql`";
   if (scope == "frequency") return "Frequency (`frequencies: {name: …}`)";
   if (scope == "defaults") return "Defaults (`defaults:`)";
   if (scope == "scheduler") return "Scheduler (`scheduler:`)";
@@ -200,7 +240,7 @@ const std::vector<std::string>& ServerKinds() {
 }
 
 const std::vector<std::string>& SinkKinds() {
-  static const std::vector<std::string> kinds = {"duckdb"};
+  static const std::vector<std::string> kinds = {"duckdb", "delta", "postgresql"};
   return kinds;
 }
 

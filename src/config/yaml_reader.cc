@@ -144,6 +144,28 @@ std::optional<std::vector<std::string>> YamlReader::StringList(const YAML::Node&
   return out;
 }
 
+std::optional<std::map<std::string, std::string>> YamlReader::StringMap(const YAML::Node& map,
+                                                                        const char* key) {
+  YAML::Node v = map[key];
+  if (!v) return std::nullopt;
+  if (!v.IsMap()) {
+    Error(v.IsNull() ? map : v,
+          fmt::format("'{}' must be a mapping of names to values, found {}", key, DescribeNode(v)));
+    return std::nullopt;
+  }
+  CheckUniqueKeys(v, fmt::format("'{}' key", key));
+  std::map<std::string, std::string> out;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    if (!it->second.IsScalar()) {
+      Error(it->second, fmt::format("'{}' in '{}' must be a single value, found {}",
+                                    it->first.Scalar(), key, DescribeNode(it->second)));
+      return std::nullopt;
+    }
+    out[it->first.Scalar()] = it->second.Scalar();
+  }
+  return out;
+}
+
 YAML::Node YamlReader::Sequence(const YAML::Node& map, const char* key) {
   YAML::Node v = map[key];
   if (!v) return YAML::Node();

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ class YamlReader {
   std::optional<long long> Integer(const YAML::Node& map, const char* key, long long min,
                                    long long max);
   std::optional<std::vector<std::string>> StringList(const YAML::Node& map, const char* key);
+  // A mapping of names to scalar values, e.g. table properties.
+  std::optional<std::map<std::string, std::string>> StringMap(const YAML::Node& map,
+                                                              const char* key);
   // The node under `key` if it is a sequence (else reports and returns null).
   YAML::Node Sequence(const YAML::Node& map, const char* key);
 

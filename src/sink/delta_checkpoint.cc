@@ -121,9 +121,11 @@ std::vector<json> ReadDeltaCheckpoint(const std::vector<fs::path>& parts, duckdb
   std::vector<json> actions;
   for (const fs::path& part : parts) {
     std::string what = fmt::format("cannot read delta checkpoint '{}'", part.string());
-    DuckResult described = DuckExec(
-        conn, fmt::format("DESCRIBE SELECT * FROM read_parquet({})", SqlString(part.string())),
-        what);
+    DuckResult described =
+        DuckExec(conn,
+                 fmt::format("DESCRIBE SELECT * FROM read_parquet({}, hive_partitioning = false)",
+                             SqlString(part.string())),
+                 what);
     std::vector<std::string> present;
     for (uint64_t row = 0; row < ResultRows(described); ++row) {
       std::string name = ResultText(described, 0, row).value_or("");
@@ -136,9 +138,11 @@ std::vector<json> ReadDeltaCheckpoint(const std::vector<fs::path>& parts, duckdb
       select += (select.empty() ? "" : ", ") + fmt::format("to_json(\"{}\")::VARCHAR", kind);
     }
     if (select.empty()) continue;
-    DuckResult result = DuckExec(
-        conn, fmt::format("SELECT {} FROM read_parquet({})", select, SqlString(part.string())),
-        what);
+    DuckResult result =
+        DuckExec(conn,
+                 fmt::format("SELECT {} FROM read_parquet({}, hive_partitioning = false)", select,
+                             SqlString(part.string())),
+                 what);
     for (const json& row : ResultRowsJson(result)) {
       for (size_t i = 0; i < present.size(); ++i) {
         if (row[i].is_null()) continue;

@@ -146,11 +146,13 @@ json PartitionValues(const json& keys, const DeltaFileSpec& spec) {
 
 std::string CopySql(const std::string& select_sql, const fs::path& staging,
                     const DeltaFileSpec& spec) {
-  std::string options = fmt::format(
-      "FORMAT parquet, COMPRESSION zstd, FILENAME_PATTERN 'part-{{uuid}}-c000.zstd', "
-      "FILE_SIZE_BYTES {}, RETURN_STATS",
-      spec.target_file_bytes);
-  if (!spec.partition_by.empty()) {
+  std::string options =
+      "FORMAT parquet, COMPRESSION zstd, FILENAME_PATTERN 'part-{uuid}-c000.zstd', RETURN_STATS";
+  if (spec.partition_by.empty()) {
+    options += fmt::format(", FILE_SIZE_BYTES {}", spec.target_file_bytes);
+  } else {
+    // DuckDB cannot split partitioned output by size; what one COPY writes
+    // is bounded by the staged rows (or the one file rewritten) anyway.
     std::string columns;
     for (const std::string& c : spec.partition_by) {
       columns += (columns.empty() ? "" : ", ") + DuckQuote(c);
@@ -259,9 +261,11 @@ std::string UnquoteDuckName(const std::string& quoted) {
 std::string DeltaFileSelect(duckdb_connection conn, const fs::path& table_dir, const json& add,
                             const Schema& stored, const std::vector<std::string>& partition_by) {
   fs::path file = table_dir / DecodeDeltaPath(add.at("path").get<std::string>());
-  DuckResult described = DuckExec(
-      conn, fmt::format("DESCRIBE SELECT * FROM read_parquet({})", SqlString(file.string())),
-      fmt::format("cannot read data file '{}'", file.string()));
+  DuckResult described =
+      DuckExec(conn,
+               fmt::format("DESCRIBE SELECT * FROM read_parquet({}, hive_partitioning = false)",
+                           SqlString(file.string())),
+               fmt::format("cannot read data file '{}'", file.string()));
   std::vector<std::string> present;
   for (uint64_t row = 0; row < ResultRows(described); ++row) {
     present.push_back(ResultText(described, 0, row).value_or(""));
@@ -281,7 +285,8 @@ std::string DeltaFileSelect(duckdb_connection conn, const fs::path& table_dir, c
     columns += (columns.empty() ? "" : ", ") +
                fmt::format("CAST({} AS {}) AS {}", expr, DuckTypeSql(f.type), DuckQuote(f.name));
   }
-  return fmt::format("SELECT {} FROM read_parquet({})", columns, SqlString(file.string()));
+  return fmt::format("SELECT {} FROM read_parquet({}, hive_partitioning = false)", columns,
+                     SqlString(file.string()));
 }
 
 void RemoveDeltaStaging(const fs::path& table_dir) {

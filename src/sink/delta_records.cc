@@ -82,7 +82,7 @@ WITH ranked AS (
          row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, ended_at DESC) AS attempt,
          row_number() OVER (PARTITION BY task_id, status = 'succeeded'
                             ORDER BY started_at DESC, ended_at DESC) AS by_status
-  FROM read_parquet([{}], union_by_name = true))
+  FROM read_parquet([{}], union_by_name = true, hive_partitioning = false))
 SELECT run_id, task_id, strategy, server, database, source_table, frequency,
        epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error,
        attempt = 1 AS is_last_attempt, status = 'succeeded' AND by_status = 1 AS is_last_success

@@ -243,6 +243,7 @@ void DeltaTableWriter::PlanMetadata() {
                 {"createdTime", sink_.NowMs()}};
   }
   json config = metadata.value("configuration", json::object());
+  for (const auto& [key, value] : sink_.options().table_properties) config[key] = value;
   for (const auto& [key, value] : spec_.properties) config[key] = value;
   metadata["configuration"] = config;
   metadata["partitionColumns"] = partition_by_;

@@ -3,9 +3,33 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "sink/delta_sink.h"
 #include "sink/duckdb_sink.h"
 
 namespace tributary {
+namespace {
+
+std::string Setting(const SinkConfig& sink, const std::string& key, const std::string& fallback) {
+  auto it = sink.settings.find(key);
+  return it == sink.settings.end() ? fallback : it->second;
+}
+
+std::unique_ptr<Sink> OpenDelta(const Project& project) {
+  const SinkConfig& sink = project.sink;
+  if (sink.path.empty()) throw SinkError("the delta sink needs a `path` (the root directory)");
+  DeltaSinkOptions options;
+  try {
+    options.target_file_bytes = std::stoll(Setting(sink, "target_file_mb", "128")) << 20;
+  } catch (const std::exception&) {
+    throw SinkError("the delta sink's target_file_mb must be a number of megabytes");
+  }
+  options.memory_limit = Setting(sink, "memory_limit", options.memory_limit);
+  options.timestamp_ntz = Setting(sink, "timestamp_ntz", "false") == "true";
+  options.table_properties = sink.table_properties;
+  return std::make_unique<DeltaSink>(project.dir / sink.path, options);
+}
+
+}  // namespace
 
 std::unique_ptr<Sink> OpenSink(const Project& project) {
   const SinkConfig& sink = project.sink;
@@ -14,6 +38,7 @@ std::unique_ptr<Sink> OpenSink(const Project& project) {
     return std::make_unique<DuckDbSink>(project.dir / sink.path,
                                         sink.schema.empty() ? "bronze" : sink.schema);
   }
+  if (sink.kind == "delta") return OpenDelta(project);
   throw SinkError(fmt::format("sink kind '{}' is not supported yet", sink.kind));
 }
 

@@ -9,6 +9,8 @@ namespace {
 LoadStats LoadAll(TaskContext& ctx, Reader& reader, WriteMode mode,
                   const std::optional<std::string>& state) {
   LoadSpec spec{ctx.task.sink_table, *reader.schema(), mode};
+  spec.partition_by = ctx.task.options.partition_by;
+  spec.properties = ctx.task.options.table_properties;
   auto transaction = ctx.sink.Begin(ctx.task.id());
   TableWriter& writer = transaction->Open(spec);
   LoadStats stats = CopyAll(reader, writer, ctx.limits, ctx.progress, ctx.cancel);

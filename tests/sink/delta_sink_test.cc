@@ -9,7 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "config/project.h"
 #include "sink/duckdb_test_util.h"
+#include "sink/open_sink.h"
 #include "support/delta_checker.h"
 #include "support/temp_dir.h"
 
@@ -73,6 +75,31 @@ TEST_F(DeltaSinkTest, AppendAddsFilesAndReplaceRemovesEveryOldOne) {
   Load("t", {IdNameBatch(10, 10)}, WriteMode::kReplace);
   EXPECT_THAT(Rows("t"), ElementsAre("10=n10"));
   EXPECT_THAT(Problems("t"), IsEmpty());
+}
+
+}  // namespace
+}  // namespace tributary
+
+namespace tributary {
+namespace {
+
+TEST(DeltaOpenSinkTest, OpensTheDeltaKindWithItsSettings) {
+  testing::TempDir dir;
+  Project project;
+  project.dir = dir.path();
+  project.sink.kind = "delta";
+  project.sink.path = "lake";
+  project.sink.settings = {{"target_file_mb", "16"}, {"timestamp_ntz", "true"}};
+  project.sink.table_properties = {{"delta.appendOnly", "false"}};
+  auto sink = OpenSink(project);
+  auto* delta = dynamic_cast<DeltaSink*>(sink.get());
+  ASSERT_NE(delta, nullptr);
+  EXPECT_EQ(delta->options().target_file_bytes, 16 << 20);
+  EXPECT_TRUE(delta->options().timestamp_ntz);
+  EXPECT_EQ(delta->options().table_properties.at("delta.appendOnly"), "false");
+  EXPECT_TRUE(std::filesystem::is_directory(dir / "lake" / "_tributary"));
+  project.sink.settings["target_file_mb"] = "lots";
+  EXPECT_THROW(OpenSink(project), SinkError);
 }
 
 }  // namespace

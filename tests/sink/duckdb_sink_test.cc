@@ -197,9 +197,10 @@ TEST(DuckDbOpenSinkTest, DispatchesOnKind) {
   auto sink = OpenSink(project);
   EXPECT_THAT(sink->Describe(), HasSubstr("bronze.duckdb"));
   EXPECT_TRUE(std::filesystem::exists(dir / "lake" / "bronze.duckdb"));
-  project.sink.kind = "delta";
-  EXPECT_THAT([&] { OpenSink(project); }, ::testing::ThrowsMessage<SinkError>(
-                                              HasSubstr("sink kind 'delta' is not supported yet")));
+  project.sink.kind = "iceberg";
+  EXPECT_THAT(
+      [&] { OpenSink(project); },
+      ::testing::ThrowsMessage<SinkError>(HasSubstr("sink kind 'iceberg' is not supported yet")));
 }
 
 }  // namespace

@@ -10,11 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <thread>
 
 #include "common/error.h"
@@ -336,17 +338,20 @@ TEST_P(SinkContractTest, SeveralTablesCommitTogetherOrNotAtAll) {
 }
 
 // The crash test's child: commits transactions of 10 rows into two tables
-// with state = number of transactions, forever, until killed (or, with a
-// fault point named, until it dies there).
+// with state = number of transactions, printing "committed" after each, until
+// killed (or, with a fault point named, until it dies there on its
+// TRIBUTARY_CRASH_HITS-th pass).
 TEST(SinkCrashChild, Run) {
   const char* kind = std::getenv("TRIBUTARY_CRASH_KIND");
   if (kind == nullptr) GTEST_SKIP() << "only runs as the child of a crash test";
   auto h = testing::OpenHarness(kind, std::getenv("TRIBUTARY_CRASH_LOCATION"));
   if (const char* point = std::getenv("TRIBUTARY_CRASH_POINT")) {
     static std::string wanted;
+    static int hits = 1;
     wanted = point;
+    if (const char* n = std::getenv("TRIBUTARY_CRASH_HITS")) hits = std::atoi(n);
     SetFaultHandler([](std::string_view p) {
-      if (p == wanted) raise(SIGKILL);
+      if (p == wanted && --hits == 0) raise(SIGKILL);
     });
   }
   for (int i = 0; i < 1000; ++i) {
@@ -357,34 +362,55 @@ TEST(SinkCrashChild, Run) {
     a.Write(IdName(n * 10 - 9, n * 10));
     b.Write(IdName(n * 10 - 9, n * 10));
     txn->Commit(std::to_string(n));
+    std::printf("committed\n");
+    std::fflush(stdout);
   }
 }
 
-// Runs the child, kills it after `delay` (unless it dies first), and returns
-// how it ended.
-int RunChild(SinkHarness& h, std::chrono::milliseconds delay, const std::string& point = "") {
+// Runs the child and SIGKILLs it `delay` after its first commit (or lets it
+// die at `point`); returns how many commits it reported.
+int RunChild(SinkHarness& h, std::chrono::milliseconds delay, const std::string& point = "",
+             int hits = 1) {
+  int out[2];
+  if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
   if (pid == 0) {
     setenv("TRIBUTARY_CRASH_KIND", h.Kind().c_str(), 1);
     setenv("TRIBUTARY_CRASH_LOCATION", h.Location().c_str(), 1);
     if (!point.empty()) setenv("TRIBUTARY_CRASH_POINT", point.c_str(), 1);
+    setenv("TRIBUTARY_CRASH_HITS", std::to_string(hits).c_str(), 1);
     int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
+    dup2(out[1], 1);
     dup2(null, 2);
+    close(out[0]);
     execl("/proc/self/exe", "tributary_tests", "--gtest_filter=SinkCrashChild.Run", nullptr);
     _exit(127);
   }
+  close(out[1]);
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  int commits = 0;
+  std::string output;
+  std::optional<std::chrono::steady_clock::time_point> kill_at;
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   int status = 0;
-  auto deadline = std::chrono::steady_clock::now() + delay;
   while (waitpid(pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() >= deadline) {
+    char buffer[256];
+    for (ssize_t n; (n = read(out[0], buffer, sizeof buffer)) > 0;) output.append(buffer, n);
+    for (size_t at; (at = output.find("committed\n")) != std::string::npos;) {
+      output.erase(0, at + 10);
+      ++commits;
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (commits > 0 && !kill_at) kill_at = now + delay;
+    if ((kill_at && now >= *kill_at) || now >= give_up) {
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       break;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }
-  return status;
+  close(out[0]);
+  return commits;
 }
 
 // After any crash: both tables hold exactly the rows of the committed
@@ -403,12 +429,30 @@ TEST_P(SinkContractTest, CrashAtAnyMomentLeavesTheOldStateOrTheNew) {
   const char* env = std::getenv("TRIBUTARY_CRASH_ROUNDS");
   int rounds = env != nullptr ? std::atoi(env) : 4;
   std::mt19937 random(42);
+  int commits = 0;
   for (int round = 0; round < rounds; ++round) {
     h_->Close();  // a DuckDB file is open in one process at a time
-    RunChild(*h_, std::chrono::milliseconds(300 + random() % 700));
+    commits += RunChild(*h_, std::chrono::milliseconds(random() % 400));
     ExpectConsistent(*h_);
   }
-  EXPECT_GT(std::stoll(sink().ReadState("crash").value_or("0")), 0) << "no commit ever landed";
+  EXPECT_GE(std::stoll(sink().ReadState("crash").value_or("0")), commits);
+}
+
+// The Delta sink's commit is several steps (data files, journal, one Delta
+// commit per table, journal again): dying at each of them, even on the
+// second table, leaves both tables and the state consistent after recovery.
+TEST(DeltaCrashPointTest, DyingAtEachStepOfACommitIsRepaired) {
+  auto h = testing::OpenHarness("delta");
+  const std::vector<std::pair<std::string, int>> points = {
+      {"delta.after_journal", 1},      {"delta.before_publish", 1}, {"delta.after_publish", 1},
+      {"delta.after_table_commit", 1}, {"delta.before_publish", 2}, {"delta.after_publish", 2},
+      {"delta.after_table_commit", 4}, {"delta.after_journal", 3}};
+  for (const auto& [point, hits] : points) {
+    h->Close();
+    RunChild(*h, std::chrono::seconds(60), point, hits);
+    ExpectConsistent(*h);
+  }
+  EXPECT_GE(std::stoll(h->sink().ReadState("crash").value_or("0")), 2);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllSinks, SinkContractTest, ::testing::ValuesIn(testing::HarnessKinds()),

@@ -178,7 +178,8 @@ struct Checker {
       return;
     }
     std::string f = Quote((table / file).string());
-    long count = std::stol(duck.Query("SELECT count(*) FROM read_parquet(" + f + ")")[0]);
+    long count = std::stol(
+        duck.Query("SELECT count(*) FROM read_parquet(" + f + ", hive_partitioning = false)")[0]);
     if (stats["numRecords"].get<long>() != count) {
       Problem(v, fmt::format("numRecords {} but the file has {} rows", stats["numRecords"].dump(),
                              count));
@@ -192,8 +193,9 @@ struct Checker {
                         const std::string& name, const std::string& type) {
     const json nulls = stats.value("nullCount", json::object());
     if (nulls.contains(name)) {
-      std::string actual = duck.Query(
-          fmt::format("SELECT count(*) - count({}) FROM read_parquet({})", Ident(name), f))[0];
+      std::string actual = duck.Query(fmt::format(
+          "SELECT count(*) - count({}) FROM read_parquet({}, hive_partitioning = false)",
+          Ident(name), f))[0];
       if (nulls[name].dump() != actual) {
         Problem(v, fmt::format("{}: nullCount of {} is {}, file has {}", file, name,
                                nulls[name].dump(), actual));
@@ -215,7 +217,8 @@ struct Checker {
       if (type == "string" && agg == "min") {
         test = fmt::format("starts_with(min({}), {})", column, Quote(stat));
       }
-      auto ok = duck.Query(fmt::format("SELECT {} FROM read_parquet({})", test, f))[0];
+      auto ok = duck.Query(
+          fmt::format("SELECT {} FROM read_parquet({}, hive_partitioning = false)", test, f))[0];
       if (ok != "true") {
         Problem(v, fmt::format("{}: {} of {} is {}, which the file does not hold", file, kind, name,
                                stat));
@@ -371,7 +374,8 @@ std::vector<std::string> DeltaRows(const fs::path& table, const std::string& col
                                 : "NULL";
       select += fmt::format(", CAST({} AS {}) AS {}", literal, DuckType(type), Ident(name));
     }
-    select += " FROM read_parquet(" + Quote((table / UriDecode(path)).string()) + ")";
+    select += " FROM read_parquet(" + Quote((table / UriDecode(path)).string()) +
+              ", hive_partitioning = false)";
     unions += (unions.empty() ? "" : " UNION ALL BY NAME ") + select;
   }
   if (unions.empty()) return {};
