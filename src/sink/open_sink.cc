@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "config/secrets.h"
 #include "sink/delta_sink.h"
 #include "sink/duckdb_sink.h"
+#include "sink/postgres_sink.h"
 
 namespace tributary {
 namespace {
@@ -29,6 +31,42 @@ std::unique_ptr<Sink> OpenDelta(const Project& project) {
   return std::make_unique<DeltaSink>(project.dir / sink.path, options);
 }
 
+// key='value' with quotes and backslashes escaped, per libpq's conninfo rules.
+std::string ConninfoPair(const std::string& key, const std::string& value) {
+  std::string quoted;
+  for (char c : value) {
+    if (c == '\\' || c == '\'') quoted += '\\';
+    quoted += c;
+  }
+  return key + "='" + quoted + "' ";
+}
+
+std::unique_ptr<Sink> OpenPostgres(const Project& project) {
+  const SinkConfig& sink = project.sink;
+  std::string host = Setting(sink, "host", "");
+  std::string port = Setting(sink, "port", "5432");
+  std::string database = Setting(sink, "database", "");
+  if (host.empty() || database.empty()) {
+    throw SinkError("the postgresql sink needs a `host` and a `database`");
+  }
+  std::string conninfo;
+  // Secrets are resolved only here, when connecting; the conninfo is never shown.
+  for (const char* key :
+       {"host", "port", "user", "password", "sslmode", "connect_timeout", "application_name"}) {
+    auto it = sink.settings.find(key);
+    if (it != sink.settings.end()) {
+      conninfo += ConninfoPair(key, ResolveSecrets(it->second, project.dir));
+    }
+  }
+  conninfo += ConninfoPair("dbname", ResolveSecrets(database, project.dir));
+  if (sink.settings.count("application_name") == 0) {
+    conninfo += ConninfoPair("application_name", "tributary");
+  }
+  std::string where = fmt::format("postgresql sink {}:{}/{}", host, port, database);
+  return std::make_unique<PostgresSink>(conninfo, where,
+                                        sink.schema.empty() ? "bronze" : sink.schema);
+}
+
 }  // namespace
 
 std::unique_ptr<Sink> OpenSink(const Project& project) {
@@ -39,6 +77,7 @@ std::unique_ptr<Sink> OpenSink(const Project& project) {
                                         sink.schema.empty() ? "bronze" : sink.schema);
   }
   if (sink.kind == "delta") return OpenDelta(project);
+  if (sink.kind == "postgresql") return OpenPostgres(project);
   throw SinkError(fmt::format("sink kind '{}' is not supported yet", sink.kind));
 }
 

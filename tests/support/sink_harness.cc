@@ -8,8 +8,10 @@
 #include "sink/delta_types.h"
 #include "sink/duckdb_sink.h"
 #include "sink/duckdb_sql.h"
+#include "sink/postgres_sink.h"
 #include "source/value_text.h"
 #include "support/delta_checker.h"
+#include "support/pg_cluster.h"
 
 namespace tributary::testing {
 namespace {
@@ -129,17 +131,104 @@ class DeltaHarness final : public SinkHarness {
   std::string location_;
 };
 
+// PostgreSQL SQL rendering column `c` of type `type` in canonical text.
+std::string PgCanonical(const std::string& c, const DataType& type) {
+  switch (type.id) {
+    case TypeId::kBool:
+      return fmt::format("CASE WHEN {} THEN 'true' ELSE 'false' END", c);
+    case TypeId::kBytes:
+      return fmt::format("'\\x' || encode({}, 'hex')", c);
+    case TypeId::kFloat32:
+    case TypeId::kFloat64:
+      return fmt::format("{}::float8::text", c);
+    case TypeId::kDate:
+      return fmt::format("to_char({}, 'YYYY-MM-DD')", c);
+    case TypeId::kTime:
+      return fmt::format("to_char({}, 'HH24:MI:SS.US')", c);
+    case TypeId::kTimestamp:
+      return fmt::format("to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')", c);
+    case TypeId::kTimestampTz:
+      return fmt::format("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00'",
+                         c);
+    case TypeId::kInterval:
+      return fmt::format(
+          "format('%s mons %s days %s us', extract(year FROM {0})::bigint * 12 + extract(month "
+          "FROM {0})::bigint, extract(day FROM {0})::bigint, extract(hour FROM {0})::bigint * "
+          "3600000000 + extract(minute FROM {0})::bigint * 60000000 + extract(microseconds FROM "
+          "{0})::bigint)",
+          c);
+    default:
+      return fmt::format("{}::text", c);
+  }
+}
+
+class PostgresHarness final : public SinkHarness {
+ public:
+  explicit PostgresHarness(std::string location) : location_(std::move(location)) {
+    if (location_.empty()) {
+      PgCluster& cluster = SharedPgCluster();
+      location_ = cluster.ConnectionString(cluster.CreateDatabase());
+    }
+    Start();
+  }
+  std::string Kind() const override { return "postgresql"; }
+  std::string Location() const override { return location_; }
+
+  std::vector<std::string> Rows(const std::string& table, const std::vector<std::string>& columns,
+                                const std::string& order_by) override {
+    PgConnection conn(location_, "test cluster");
+    auto schema = PgTableSchema(conn, "bronze", table);
+    if (!schema) return {};
+    std::string sql;
+    for (const std::string& name : columns) {
+      int at = schema->IndexOf(name);
+      if (at < 0) throw std::runtime_error("no column " + name);
+      std::string c = PgQuote(name);
+      sql += (sql.empty() ? "" : " || '|' || ") +
+             fmt::format("CASE WHEN {} IS NULL THEN 'NULL' ELSE {} END", c,
+                         PgCanonical(c, schema->fields[at].type));
+    }
+    // Qualified, so that ORDER BY never means an output column of that name.
+    PgResult result = conn.Exec(
+        fmt::format("SELECT {} FROM bronze.{} t ORDER BY t.{}", sql, PgQuote(table), order_by),
+        "harness rows");
+    std::vector<std::string> rows;
+    for (int r = 0; r < PQntuples(result.get()); ++r) {
+      rows.push_back(PgValue(result.get(), r, 0).value_or("NULL"));
+    }
+    return rows;
+  }
+  DataType Stored(const DataType& type) const override { return type; }
+  std::string Expected(const Column& column, size_t row) override {
+    if (column.IsNull(row) || column.type().id != TypeId::kJson) {
+      return SinkHarness::Expected(column, row);
+    }
+    PgConnection conn(location_, "test cluster");  // jsonb spells JSON its own way
+    PgResult r = conn.Exec("SELECT $1::jsonb::text", {std::string(column.GetBytes(row))}, "json");
+    return PgValue(r.get(), 0, 0).value_or("NULL");
+  }
+
+ protected:
+  std::unique_ptr<Sink> Open() override {
+    return std::make_unique<PostgresSink>(location_, "test cluster", "bronze");
+  }
+
+ private:
+  std::string location_;
+};
+
 }  // namespace
 
 std::string SinkHarness::Expected(const Column& column, size_t row) {
   return column.IsNull(row) ? "NULL" : ValueText(column, row);
 }
 
-std::vector<std::string> HarnessKinds() { return {"duckdb", "delta"}; }
+std::vector<std::string> HarnessKinds() { return {"duckdb", "delta", "postgresql"}; }
 
 std::unique_ptr<SinkHarness> OpenHarness(const std::string& kind, const std::string& location) {
   if (kind == "duckdb") return std::make_unique<DuckDbHarness>(location);
   if (kind == "delta") return std::make_unique<DeltaHarness>(location);
+  if (kind == "postgresql") return std::make_unique<PostgresHarness>(location);
   throw std::runtime_error("no sink harness for " + kind);
 }
 
