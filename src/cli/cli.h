@@ -65,5 +65,6 @@ void AddDocsCommand(CLI::App& app, GlobalOptions& global);
 void AddScheduleCommand(CLI::App& app, GlobalOptions& global);
 void AddJobsCommand(CLI::App& app, GlobalOptions& global);
 void AddBackfillCommand(CLI::App& app, GlobalOptions& global);
+void AddCompactCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   AddScheduleCommand(app, global);
   AddJobsCommand(app, global);
   AddBackfillCommand(app, global);
+  AddCompactCommand(app, global);
 
   try {
     app.parse(argc, argv);

@@ -46,7 +46,15 @@ CompactResult CompactDeltaTable(DeltaTable& table, duckdb_connection conn,
     plan.adds.insert(plan.adds.end(), adds.begin(), adds.end());
   }
   if (plan.removes.empty()) return result;
-  table.Commit(plan, now_ms);
+  try {
+    table.Commit(plan, now_ms);
+  } catch (...) {
+    std::error_code ec;
+    for (const json& add : plan.adds) {
+      std::filesystem::remove(table.dir() / DecodeDeltaPath(add.at("path").get<std::string>()), ec);
+    }
+    throw;
+  }
   result.files_rewritten = static_cast<int64_t>(plan.removes.size());
   result.files_after =
       result.files_before - result.files_rewritten + static_cast<int64_t>(plan.adds.size());

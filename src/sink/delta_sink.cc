@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include "common/error.h"
+#include "sink/delta_files.h"
 #include "sink/delta_journal.h"
 #include "sink/delta_transaction.h"
 #include "sink/delta_types.h"
@@ -129,6 +132,32 @@ std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
   Column value(schema.fields[static_cast<size_t>(at)].type);
   AppendValueText(value, *text);
   return ValueText(value, 0);
+}
+
+std::optional<CompactResult> DeltaSink::Compact(const std::string& table,
+                                                int64_t target_file_bytes) {
+  auto lock = FileLock::TryAcquire(LockPath("table", table));
+  if (!lock) {
+    throw SinkError(fmt::format("table '{}' is being loaded; compact it later", table));
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root_ / "_tributary" / "tasks", ec)) {
+    auto content = ReadWholeFile(entry.path());
+    auto record = content ? nlohmann::json::parse(*content, nullptr, false) : nlohmann::json();
+    if (record.is_object() && !record.value("complete", true) && record.contains("plans") &&
+        record["plans"].contains(table)) {
+      throw SinkError(fmt::format(
+          "table '{}' has an interrupted load of task '{}' pending; run that task first", table,
+          record.value("task", "")));
+    }
+  }
+  DuckConnection conn = Connect();
+  DeltaTable delta(TableDir(table), table, conn.get());
+  if (!delta.Refresh()) return std::nullopt;
+  RemoveDeltaStaging(delta.dir());
+  return CompactDeltaTable(delta, conn.get(),
+                           target_file_bytes > 0 ? target_file_bytes : options_.target_file_bytes,
+                           NowMs());
 }
 
 std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", root_.string()); }

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "common/clock.h"
+#include "sink/delta_compact.h"
 #include "sink/duckdb_handles.h"
 #include "sink/sink.h"
 
@@ -50,6 +51,13 @@ class DeltaSink final : public Sink {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+
+  // Rewrites the small data files of sink table `table` (delta_compact.h)
+  // into files of about `target_file_bytes` (0: the sink's target). Throws
+  // SinkError when the table is being loaded or has an interrupted load
+  // pending (compacting then could make that load conflict); nullopt when
+  // the table does not exist.
+  std::optional<CompactResult> Compact(const std::string& table, int64_t target_file_bytes = 0);
 
   const std::filesystem::path& root() const { return root_; }
   const DeltaSinkOptions& options() const { return options_; }

@@ -373,6 +373,15 @@ bool DeltaTableWriter::MayBeAffected(
   return true;
 }
 
+bool DeltaTableWriter::WholeFileInWindow(const json& add) const {
+  if (!spec_.delete_window) return false;
+  const auto& w = *spec_.delete_window;
+  const Field& f = target_.fields[static_cast<size_t>(target_.IndexOf(w.column))];
+  bool partition =
+      std::find(partition_by_.begin(), partition_by_.end(), w.column) != partition_by_.end();
+  return AllAtLeast(BoundsOf(add, w.column, partition), f.type, w.from);
+}
+
 void DeltaTableWriter::PrepareMerge(std::vector<std::pair<std::string, std::string>>& key_bounds) {
   CloseAppender();
   std::string what = fmt::format("cannot merge into table '{}'", spec_.table);
@@ -415,6 +424,10 @@ void DeltaTableWriter::RewriteExisting(
   std::string what = fmt::format("cannot rewrite files of table '{}'", spec_.table);
   for (const auto& [path, add] : table_.snapshot()->files) {
     if (!rewrite_all_ && !MayBeAffected(add, key_bounds)) continue;
+    if (!rewrite_all_ && WholeFileInWindow(add)) {
+      plan.removes.push_back(path);  // every row goes: no need to read the file
+      continue;
+    }
     std::string kept = fmt::format("SELECT t.* FROM ({}) t", FileSelect(add));
     if (spec_.mode == WriteMode::kMerge) {
       kept += fmt::format(" ANTI JOIN {} f ON {}", DuckQuote(stage_ + "_final"), match);

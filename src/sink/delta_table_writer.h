@@ -58,6 +58,7 @@ class DeltaTableWriter final : public TableWriter {
   std::string KeepCondition() const;
   bool MayBeAffected(const nlohmann::json& add,
                      const std::vector<std::pair<std::string, std::string>>& key_bounds) const;
+  bool WholeFileInWindow(const nlohmann::json& add) const;
   void PrepareMerge(std::vector<std::pair<std::string, std::string>>& key_bounds);
 
   DeltaSink& sink_;

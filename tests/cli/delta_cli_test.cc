@@ -82,5 +82,32 @@ TEST_F(DeltaCliTest, RunWritesValidDeltaTablesAndStatusReadsTheHistory) {
   EXPECT_THAT(testing::CheckDeltaLog(project_ / "lake" / "_tributary" / "task_results"), IsEmpty());
 }
 
+TEST_F(DeltaCliTest, CompactMergesTheFilesOfAppendLoads) {
+  std::string ingest = Slurp(project_ / "ingest/query/shop/shop.yml");
+  ingest = std::regex_replace(ingest, std::regex("mode: overwrite"), "mode: append");
+  std::ofstream(project_ / "ingest/query/shop/shop.yml") << ingest;
+  for (int i = 0; i < 3; ++i) {
+    auto run = Tributary({"run", "--tables", "shop__revenue_by_status"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  fs::path table = project_ / "lake" / "shop__revenue_by_status";
+  ASSERT_EQ(testing::DeltaLiveAdds(table).size(), 3u);
+  auto rows = testing::DeltaRows(table, "status || orders", "1");
+  auto compact = Tributary({"compact", "--tables", "shop__revenue_by_status"});
+  ASSERT_EQ(compact.exit_code, 0) << compact.err;
+  EXPECT_THAT(compact.out, HasSubstr("compacted"));
+  EXPECT_EQ(testing::DeltaLiveAdds(table).size(), 1u);
+  EXPECT_EQ(testing::DeltaRows(table, "status || orders", "1"), rows);
+  EXPECT_THAT(testing::CheckDeltaLog(table), IsEmpty());
+}
+
+TEST(CompactCliTest, ExplainsThatOtherSinksHaveNothingToCompact) {
+  testing::TempDir dir;
+  fs::path project = testing::MakeQuickstartProject(dir.path());
+  auto result = testing::RunTributary({"--project", project.string(), "compact"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("the duckdb sink manages its own storage"));
+}
+
 }  // namespace
 }  // namespace tributary

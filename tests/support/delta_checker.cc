@@ -107,6 +107,18 @@ std::vector<std::string> Lines(const fs::path& file) {
   return lines;
 }
 
+// The text of a numeric bound exactly as written in the stats JSON (a JSON
+// parser would round decimals through double).
+std::string RawNumber(const std::string& stats, const std::string& kind, const std::string& name) {
+  size_t at = stats.find("\"" + kind + "\":{");
+  if (at == std::string::npos) return "";
+  at = stats.find(json(name).dump() + ":", at);
+  if (at == std::string::npos) return "";
+  at += json(name).dump().size() + 1;
+  size_t end = stats.find_first_of(",}", at);
+  return stats.substr(at, end - at);
+}
+
 struct Snapshot {
   json metadata, protocol;
   std::map<std::string, json> files;
@@ -185,12 +197,13 @@ struct Checker {
                              count));
     }
     for (const auto& [name, type] : Columns()) {
-      CheckColumnStats(v, file, f, stats, name, type);
+      CheckColumnStats(v, file, f, stats, add.value("stats", "{}"), name, type);
     }
   }
 
   void CheckColumnStats(long v, const std::string& file, const std::string& f, const json& stats,
-                        const std::string& name, const std::string& type) {
+                        const std::string& raw_stats, const std::string& name,
+                        const std::string& type) {
     const json nulls = stats.value("nullCount", json::object());
     if (nulls.contains(name)) {
       std::string actual = duck.Query(fmt::format(
@@ -204,8 +217,8 @@ struct Checker {
     for (const char* kind : {"minValues", "maxValues"}) {
       const json bounds = stats.value(kind, json::object());
       if (!bounds.contains(name)) continue;
-      std::string stat =
-          bounds[name].is_string() ? bounds[name].get<std::string>() : bounds[name].dump();
+      std::string stat = bounds[name].is_string() ? bounds[name].get<std::string>()
+                                                  : RawNumber(raw_stats, kind, name);
       std::string agg = std::string(kind) == "minValues" ? "min" : "max";
       std::string column = Ident(name);
       std::string duck_type = DuckType(type);
