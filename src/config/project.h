@@ -70,14 +70,14 @@ struct SinkConfig {
 // Strategy options of one table. Which apply to which strategy is declared
 // once, in config/settings.cc, which also generates the docs.
 struct TaskOptions {
-  std::string query;                     // query: the SQL to run at the source
-  std::string mode;                      // query: append | overwrite (default overwrite)
-  std::vector<std::string> columns;      // selected_columns: the columns to copy
-  int parallelism = 1;                   // connections reading the table at once
-  std::string watermark_column;          // incremental: the column rows are read past
-  std::vector<std::string> primary_key;  // incremental: merge by these columns when given
-  std::string lookback;                  // incremental: "15m", "2h", "1d" or a number; "" none
-  std::vector<std::string> partition_by;                // delta: partition columns
+  std::string query;                      // query: the SQL to run at the source
+  std::string mode;                       // query: append | overwrite (default overwrite)
+  std::vector<std::string> columns;       // selected_columns: the columns to copy
+  int parallelism = 1;                    // connections reading the table at once
+  std::string watermark_column;           // incremental: the column rows are read past
+  std::vector<std::string> primary_key;   // incremental: merge by these columns when given
+  std::string lookback;                   // incremental: "15m", "2h", "1d" or a number; "" none
+  std::vector<std::string> partition_by;  // delta: partition columns
   std::map<std::string, std::string> table_properties;  // delta: table properties
 };
 

@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "sink/postgres_transaction.h"
 #include "sink/postgres_types.h"
+#include "source/value_text.h"
 
 namespace tributary {
 namespace {
@@ -87,6 +88,36 @@ std::optional<std::string> PostgresSink::ReadState(const std::string& task_id) {
 std::optional<Schema> PostgresSink::DescribeTable(const std::string& table) {
   std::lock_guard lock(mutex_);
   return PgTableSchema(records_, schema_, table);
+}
+
+// PostgreSQL's own text of a timestamp depends on DateStyle and TimeZone, so
+// the maximum is formatted explicitly into the canonical form.
+std::optional<std::string> PostgresSink::ColumnMax(const std::string& table,
+                                                   const std::string& column) {
+  auto schema = DescribeTable(table);
+  int at = schema ? schema->IndexOf(column) : -1;
+  if (at < 0) return std::nullopt;
+  const DataType& type = schema->fields[static_cast<size_t>(at)].type;
+  std::string value = "max(" + PgQuote(column) + ")";
+  if (type.id == TypeId::kTimestampTz) {
+    value = fmt::format("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00'",
+                        value);
+  } else if (type.id == TypeId::kTimestamp) {
+    value = fmt::format("to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')", value);
+  } else if (type.id == TypeId::kDate) {
+    value = fmt::format("to_char({}, 'YYYY-MM-DD')", value);
+  } else {
+    value += "::text";
+  }
+  std::lock_guard lock(mutex_);
+  PgResult result =
+      records_.Exec(fmt::format("SELECT {} FROM {}.{}", value, PgQuote(schema_), PgQuote(table)),
+                    {}, fmt::format("cannot read the largest '{}' of table '{}'", column, table));
+  auto text = PgValue(result.get(), 0, 0);
+  if (!text) return std::nullopt;
+  Column parsed(type);
+  AppendValueText(parsed, *text);
+  return ValueText(parsed, 0);
 }
 
 std::string PostgresSink::Describe() const {

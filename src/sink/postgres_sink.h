@@ -29,6 +29,8 @@ class PostgresSink final : public Sink {
   void RecordTaskResult(const TaskResult& result) override;
   std::vector<TaskHistory> ReadHistory() override;
   std::optional<Schema> DescribeTable(const std::string& table) override;
+  std::optional<std::string> ColumnMax(const std::string& table,
+                                       const std::string& column) override;
   std::string Describe() const override;
 
   PgConnection Connect() const { return PgConnection(conninfo_, where_); }

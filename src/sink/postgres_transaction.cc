@@ -1,6 +1,7 @@
 #include "sink/postgres_transaction.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <atomic>
 
@@ -151,9 +152,23 @@ void PostgresTableWriter::DeleteWindow(const Schema& existing) {
   if (at < 0) {
     throw SinkError(What(fmt::format("has no column '{}' to delete a window of", window.column)));
   }
-  conn_.Exec(fmt::format("DELETE FROM {} WHERE {} >= $1::{}", target_, PgQuote(window.column),
-                         PgTypeSql(table_schema_.fields[static_cast<size_t>(at)].type)),
-             {window.from}, What("cannot delete the reloaded window"));
+  // Bounds are canonical text, cast to the column's type; an empty one is open.
+  std::string type = PgTypeSql(table_schema_.fields[static_cast<size_t>(at)].type);
+  std::string column = PgQuote(window.column);
+  std::vector<std::string> conditions;
+  std::vector<std::optional<std::string>> params;
+  if (!window.from.empty()) {
+    params.push_back(window.from);
+    conditions.push_back(fmt::format("{} >= ${}::{}", column, params.size(), type));
+  }
+  if (!window.to.empty()) {
+    params.push_back(window.to);
+    conditions.push_back(fmt::format("{} < ${}::{}", column, params.size(), type));
+  }
+  std::string where =
+      conditions.empty() ? "" : " WHERE " + fmt::format("{}", fmt::join(conditions, " AND "));
+  conn_.Exec(fmt::format("DELETE FROM {}{}", target_, where), params,
+             What("cannot delete the reloaded window"));
 }
 
 void PostgresTableWriter::Write(const Batch& batch) {

@@ -41,9 +41,19 @@ class PgParallelReaderTest : public testing::PgFixture {
     return ReadRequest{ref, source.DescribeTable(ref), where, parallelism, "/* test */ "};
   }
   // Sessions of tributary connected to the test database now.
+  // A closed connection's backend leaves pg_stat_activity a moment after the
+  // client hangs up, so the count is read until it settles (up to 5 s).
   int Connections() {
-    return std::stoi(Scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database_ +
-                            "' AND application_name = 'tributary'"));
+    std::string sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database_ +
+                      "' AND application_name = 'tributary'";
+    int count = std::stoi(Scalar(sql));
+    for (int i = 0; i < 100; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      int again = std::stoi(Scalar(sql));
+      if (again == count) return count;
+      count = again;
+    }
+    return count;
   }
   // (rows, distinct ids, sum of column 1) of an (id int, x bigint, …) batch.
   static std::tuple<size_t, size_t, int64_t> Summary(const Batch& batch) {

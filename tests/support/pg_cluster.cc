@@ -72,10 +72,12 @@ PgCluster::PgCluster() : bin_(FindBinDir()), port_(FreePort()) {
   if (RunAsOwner({"cp", "-a", Template().string(), (dir_ / "data").string()}, &output) != 0) {
     throw std::runtime_error("copying the cluster template failed: " + output);
   }
+  // fsync=off is safe for a throwaway cluster; synchronous_commit stays on so
+  // an immediate stop (the connection-loss tests) loses no committed work.
   options_ = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
              " -c unix_socket_directories=" + dir_.string() +
              " -c wal_level=logical -c max_wal_senders=10 -c max_replication_slots=10"
-             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
+             " -c fsync=off -c full_page_writes=off";
   Start();
   Exec(std::string("CREATE ROLE ") + kPasswordUser + " LOGIN PASSWORD '" + kPassword + "'");
 }
