@@ -17,7 +17,7 @@ std::string Trimmed(const char* message) {
 
 }  // namespace
 
-PgConnection::PgConnection(const std::string& conninfo, std::string where)
+PgSinkConnection::PgSinkConnection(const std::string& conninfo, std::string where)
     : conn_(PQconnectdb(conninfo.c_str())), where_(std::move(where)) {
   if (PQstatus(conn_) != CONNECTION_OK) {
     std::string message = Trimmed(PQerrorMessage(conn_));
@@ -32,29 +32,29 @@ PgConnection::PgConnection(const std::string& conninfo, std::string where)
   if (PQresultStatus(r.get()) != PGRES_COMMAND_OK) Fail("cannot prepare the session", r.get());
 }
 
-PgConnection::~PgConnection() {
+PgSinkConnection::~PgSinkConnection() {
   if (conn_ != nullptr) PQfinish(conn_);
 }
 
-PgConnection::PgConnection(PgConnection&& other) noexcept
+PgSinkConnection::PgSinkConnection(PgSinkConnection&& other) noexcept
     : conn_(std::exchange(other.conn_, nullptr)), where_(std::move(other.where_)) {}
 
-void PgConnection::Fail(std::string_view what, const PGresult* result) const {
+void PgSinkConnection::Fail(std::string_view what, const PGresult* result) const {
   const char* message = result != nullptr ? PQresultErrorMessage(result) : nullptr;
   if (message == nullptr || *message == '\0') message = PQerrorMessage(conn_);
   throw SinkError(fmt::format("{}: {}: {}", where_, what, Trimmed(message)));
 }
 
-PgResult PgConnection::Exec(const std::string& sql, std::string_view what) {
+PgResult PgSinkConnection::Exec(const std::string& sql, std::string_view what) {
   PgResult result(PQexec(conn_, sql.c_str()));
   auto status = PQresultStatus(result.get());
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) Fail(what, result.get());
   return result;
 }
 
-PgResult PgConnection::Exec(const std::string& sql,
-                            const std::vector<std::optional<std::string>>& params,
-                            std::string_view what) {
+PgResult PgSinkConnection::Exec(const std::string& sql,
+                                const std::vector<std::optional<std::string>>& params,
+                                std::string_view what) {
   std::vector<const char*> values;
   for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
   PgResult result(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr,
@@ -64,8 +64,8 @@ PgResult PgConnection::Exec(const std::string& sql,
   return result;
 }
 
-void PgConnection::CopyIn(const std::string& copy_sql, std::string_view data,
-                          std::string_view what) {
+void PgSinkConnection::CopyIn(const std::string& copy_sql, std::string_view data,
+                              std::string_view what) {
   PgResult start(PQexec(conn_, copy_sql.c_str()));
   if (PQresultStatus(start.get()) != PGRES_COPY_IN) Fail(what, start.get());
   constexpr size_t kChunk = 1 << 20;

@@ -19,16 +19,18 @@ struct PgResultDeleter {
 };
 using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
 
-class PgConnection {
+// Named apart from the source's PgConnection (source/pg_connection.h): two
+// classes of one name in one program break the one-definition rule.
+class PgSinkConnection {
  public:
   // Connects; `where` names the server and database in errors ("postgresql
   // sink db.internal:5432/warehouse"). Throws SinkError.
-  PgConnection(const std::string& conninfo, std::string where);
-  ~PgConnection();
-  PgConnection(PgConnection&& other) noexcept;
-  PgConnection& operator=(PgConnection&&) = delete;
-  PgConnection(const PgConnection&) = delete;
-  PgConnection& operator=(const PgConnection&) = delete;
+  PgSinkConnection(const std::string& conninfo, std::string where);
+  ~PgSinkConnection();
+  PgSinkConnection(PgSinkConnection&& other) noexcept;
+  PgSinkConnection& operator=(PgSinkConnection&&) = delete;
+  PgSinkConnection(const PgSinkConnection&) = delete;
+  PgSinkConnection& operator=(const PgSinkConnection&) = delete;
 
   PGconn* get() const { return conn_; }
   const std::string& where() const { return where_; }

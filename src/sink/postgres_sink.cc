@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS _tributary.state (task_id text PRIMARY KEY, state tex
 
 }  // namespace
 
-std::optional<Schema> PgTableSchema(PgConnection& conn, const std::string& schema,
+std::optional<Schema> PgTableSchema(PgSinkConnection& conn, const std::string& schema,
                                     const std::string& table) {
   PgResult result = conn.Exec(
       "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "

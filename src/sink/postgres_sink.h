@@ -33,7 +33,7 @@ class PostgresSink final : public Sink {
                                        const std::string& column) override;
   std::string Describe() const override;
 
-  PgConnection Connect() const { return PgConnection(conninfo_, where_); }
+  PgSinkConnection Connect() const { return PgSinkConnection(conninfo_, where_); }
   const std::string& schema() const { return schema_; }
   const std::string& where() const { return where_; }
 
@@ -44,13 +44,13 @@ class PostgresSink final : public Sink {
   std::string where_;
   std::string schema_;
   std::mutex mutex_;  // guards records_
-  PgConnection records_;
+  PgSinkConnection records_;
 };
 
 // The columns of `schema`.`table` as logical types, in order; nullopt when
 // there is no such table. Throws SinkError for a column type tributary does
 // not map.
-std::optional<Schema> PgTableSchema(PgConnection& conn, const std::string& schema,
+std::optional<Schema> PgTableSchema(PgSinkConnection& conn, const std::string& schema,
                                     const std::string& table);
 
 }  // namespace tributary

@@ -22,7 +22,7 @@ std::string NewStageName() {
 
 }  // namespace
 
-PostgresTableWriter::PostgresTableWriter(PostgresSink& sink, PgConnection& conn,
+PostgresTableWriter::PostgresTableWriter(PostgresSink& sink, PgSinkConnection& conn,
                                          const LoadSpec& spec)
     : sink_(sink),
       conn_(conn),

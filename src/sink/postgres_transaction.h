@@ -24,7 +24,7 @@ class PostgresSink;
 // unless it deletes. Each Write is one binary COPY. Not thread-safe.
 class PostgresTableWriter final : public TableWriter {
  public:
-  PostgresTableWriter(PostgresSink& sink, PgConnection& conn, const LoadSpec& spec);
+  PostgresTableWriter(PostgresSink& sink, PgSinkConnection& conn, const LoadSpec& spec);
 
   void Write(const Batch& batch) override;
   void Finish();
@@ -41,7 +41,7 @@ class PostgresTableWriter final : public TableWriter {
   std::string What(std::string_view action) const;
 
   PostgresSink& sink_;
-  PgConnection& conn_;
+  PgSinkConnection& conn_;
   LoadSpec spec_;
   std::string target_;     // "schema"."table"
   std::string copy_into_;  // the relation Write copies into
@@ -63,7 +63,7 @@ class PostgresLoadTransaction final : public LoadTransaction {
  private:
   PostgresSink& sink_;
   std::string task_id_;
-  PgConnection conn_;
+  PgSinkConnection conn_;
   std::vector<std::unique_ptr<PostgresTableWriter>> writers_;
   bool committed_ = false;
 };

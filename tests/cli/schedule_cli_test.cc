@@ -3,6 +3,7 @@
 // run records checked for coalescing, no overlap and each table once per run.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -41,10 +42,34 @@ class ScheduleCliTest : public ::testing::Test {
                              R"(cron: "*/4 * * * * ?")");
     std::ofstream(project_ / "tributary.yml") << yml;
   }
-  // Runs the scheduler for `seconds`, then sends `signal` (TERM or INT).
-  testing::ProcessResult Schedule(int seconds, const std::string& signal) {
-    return RunProcess({"timeout", "--preserve-status", "-s", signal, std::to_string(seconds),
-                       TRIBUTARY_BINARY, "--project", project_.string(), "schedule", "run"});
+  // Runs the scheduler until it has logged `runs` finished runs and at least
+  // `seconds` have passed (at most 120 s: a loaded machine only slows it
+  // down), then sends `signal` (TERM or INT) and waits for it to exit.
+  testing::ProcessResult Schedule(int runs, int seconds, int signal) {
+    fs::path err = dir_.path() / "schedule.err", pid = dir_.path() / "schedule.pid";
+    fs::remove(pid);
+    testing::ProcessResult result;
+    std::thread scheduler([&] {
+      result =
+          RunProcess({"sh", "-c",
+                      "echo $$ > '" + pid.string() + "'; exec '" TRIBUTARY_BINARY "' --project '" +
+                          project_.string() + "' schedule run 2> '" + err.string() + "'"});
+    });
+    auto start = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::steady_clock::now() - start; };
+    while (elapsed() < std::chrono::seconds(120) && (elapsed() < std::chrono::seconds(seconds) ||
+                                                     Count(ReadFile(err), "run finished") < runs)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    kill(std::stoi(ReadFile(pid)), signal);
+    scheduler.join();
+    result.err = ReadFile(err);
+    return result;
+  }
+  static int Count(const std::string& text, const std::string& what) {
+    int n = 0;
+    for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+    return n;
   }
   std::string Bronze(const std::string& sql) {
     return DuckDbScalar(project_ / "lakehouse.duckdb", sql);
@@ -55,7 +80,7 @@ class ScheduleCliTest : public ::testing::Test {
 };
 
 TEST_F(ScheduleCliTest, RunsTheQuickstartOnScheduleWithoutOverlapAndCatchesUpAfterAPause) {
-  auto first = Schedule(6, "TERM");
+  auto first = Schedule(2, 6, SIGTERM);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.err.find("signal received"), std::string::npos) << first.err;
   EXPECT_NE(first.err.find("scheduler stopped"), std::string::npos) << first.err;
@@ -70,7 +95,7 @@ TEST_F(ScheduleCliTest, RunsTheQuickstartOnScheduleWithoutOverlapAndCatchesUpAft
 
   std::string before = Bronze("SELECT count(*) FROM _tributary.runs");
   std::this_thread::sleep_for(std::chrono::milliseconds(2200));  // ticks pass unattended
-  auto second = Schedule(3, "INT");
+  auto second = Schedule(1, 3, SIGINT);
   ASSERT_EQ(second.exit_code, 0) << second.err;
   std::string restart_first =
       Bronze("SELECT command FROM _tributary.runs ORDER BY started_at LIMIT 1 OFFSET " + before);

@@ -34,7 +34,7 @@ class PostgresSinkTest : public ::testing::Test {
         sink_(cluster_.ConnectionString(database_), "test cluster", "bronze") {}
 
   std::vector<std::string> Column(const std::string& sql) {
-    PgConnection conn(cluster_.ConnectionString(database_), "test");
+    PgSinkConnection conn(cluster_.ConnectionString(database_), "test");
     PgResult r = conn.Exec(sql, "test query");
     std::vector<std::string> values;
     for (int i = 0; i < PQntuples(r.get()); ++i)

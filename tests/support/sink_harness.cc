@@ -176,7 +176,7 @@ class PostgresHarness final : public SinkHarness {
 
   std::vector<std::string> Rows(const std::string& table, const std::vector<std::string>& columns,
                                 const std::string& order_by) override {
-    PgConnection conn(location_, "test cluster");
+    PgSinkConnection conn(location_, "test cluster");
     auto schema = PgTableSchema(conn, "bronze", table);
     if (!schema) return {};
     std::string sql;
@@ -203,7 +203,7 @@ class PostgresHarness final : public SinkHarness {
     if (column.IsNull(row) || column.type().id != TypeId::kJson) {
       return SinkHarness::Expected(column, row);
     }
-    PgConnection conn(location_, "test cluster");  // jsonb spells JSON its own way
+    PgSinkConnection conn(location_, "test cluster");  // jsonb spells JSON its own way
     PgResult r = conn.Exec("SELECT $1::jsonb::text", {std::string(column.GetBytes(row))}, "json");
     return PgValue(r.get(), 0, 0).value_or("NULL");
   }
