@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 #include "common/error.h"
 #include "source/text_values.h"
@@ -85,7 +86,32 @@ T Require(const std::optional<T>& value, const DataType& type, std::string_view 
   return *value;
 }
 
+// 1 for "infinity", -1 for "-infinity", else 0.
+int InfinitySign(std::string_view text) {
+  if (text == "infinity") return 1;
+  return text == "-infinity" ? -1 : 0;
+}
+
+std::optional<std::string> InfinityText(const Column& c, size_t row) {
+  if (!IsInfinite(c, row)) return std::nullopt;
+  bool positive = c.type().id == TypeId::kDate ? c.Get<int32_t>(row) > 0 : c.Get<int64_t>(row) > 0;
+  return positive ? "infinity" : "-infinity";
+}
+
 }  // namespace
+
+bool IsInfinite(const Column& c, size_t row) {
+  switch (c.type().id) {
+    case TypeId::kDate:
+      return c.Get<int32_t>(row) == kDateInfinity || c.Get<int32_t>(row) == kDateMinusInfinity;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampTz:
+      return c.Get<int64_t>(row) == kTimestampInfinity ||
+             c.Get<int64_t>(row) == kTimestampMinusInfinity;
+    default:
+      return false;
+  }
+}
 
 std::string ValueText(const Column& c, size_t row) {
   switch (c.type().id) {
@@ -104,12 +130,15 @@ std::string ValueText(const Column& c, size_t row) {
     case TypeId::kDecimal:
       return DecimalText(c.Get<Int128>(row), c.type().scale);
     case TypeId::kDate:
+      if (auto infinite = InfinityText(c, row)) return *infinite;
       return DateText(c.Get<int32_t>(row));
     case TypeId::kTime:
       return TimeText(c.Get<int64_t>(row));
     case TypeId::kTimestamp:
+      if (auto infinite = InfinityText(c, row)) return *infinite;
       return TimestampText(c.Get<int64_t>(row));
     case TypeId::kTimestampTz:
+      if (auto infinite = InfinityText(c, row)) return *infinite;
       return TimestampText(c.Get<int64_t>(row)) + "+00:00";
     case TypeId::kInterval: {
       auto i = c.Get<Interval>(row);
@@ -151,11 +180,13 @@ void AppendValueText(Column& c, std::string_view text) {
     case TypeId::kDecimal:
       return c.Append<Int128>(Require(ParseDecimalText(text, t.precision, t.scale), t, text));
     case TypeId::kDate:
+      if (int sign = InfinitySign(text)) return c.Append<int32_t>(sign * kDateInfinity);
       return c.Append<int32_t>(Require(ParseDateText(text), t, text));
     case TypeId::kTime:
       return c.Append<int64_t>(Require(ParseTimeText(text), t, text));
     case TypeId::kTimestamp:
     case TypeId::kTimestampTz:
+      if (int sign = InfinitySign(text)) return c.Append<int64_t>(sign * kTimestampInfinity);
       return c.Append<int64_t>(Require(ParseTimestampText(text), t, text));
     case TypeId::kUuid:
       return c.Append<Uuid>(Require(ParseUuidText(text), t, text));

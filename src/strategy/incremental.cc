@@ -65,6 +65,12 @@ std::optional<std::string> StoredWatermark(TaskContext& ctx, const Field& field)
   if (!stored) {
     auto adopted = ctx.sink.ColumnMax(ctx.task.sink_table, field.name);
     if (!adopted) return std::nullopt;
+    if (*adopted == "infinity") {  // resuming from it would hide every later row
+      throw Error(fmt::format(
+          "task '{}': the largest '{}' in sink table '{}' is infinity, so there is no watermark "
+          "to resume from; reload the table with `tributary run --full-refresh --tables {}`",
+          ctx.task.id(), field.name, ctx.task.sink_table, ctx.task.id()));
+    }
     return Canonical(field, *adopted);  // the sink may store another type (UTC timestamps)
   }
   WatermarkState state = WatermarkState::FromJson(*stored, ctx.task.id());

@@ -135,7 +135,8 @@ void WatermarkTracker::Write(const Batch& batch) {
   for (size_t row = 0; row < c.size(); ++row) {
     if (!InRange(c, row)) continue;
     kept.push_back(row);
-    if (!c.IsNull(row) && (!top || CompareValues(c, row, c, *top) > 0)) top = row;
+    if (c.IsNull(row) || IsInfinite(c, row)) continue;
+    if (!top || CompareValues(c, row, c, *top) > 0) top = row;
   }
   if (top && (best_.size() == 0 || CompareValues(c, *top, best_, 0) > 0)) {
     best_.Clear();

@@ -35,7 +35,9 @@ std::string MaxValueText(const DataType& type, const std::string& a, const std::
 
 // Forwards batches to `inner`, keeping only the rows whose column `index` is
 // in [from, to) (canonical text; an empty bound is unbounded; when either is
-// set, NULLs are dropped too), and remembers the largest value forwarded.
+// set, NULLs are dropped too), and remembers the largest finite value
+// forwarded: ±infinity is no position to resume from (+infinity would hide
+// every later row), so rows at +infinity fall in every later window instead.
 // Sources may select a superset of a range (Dialect::RangePredicate); this
 // makes the cut exact on typed values. Not thread-safe.
 class WatermarkTracker final : public TableWriter {
@@ -43,7 +45,7 @@ class WatermarkTracker final : public TableWriter {
   WatermarkTracker(TableWriter& inner, size_t index, const DataType& type,
                    const std::string& from = "", const std::string& to = "");
   void Write(const Batch& batch) override;
-  // The largest value written, in canonical text; nullopt if none.
+  // The largest finite value written, in canonical text; nullopt if none.
   std::optional<std::string> max() const;
   int64_t rows_dropped() const { return dropped_; }
 

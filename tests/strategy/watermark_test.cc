@@ -80,5 +80,27 @@ TEST(WatermarkTest, TrackerCutsTheExactRangeAndKeepsTheLargestValue) {
   EXPECT_EQ(unbounded.max(), "9");
 }
 
+TEST(WatermarkTest, InfiniteValuesAreForwardedButNeverTheWatermark) {
+  DataType type{TypeId::kTimestamp};
+  auto schema = std::make_shared<Schema>(Schema{{{"at", type}}});
+  Batch batch(schema);
+  for (const char* v : {"infinity", "2026-01-01 00:00:00.000000", "-infinity"}) {
+    AppendValueText(batch.column(0), v);
+  }
+  CollectingWriter out;
+  WatermarkTracker tracker(out, 0, type, "2025-01-01 00:00:00.000000");
+  tracker.Write(batch);
+  EXPECT_THAT(out.values, ::testing::ElementsAre("infinity", "2026-01-01 00:00:00.000000"));
+  EXPECT_EQ(tracker.max(), "2026-01-01 00:00:00.000000");
+
+  Batch only_infinite(schema);
+  AppendValueText(only_infinite.column(0), "infinity");
+  CollectingWriter all;
+  WatermarkTracker unbounded(all, 0, type);
+  unbounded.Write(only_infinite);
+  EXPECT_EQ(all.values.size(), 1u);
+  EXPECT_EQ(unbounded.max(), std::nullopt) << "no finite value: the watermark stays where it was";
+}
+
 }  // namespace
 }  // namespace tributary
