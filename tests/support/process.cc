@@ -5,10 +5,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 extern char** environ;
 
@@ -22,10 +25,27 @@ std::string Slurp(const std::string& path) {
   return ss.str();
 }
 
-}  // namespace
+// Waits for `pid` to end; sends it SIGKILL first once `kill_after` has passed.
+int Wait(pid_t pid, std::optional<std::chrono::microseconds> kill_after) {
+  int status = 0;
+  if (!kill_after) {
+    waitpid(pid, &status, 0);
+  } else {
+    auto deadline = std::chrono::steady_clock::now() + *kill_after;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() >= deadline) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
-ProcessResult RunProcess(const std::vector<std::string>& args,
-                         const std::vector<std::string>& env) {
+ProcessResult Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                    std::optional<std::chrono::microseconds> kill_after) {
   char out_path[] = "/tmp/tributary-test-outXXXXXX";
   char err_path[] = "/tmp/tributary-test-errXXXXXX";
   int out_fd = mkstemp(out_path);
@@ -54,16 +74,25 @@ ProcessResult RunProcess(const std::vector<std::string>& args,
   close(out_fd);
   close(err_fd);
   ProcessResult result;
-  if (rc == 0) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
+  if (rc == 0) result.exit_code = Wait(pid, kill_after);
   result.out = Slurp(out_path);
   result.err = Slurp(err_path);
   unlink(out_path);
   unlink(err_path);
   return result;
+}
+
+}  // namespace
+
+ProcessResult RunProcess(const std::vector<std::string>& args,
+                         const std::vector<std::string>& env) {
+  return Spawn(args, env, std::nullopt);
+}
+
+ProcessResult RunProcessKilledAfter(const std::vector<std::string>& args,
+                                    std::chrono::microseconds kill_after,
+                                    const std::vector<std::string>& env) {
+  return Spawn(args, env, kill_after);
 }
 
 ProcessResult RunTributary(const std::vector<std::string>& args,

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
@@ -11,18 +12,35 @@ namespace tributary::testing {
 
 namespace fs = std::filesystem;
 
-void SqliteExec(const fs::path& db, const std::string& sql) {
+namespace {
+
+// sqlite3_exec callback keeping the first value of the first row.
+int KeepFirstValue(void* out, int columns, char** values, char**) {
+  auto* first = static_cast<std::optional<std::string>*>(out);
+  if (!*first && columns > 0) *first = values[0] != nullptr ? values[0] : "NULL";
+  return 0;
+}
+
+}  // namespace
+
+void SqliteExec(const fs::path& db, const std::string& sql) { SqliteScalar(db, sql); }
+
+std::string SqliteScalar(const fs::path& db, const std::string& sql) {
   sqlite3* handle = nullptr;
   if (sqlite3_open(db.c_str(), &handle) != SQLITE_OK) {
     sqlite3_close(handle);
     throw std::runtime_error("cannot open " + db.string());
   }
+  sqlite3_busy_timeout(handle, 30'000);  // a concurrent writer or reader holds the lock briefly
+  std::optional<std::string> first;
   char* error = nullptr;
-  int rc = sqlite3_exec(handle, sql.c_str(), nullptr, nullptr, &error);
+  int rc = sqlite3_exec(handle, sql.c_str(), KeepFirstValue, &first, &error);
   std::string message = error != nullptr ? error : "";
   sqlite3_free(error);
   sqlite3_close(handle);
-  if (rc != SQLITE_OK) throw std::runtime_error("sqlite: " + message);
+  if (rc != SQLITE_OK)
+    throw std::runtime_error("sqlite: " + message + " in: " + sql.substr(0, 200));
+  return first.value_or("");
 }
 
 fs::path MakeQuickstartProject(const fs::path& dest) {

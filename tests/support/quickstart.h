@@ -15,7 +15,11 @@ std::filesystem::path MakeQuickstartProject(const std::filesystem::path& dest);
 // text ("NULL" for null). Throws on error.
 std::string DuckDbScalar(const std::filesystem::path& db, const std::string& sql);
 
-// Executes SQL statements against a SQLite file (created if missing).
+// Executes SQL statements against a SQLite file (created if missing),
+// waiting up to 30 s for a lock held by another connection.
 void SqliteExec(const std::filesystem::path& db, const std::string& sql);
+// The same, returning the first value of the first row as text ("" when there
+// is no row, "NULL" for null).
+std::string SqliteScalar(const std::filesystem::path& db, const std::string& sql);
 
 }  // namespace tributary::testing
