@@ -116,6 +116,7 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
     auto strategy = MakeStrategy(task.strategy);
     TaskContext ctx{task,   *source,        sink,           clock,         progress,
                     run_id, options.limits, options.cancel, options.reload};
+    source->SetQueryTag(QueryTag(ctx));
     LoadStats stats = strategy->Run(ctx);
     result.rows = stats.rows;
     result.bytes = stats.bytes;

@@ -79,9 +79,9 @@ std::optional<PgValueType> BuiltinPgType(uint32_t oid, int32_t typmod) {
 const PgTypeResolver::CatalogType& PgTypeResolver::Lookup(uint32_t oid) {
   if (auto it = cache_.find(oid); it != cache_.end()) return it->second;
   PgResult r = conn_.Exec(
-      "/* tributary */ SELECT pg_catalog.format_type(oid, NULL), typtype, typbasetype, typtypmod, "
-      "typelem, "
-      "typcategory, typsend::regproc::text FROM pg_catalog.pg_type WHERE oid = $1",
+      tag_ +
+          "SELECT pg_catalog.format_type(oid, NULL), typtype, typbasetype, typtypmod, typelem, "
+          "typcategory, typsend::regproc::text FROM pg_catalog.pg_type WHERE oid = $1",
       {std::to_string(oid)});
   CatalogType t;
   if (PQntuples(r.get()) == 0) {

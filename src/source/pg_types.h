@@ -31,6 +31,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "common/error.h"
 #include "data/types.h"
@@ -91,6 +92,8 @@ class PgTypeResolver {
  public:
   explicit PgTypeResolver(PgConnection& conn) : conn_(conn) {}
   PgValueType Resolve(uint32_t oid, int32_t typmod);
+  // The leading SQL comment of its catalog lookups (QueryTag).
+  void set_tag(std::string tag) { tag_ = std::move(tag); }
 
  private:
   struct CatalogType {
@@ -107,6 +110,7 @@ class PgTypeResolver {
 
   PgConnection& conn_;
   std::map<uint32_t, CatalogType> cache_;
+  std::string tag_ = "/* tributary */ ";
 };
 
 }  // namespace tributary

@@ -84,10 +84,15 @@ PostgresSource::PostgresSource(PgConnectInfo info, PgParallelOptions parallel)
       conn_(std::make_shared<PgConnection>(std::move(info))),
       resolver_(*conn_) {}
 
+void PostgresSource::SetQueryTag(const std::string& tag) {
+  tag_ = tag;
+  resolver_.set_tag(tag);
+}
+
 Schema PostgresSource::DescribeTable(const TableRef& ref) {
   std::string what = fmt::format("table '{}'", DisplayName(ref));
-  PgResult oid = conn_->Exec("/* tributary */ SELECT pg_catalog.to_regclass($1)::oid",
-                             {dialect_.QualifiedName(ref)});
+  PgResult oid =
+      conn_->Exec(tag_ + "SELECT pg_catalog.to_regclass($1)::oid", {dialect_.QualifiedName(ref)});
   if (PQgetisnull(oid.get(), 0, 0)) {
     throw SourceError(fmt::format(
         "{}: {} does not exist or this user cannot see it; check the schema and table names in "
@@ -95,9 +100,10 @@ Schema PostgresSource::DescribeTable(const TableRef& ref) {
         Describe(), what));
   }
   PgResult columns = conn_->Exec(
-      "/* tributary */ SELECT attname, atttypid, atttypmod, attnotnull FROM "
-      "pg_catalog.pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped "
-      "ORDER BY attnum",
+      tag_ +
+          "SELECT attname, atttypid, atttypmod, attnotnull FROM "
+          "pg_catalog.pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped "
+          "ORDER BY attnum",
       {PQgetvalue(oid.get(), 0, 0)});
   Schema schema;
   for (int row = 0; row < PQntuples(columns.get()); ++row) {

@@ -41,6 +41,7 @@ class PostgresSource final : public Source {
   // In parallel when request.parallelism > 1 and the table is large enough.
   std::unique_ptr<Reader> Read(const ReadRequest& request) override;
   std::string Describe() const override { return conn_->describe(); }
+  void SetQueryTag(const std::string& tag) override;
 
  private:
   struct Plan {
@@ -56,6 +57,7 @@ class PostgresSource final : public Source {
   PgParallelOptions parallel_;
   std::shared_ptr<PgConnection> conn_;
   PgTypeResolver resolver_;
+  std::string tag_ = "/* tributary */ ";  // of catalog lookups
 };
 
 }  // namespace tributary

@@ -78,6 +78,11 @@ class Source {
   // Streams the rows of `request`. The default runs one
   // `<tag>SELECT <columns> FROM <table> [WHERE <where>]` through Query().
   virtual std::unique_ptr<Reader> Read(const ReadRequest& request);
+  // Sets the leading SQL comment (QueryTag) of every statement the source
+  // sends from now on — catalog lookups included — so a DBA can tell which
+  // run and task sent it. Sources whose database keeps no statement history
+  // ignore it.
+  virtual void SetQueryTag(const std::string& tag) { (void)tag; }
   // "sqlite server 'shop' database 'shop.db'": used in errors and logs.
   virtual std::string Describe() const = 0;
 };

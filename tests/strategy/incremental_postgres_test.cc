@@ -1,6 +1,9 @@
 // Where PostgreSQL differs from the shared incremental suite: timestamptz
 // watermarks written in several time zones, numeric watermarks, and
 // ±infinity in the watermark column.
+#include <fstream>
+#include <regex>
+
 #include "source/pg_test_util.h"
 #include "strategy/watermark.h"
 
@@ -123,6 +126,58 @@ TEST_F(IncrementalPostgresTest, ATableWhoseLargestValueIsInfinityIsNotAdopted) {
   EXPECT_THAT(Load().error, HasSubstr("the largest 'at' in sink table 'pg__t' is infinity"));
   EXPECT_EQ(LoadOk({Reload::Kind::kFullRefresh}), 1);
   EXPECT_EQ(LoadOk(), 1) << "+infinity is in every window";
+}
+
+// Every statement the server logs for `database` after byte `from` of its
+// log, as "application_name|statement" (first line of the statement).
+std::vector<std::string> LoggedStatements(const std::filesystem::path& log, std::streamoff from,
+                                          const std::string& database) {
+  std::ifstream in(log);
+  in.seekg(from);
+  std::regex line(R"(\] (.*)@(\S+) LOG:  (?:statement|execute [^:]*): (.*))");
+  std::vector<std::string> statements;
+  std::smatch m;
+  for (std::string text; std::getline(in, text);) {
+    if (std::regex_search(text, m, line) && m[2] == database) {
+      statements.push_back(m[1].str() + "|" + m[3].str());
+    }
+  }
+  return statements;
+}
+
+// A DBA finds every statement of an incremental load or a backfill by its
+// session's application_name and its leading comment — catalog lookups too.
+TEST_F(IncrementalPostgresTest, EveryStatementOfIncrementalLoadsAndBackfillsIsTagged) {
+  Exec(
+      "CREATE DOMAIN note AS text; CREATE TABLE t (id int, at timestamp, n note);"
+      "INSERT INTO t VALUES (1, '2026-01-01', 'a'), (2, '2026-01-02', 'b')");
+  task_.options.watermark_column = "at";
+  pg_.Exec("ALTER SYSTEM SET log_line_prefix = '%m [%p] %a@%d '");
+  pg_.Exec("SELECT pg_reload_conf()");
+  pg_.Exec("ALTER DATABASE " + database_ + " SET log_statement = 'all'");
+  for (int i = 0; i < 500 && pg_.Scalar("SHOW log_line_prefix").find("%a") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::streamoff from = static_cast<std::streamoff>(std::filesystem::file_size(pg_.log_file()));
+  std::vector<std::string> run_ids;
+  for (Reload reload : {Reload{}, Reload{}, Reload{Reload::Kind::kBackfill, "2026-01-01", ""}}) {
+    TaskResult r = Load(reload);
+    ASSERT_EQ(r.status, "succeeded") << r.error;
+    run_ids.push_back(r.run_id);
+  }
+  pg_.Exec("ALTER SYSTEM RESET log_line_prefix");
+  pg_.Exec("SELECT pg_reload_conf()");
+  std::vector<std::string> statements = LoggedStatements(pg_.log_file(), from, database_);
+  std::string all = ::testing::PrintToString(statements);
+  for (const char* what : {"pg_attribute", "pg_type", "COPY"}) {
+    EXPECT_THAT(all, HasSubstr(what)) << "each kind of statement is seen at least once";
+  }
+  for (const std::string& statement : statements) {
+    EXPECT_THAT(statement, ::testing::MatchesRegex("tributary\\|/\\* tributary run=(" + run_ids[0] +
+                                                   "|" + run_ids[1] + "|" + run_ids[2] +
+                                                   ") task=pg__t strategy=incremental \\*/ .*"));
+  }
 }
 
 }  // namespace

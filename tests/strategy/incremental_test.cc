@@ -90,6 +90,25 @@ TEST_P(IncrementalTest, RowsAtTheBoundaryAreNeitherLostNorDuplicated) {
   }
 }
 
+// Only the boundary value is read again (rows that share it may commit late);
+// the table is neither reloaded nor grown, and the state stays as it was.
+TEST_P(IncrementalTest, ARunWithNothingNewRereadsOnlyTheBoundaryAndChangesNothing) {
+  for (bool keyed : {false, true}) {
+    SCOPED_TRACE(keyed ? "with primary_key" : "append");
+    task_.options.primary_key = keyed ? std::vector<std::string>{"id"} : std::vector<std::string>{};
+    RunOk(Reload{Reload::Kind::kFullRefresh});
+    auto state = OpenSink(project_)->ReadState(task_.id());
+    ASSERT_TRUE(state.has_value());
+    for (int i = 0; i < 2; ++i) {
+      auto result = Run();
+      ASSERT_EQ(result.status, "succeeded") << result.error;
+      EXPECT_EQ(result.rows, 1) << "row 3, at the watermark, and nothing else";
+      EXPECT_EQ(Rows(), "1:a,2:b,3:c");
+      EXPECT_EQ(OpenSink(project_)->ReadState(task_.id()), state);
+    }
+  }
+}
+
 TEST_P(IncrementalTest, WithAKeyTheLatestRowPerKeyIsKept) {
   task_.options.primary_key = {"id"};
   RunOk();

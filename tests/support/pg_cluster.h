@@ -28,6 +28,8 @@ class PgCluster {
   static constexpr const char* kPassword = "pw-Secret-4711";
 
   int port() const { return port_; }
+  // The server's log (stderr of the postmaster and every backend).
+  std::filesystem::path log_file() const { return dir_ / "server.log"; }
   // Stops the server at once (pg_ctl -m immediate: like a crash; clients see
   // their connections drop) and starts it again on the same port.
   void Stop();
