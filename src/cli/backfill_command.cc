@@ -1,6 +1,6 @@
 // tributary backfill: re-read all or a range of incremental tables without
 // duplicating a row, e.g. after the source changed rows without moving
-// their watermark.
+// their watermark; take a fresh snapshot of cdc tables (after a gap).
 #include <iostream>
 
 #include "cli/cli.h"
@@ -9,18 +9,29 @@ namespace tributary::cli {
 namespace {
 
 constexpr const char* kFooter =
-    "Rows whose watermark column is in [--from, --to) are read again (all rows when neither is\n"
-    "given). With a primary_key they are merged; without one the same range is first deleted in\n"
-    "the sink, in the same transaction, so nothing is duplicated. The stored watermark never\n"
-    "moves back. Values are written like the column: 2026-01-31, '2026-01-31 12:00:00', 1500.";
+    "Incremental tables: rows whose watermark column is in [--from, --to) are read again (all\n"
+    "rows when neither is given). With a primary_key they are merged; without one the same\n"
+    "range is first deleted in the sink, in the same transaction, so nothing is duplicated. The\n"
+    "stored watermark never moves back. Values are written like the column: 2026-01-31,\n"
+    "'2026-01-31 12:00:00', 1500.\n"
+    "cdc tables: a fresh snapshot (capture starts afresh at the source) appended to the change\n"
+    "history, which keeps every row landed before; the current-state table is rebuilt from it.\n"
+    "This is how capture resumes after a gap. No --from/--to.";
 
-bool OnlyIncremental(const std::vector<Task>& tasks) {
+bool Backfillable(const std::vector<Task>& tasks, const Reload& reload) {
   bool ok = true;
   for (const auto& t : tasks) {
     if (t.strategy == "incremental") continue;
-    std::cerr << "tributary: backfill re-reads incremental tables; '" << t.id() << "' is loaded by "
-              << "strategy " << t.strategy << " — reload it with `tributary run --tables " << t.id()
-              << "`" << (t.strategy == "full" ? "" : " or --full-refresh") << "\n";
+    if (t.strategy == "cdc") {
+      if (reload.from.empty() && reload.to.empty()) continue;
+      std::cerr << "tributary: '" << t.id() << "' is a cdc table: it is backfilled whole, with a "
+                << "fresh snapshot; drop --from and --to\n";
+    } else {
+      std::cerr << "tributary: backfill re-reads incremental and cdc tables; '" << t.id()
+                << "' is loaded by strategy " << t.strategy << " — reload it with `tributary run "
+                << "--tables " << t.id() << "`"
+                << (t.strategy == "full" ? "" : " or --full-refresh") << "\n";
+    }
     ok = false;
   }
   return ok;
@@ -31,7 +42,8 @@ bool OnlyIncremental(const std::vector<Task>& tasks) {
 void AddBackfillCommand(CLI::App& app, GlobalOptions& global) {
   auto flags = std::make_shared<LoadFlags>();
   flags->reload.kind = Reload::Kind::kBackfill;
-  auto* cmd = app.add_subcommand("backfill", "Re-read a range of incremental tables");
+  auto* cmd = app.add_subcommand("backfill",
+                                 "Re-read a range of incremental tables, re-snapshot cdc tables");
   cmd->footer(kFooter);
   AddFilterOptions(*cmd, flags->filter);
   cmd->get_option("--tables")->required();
@@ -43,7 +55,9 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& global) {
     std::string command = "backfill " + DescribeFilter(flags->filter);
     if (!flags->reload.from.empty()) command += " --from '" + flags->reload.from + "'";
     if (!flags->reload.to.empty()) command += " --to '" + flags->reload.to + "'";
-    global.exit_code = RunLoad(global, *flags, command, OnlyIncremental);
+    global.exit_code = RunLoad(global, *flags, command, [flags](const std::vector<Task>& tasks) {
+      return Backfillable(tasks, flags->reload);
+    });
   });
 }
 

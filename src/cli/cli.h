@@ -66,5 +66,6 @@ void AddScheduleCommand(CLI::App& app, GlobalOptions& global);
 void AddJobsCommand(CLI::App& app, GlobalOptions& global);
 void AddBackfillCommand(CLI::App& app, GlobalOptions& global);
 void AddCompactCommand(CLI::App& app, GlobalOptions& global);
+void AddCdcCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   AddJobsCommand(app, global);
   AddBackfillCommand(app, global);
   AddCompactCommand(app, global);
+  AddCdcCommand(app, global);
 
   try {
     app.parse(argc, argv);

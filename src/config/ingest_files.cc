@@ -66,6 +66,34 @@ void LoadIncrementalOptions(FileContext& ctx, const YAML::Node& node, Task& task
   }
 }
 
+bool IsSlotName(const std::string& name) {
+  return !name.empty() && name.size() <= 63 && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
+}
+
+void LoadCdcOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
+  if (auto current = ctx.yaml.String(node, "current")) {
+    if (*current != "true" && *current != "false") {
+      ctx.yaml.Error(node["current"],
+                     fmt::format("current must be true or false, not '{}'", *current));
+    }
+    task.options.current = *current == "true";
+  }
+  if (auto slot = ctx.yaml.String(node, "slot")) {
+    task.options.slot = *slot;
+    if (!IsSlotName(*slot)) {
+      ctx.yaml.Error(node["slot"], fmt::format("'{}' is not a valid replication slot name", *slot),
+                     "use at most 63 lower-case letters, digits and _");
+    }
+  }
+  if (auto publication = ctx.yaml.String(node, "publication"))
+    task.options.publication = *publication;
+  if (auto every = ctx.yaml.Integer(node, "commit_every", 1000, 1'000'000'000)) {
+    task.options.commit_every = *every;
+  }
+}
+
 void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
   if (auto query = ctx.yaml.String(node, "query")) task.options.query = *query;
   if (auto mode = ctx.yaml.String(node, "mode")) {
@@ -75,6 +103,7 @@ void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
                      fmt::format("mode must be 'overwrite' or 'append', not '{}'", *mode));
     }
   }
+  LoadCdcOptions(ctx, node, task);
   task.options.parallelism = static_cast<int>(
       ctx.yaml.Integer(node, "parallelism", 1, 64).value_or(ctx.project.defaults.parallelism));
   if (auto partition_by = ctx.yaml.StringList(node, "partition_by")) {
@@ -152,7 +181,17 @@ void LoadSchema(FileContext& ctx, const YAML::Node& node) {
 }
 
 void CheckServer(FileContext& ctx, const YAML::Node& root) {
-  if (ctx.server.empty() || ctx.project.FindServer(ctx.server) != nullptr) return;
+  if (ctx.server.empty()) return;
+  if (const ServerConfig* server = ctx.project.FindServer(ctx.server)) {
+    if (ctx.strategy == "cdc" && server->kind != "postgresql") {
+      ctx.yaml.Error(root["server"],
+                     fmt::format("server '{}' is {}, which has no change stream for cdc",
+                                 ctx.server, server->kind),
+                     "cdc reads postgresql servers; load this table with `full` or "
+                     "`incremental`");
+    }
+    return;
+  }
   auto names = ServerNames(ctx.project);
   ctx.yaml.Error(
       root["server"],
@@ -232,13 +271,6 @@ void LoadIngestFiles(const fs::path& dir, Project& project, Diagnostics& diagnos
           {display, 0, 0},
           fmt::format("unknown strategy folder '{}'{}", strategy, DidYouMean(strategy, strategies)),
           "the first folder under ingest/ names the strategy: " + JoinNames(strategies));
-      continue;
-    }
-    if (IsPlannedStrategy(strategy)) {
-      diagnostics.Error(
-          {display, 0, 0},
-          fmt::format("strategy '{}' is not available in this version of tributary", strategy),
-          "use full, query or selected_columns for now");
       continue;
     }
     LoadIngestFile(file, display, strategy, project, diagnostics, seen);

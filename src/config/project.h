@@ -3,6 +3,7 @@
 // the place it was written so errors can point at it.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -79,6 +80,10 @@ struct TaskOptions {
   std::string lookback;                   // incremental: "15m", "2h", "1d" or a number; "" none
   std::vector<std::string> partition_by;  // delta: partition columns
   std::map<std::string, std::string> table_properties;  // delta: table properties
+  bool current = false;                                 // cdc: also keep a current-state table
+  std::string slot;          // cdc (postgresql): replication slot; "" = derived
+  std::string publication;   // cdc (postgresql): publication; "" = derived, managed
+  int64_t commit_every = 0;  // cdc: rows per sink commit of a backlog; 0 = default
 };
 
 // One table to load: the unit `plan` lists and `run` executes.

@@ -184,6 +184,18 @@ const std::vector<Setting> kSettings = {
      "Connections that read this table at once (PostgreSQL: ranges of the table under one "
      "exported snapshot, so all see the same data). Ignored by sources that cannot split a "
      "table, and by `query`."},
+    {"table", "current", VT::kBoolean, false, "false", "cdc",
+     "Also keep `<sink_table>_current`: one row per primary key as the source has it now "
+     "(deletes applied), updated in the same commit as the history."},
+    {"table", "slot", VT::kString, false, "tributary_<project>_<sink_table>", "cdc",
+     "PostgreSQL: the replication slot this table is read from (created and dropped by "
+     "tributary; at most 63 lower-case letters, digits and _)."},
+    {"table", "publication", VT::kString, false, "tributary_<project>_<sink_table>", "cdc",
+     "PostgreSQL: the publication the slot decodes. The default one is created by tributary; "
+     "one named here must exist, publish the table and every operation, without filters."},
+    {"table", "commit_every", VT::kInteger, false, "1000000", "cdc",
+     "A backlog lands in several commits of about this many changes (each at a transaction "
+     "boundary, each with its position), so a crash repeats little work."},
 };
 
 bool AppliesTo(const Setting& s, std::string_view strategy) {
@@ -231,8 +243,6 @@ const std::vector<std::string>& StrategyNames() {
                                                  "cdc"};
   return names;
 }
-
-bool IsPlannedStrategy(std::string_view name) { return name == "cdc"; }
 
 const std::vector<std::string>& ServerKinds() {
   static const std::vector<std::string> kinds = {"sqlite", "postgresql", "sqlserver", "duckdb"};

@@ -31,8 +31,6 @@ std::vector<std::string> KeyNames(std::string_view scope, std::string_view strat
 
 // The load strategies, in documentation order: the folder names under ingest/.
 const std::vector<std::string>& StrategyNames();
-// Strategies that are named but not yet available in this version.
-bool IsPlannedStrategy(std::string_view name);
 // The server kinds tributary knows.
 const std::vector<std::string>& ServerKinds();
 // The sink kinds tributary knows.

@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "source/open_cdc_reader.h"
 #include "source/open_source.h"
 
 namespace tributary {
@@ -117,6 +118,7 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
     TaskContext ctx{task,   *source,        sink,           clock,         progress,
                     run_id, options.limits, options.cancel, options.reload};
     source->SetQueryTag(QueryTag(ctx));
+    ctx.open_cdc = [&project, server, &task] { return OpenCdcReader(project, *server, task); };
     LoadStats stats = strategy->Run(ctx);
     result.rows = stats.rows;
     result.bytes = stats.bytes;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "strategy/cdc.h"
 #include "strategy/full.h"
 #include "strategy/incremental.h"
 #include "strategy/query.h"
@@ -15,9 +16,7 @@ std::unique_ptr<Strategy> MakeStrategy(std::string_view name) {
   if (name == "query") return std::make_unique<QueryStrategy>();
   if (name == "selected_columns") return std::make_unique<SelectedColumnsStrategy>();
   if (name == "incremental") return std::make_unique<IncrementalStrategy>();
-  if (name == "cdc") {
-    throw Error(fmt::format("strategy '{}' is not available in this version of tributary", name));
-  }
+  if (name == "cdc") return std::make_unique<CdcStrategy>();
   throw Error(fmt::format("unknown strategy '{}'", name));
 }
 

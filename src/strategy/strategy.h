@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -14,6 +15,7 @@
 #include "config/project.h"
 #include "data/batch.h"
 #include "sink/sink.h"
+#include "source/cdc_reader.h"
 #include "source/source.h"
 
 namespace tributary {
@@ -63,6 +65,9 @@ struct TaskContext {
   BatchLimits limits;
   const std::atomic<bool>* cancel = nullptr;  // set when the run is shutting down
   Reload reload = {};
+  // Opens the change reader of the task's table (strategy cdc); set by the
+  // runner for servers that have one.
+  std::function<std::unique_ptr<CdcReader>()> open_cdc = nullptr;
 };
 
 class Strategy {

@@ -144,7 +144,7 @@ TEST_F(CliTest, IncrementalRunsBackfillAndFullRefresh) {
 
   auto wrong = Tributary({"backfill", "--tables", "shop__customers"});
   EXPECT_EQ(wrong.exit_code, 2);
-  EXPECT_NE(wrong.err.find("backfill re-reads incremental tables; 'shop__customers'"),
+  EXPECT_NE(wrong.err.find("backfill re-reads incremental and cdc tables; 'shop__customers'"),
             std::string::npos)
       << wrong.err;
   EXPECT_EQ(Tributary({"backfill"}).exit_code, 2) << "--tables is required";

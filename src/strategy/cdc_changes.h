@@ -1,0 +1,29 @@
+// The streaming part of a `cdc` run: from the stored position to the bound,
+// through a reader thread and a bounded queue into sink segments, committed
+// at transaction boundaries (every `commit_every` rows for a large backlog,
+// and at the end), each commit acknowledged to the source after it.
+#pragma once
+
+#include <string>
+
+#include "source/cdc_reader.h"
+#include "strategy/cdc_segment.h"
+#include "strategy/cdc_state.h"
+#include "strategy/strategy.h"
+
+namespace tributary {
+
+struct CdcRun {
+  TaskContext& ctx;
+  CdcReader& reader;
+  CdcTables tables;
+  Schema columns;  // the captured columns
+  int64_t ingested_at = 0;
+  int64_t commit_every = 1'000'000;  // rows per sink commit in a backlog
+};
+
+// Lands every change after state.checkpoint up to the bound the reader gives
+// now; updates `state` as it commits. Returns the history rows written.
+LoadStats LandChanges(CdcRun& run, CdcState& state);
+
+}  // namespace tributary

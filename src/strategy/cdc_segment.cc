@@ -1,0 +1,121 @@
+#include "strategy/cdc_segment.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+
+namespace tributary {
+namespace {
+
+constexpr const char* kDeletedMarker = "_deleted";
+// History columns copied into the current table after the table's columns.
+constexpr size_t kCurrentMetadata[] = {1, 3, 5};  // _commit_lsn, _commit_time, _ingested_at
+
+std::shared_ptr<const Schema> CurrentSchema(const Schema& history, bool marker) {
+  auto schema = std::make_shared<Schema>();
+  for (size_t i = kCdcMetadataColumns; i < history.fields.size(); ++i) {
+    schema->fields.push_back(history.fields[i]);
+  }
+  for (size_t i : kCurrentMetadata) schema->fields.push_back(history.fields[i]);
+  if (marker) schema->fields.push_back(Field{kDeletedMarker, DataType{TypeId::kBool}, false});
+  return schema;
+}
+
+// A batch of `from`'s schema holding the listed rows, in that order.
+Batch SelectRows(const Batch& from, const std::vector<size_t>& rows) {
+  Batch out(from.shared_schema());
+  for (size_t c = 0; c < from.num_columns(); ++c) {
+    Column& to = out.column(c);
+    to.Reserve(rows.size());
+    for (size_t row : rows) to.AppendFrom(from.column(c), row);
+  }
+  return out;
+}
+
+Batch SliceRows(const Batch& from, size_t begin, size_t end) {
+  std::vector<size_t> rows(end - begin);
+  for (size_t i = 0; i < rows.size(); ++i) rows[i] = begin + i;
+  return SelectRows(from, rows);
+}
+
+bool IsDeletion(std::string_view op) { return op == CdcOp::kDelete || op == CdcOp::kBefore; }
+
+}  // namespace
+
+std::string CurrentTableName(const std::string& history) { return history + "_current"; }
+
+CdcSegment::CdcSegment(Sink& sink, const std::string& task_id, const CdcTables& tables,
+                       std::shared_ptr<const Schema> history_schema, CurrentMode mode,
+                       std::string opened_at)
+    : txn_(sink.Begin(task_id)), mode_(mode), opened_at_(std::move(opened_at)) {
+  history_ = &txn_->Open(LoadSpec{tables.history, *history_schema, WriteMode::kAppend});
+  if (!tables.current) return;
+  bool merge = mode != CurrentMode::kReplace;
+  current_schema_ = CurrentSchema(*history_schema, merge);
+  LoadSpec spec{*tables.current, *current_schema_, merge ? WriteMode::kMerge : WriteMode::kReplace};
+  if (merge) {
+    spec.key = tables.key;
+    spec.delete_marker = kDeletedMarker;
+  }
+  // Every stored row has a position, so ">= ''" is every row.
+  if (mode == CurrentMode::kEmptied) spec.delete_window = DeleteWindow{kCdcLsnColumn, ""};
+  current_ = &txn_->Open(spec);
+}
+
+void CdcSegment::Write(const Batch& batch, size_t begin, size_t end, const std::string& skip_lsn,
+                       int64_t skip_below) {
+  if (begin >= end) return;
+  if (begin == 0 && end == batch.num_rows()) {
+    history_->Write(batch);
+  } else {
+    history_->Write(SliceRows(batch, begin, end));
+  }
+  rows_ += static_cast<int64_t>(end - begin);
+  if (current_ == nullptr) return;
+  Batch rows = CurrentRows(batch, begin, end, skip_lsn, skip_below);
+  if (rows.num_rows() > 0) current_->Write(rows);
+}
+
+Batch CdcSegment::CurrentRows(const Batch& batch, size_t begin, size_t end,
+                              const std::string& skip_lsn, int64_t skip_below) {
+  const Column& op = batch.column(0);
+  const Column& lsn = batch.column(1);
+  const Column& seq = batch.column(2);
+  std::vector<size_t> keep;
+  for (size_t row = begin; row < end; ++row) {
+    if (op.GetBytes(row) == CdcOp::kTruncate) continue;
+    if (!skip_lsn.empty() && lsn.GetBytes(row) == skip_lsn && seq.Get<int64_t>(row) < skip_below)
+      continue;
+    keep.push_back(row);
+  }
+  bool all = keep.size() == batch.num_rows();
+  Batch selected = all ? Batch(batch.shared_schema()) : SelectRows(batch, keep);
+  const Batch& from = all ? batch : selected;
+  Batch out(current_schema_);
+  size_t columns = batch.num_columns() - kCdcMetadataColumns;
+  for (size_t i = 0; i < columns; ++i) out.column(i) = from.column(kCdcMetadataColumns + i);
+  for (size_t i = 0; i < std::size(kCurrentMetadata); ++i) {
+    out.column(columns + i) = from.column(kCurrentMetadata[i]);
+  }
+  if (mode_ != CurrentMode::kReplace) {
+    Column& marker = out.column(out.num_columns() - 1);
+    for (size_t row = 0; row < from.num_rows(); ++row) {
+      marker.Append<uint8_t>(IsDeletion(from.column(0).GetBytes(row)) ? 1 : 0);
+    }
+  }
+  for (size_t row : keep) {
+    if (lsn.GetBytes(row) != last_current_lsn_) {
+      last_current_lsn_ = std::string(lsn.GetBytes(row));
+      current_rows_at_last_ = 0;
+    }
+    ++current_rows_at_last_;
+  }
+  return out;
+}
+
+void CdcSegment::Commit(const std::string& state) {
+  txn_->Commit(state);
+  history_ = current_ = nullptr;
+}
+
+}  // namespace tributary
