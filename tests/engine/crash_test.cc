@@ -2,14 +2,14 @@
 // concurrent inserts and updates at the source; rerun, repeat. After each kill
 // the sink holds a consistent table (no duplicate, no torn load); once the
 // writer stops, one more run makes the sink equal the source — no missing row,
-// no duplicate, every row's content. On SQLite (WAL) and PostgreSQL, for full
-// loads and incremental loads with a key (merge) and without (append).
+// no duplicate, every row's content. From SQLite (WAL) and PostgreSQL into
+// DuckDB, and from PostgreSQL into the PostgreSQL sink; for full loads and
+// incremental loads with a key (merge) and without (append).
 // Iterations per case: TRIBUTARY_CRASH_ITERATIONS (default 6; raise it for a
 // soak).
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
 #include <exception>
 #include <fstream>
@@ -17,6 +17,7 @@
 #include <random>
 #include <set>
 #include <sstream>
+#include <stop_token>
 #include <thread>
 
 #include "support/process.h"
@@ -58,12 +59,37 @@ struct Case {
   std::string name;
   Load load;
 };
-void PrintTo(const Case& c, std::ostream* out) { *out << c.name; }
+
+// Every source kind into DuckDB, and PostgreSQL into the PostgreSQL sink.
+struct Param {
+  testing::TestSourceKind source;
+  Case load;
+  std::string sink;  // duckdb | postgresql
+  std::string Name() const {
+    return source.name + "_" + load.name + (sink == "duckdb" ? "" : "_to_" + sink);
+  }
+};
+void PrintTo(const Param& p, std::ostream* out) { *out << p.Name(); }
+
+std::vector<Param> Params() {
+  std::vector<Case> loads = {{"full", Load::kFull},
+                             {"incremental_merge", Load::kMerge},
+                             {"incremental_append", Load::kAppend}};
+  std::vector<Param> params;
+  for (const auto& source : testing::TestSourceKinds()) {
+    for (const Case& load : loads) params.push_back({source, load, "duckdb"});
+  }
+  for (const auto& source : testing::TestSourceKinds()) {
+    if (source.name != "postgresql") continue;
+    for (const Case& load : loads) params.push_back({source, load, "postgresql"});
+  }
+  return params;
+}
 
 std::string TableYaml(Load load) {
   switch (load) {
     case Load::kFull:
-      return "        parallelism: 2\n";  // PostgreSQL: ranges under one snapshot
+      return "";
     case Load::kMerge:
       return "        watermark_column: updated_at\n        primary_key: [id]\n";
     case Load::kAppend:
@@ -94,11 +120,16 @@ std::string Difference(const std::vector<std::string>& expected,
   return out.str();
 }
 
-class CrashTest : public ::testing::TestWithParam<std::tuple<testing::TestSourceKind, Case>> {
+class CrashTest : public ::testing::TestWithParam<Param> {
  protected:
   void SetUp() override {
-    const auto& kind = std::get<0>(GetParam());
+    const auto& kind = GetParam().source;
     source_ = kind.make(dir_.path());
+    if (GetParam().sink == "postgresql") {
+      for (const auto& k : testing::TestSourceKinds()) {
+        if (k.name == "postgresql") sink_db_ = k.make(dir_.path());
+      }
+    }
     if (kind.name == "sqlite") source_->Exec("PRAGMA journal_mode=WAL");
     source_->Exec(
         "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL, updated_at TIMESTAMP NOT "
@@ -114,11 +145,13 @@ class CrashTest : public ::testing::TestWithParam<std::tuple<testing::TestSource
 
   void WriteProject() {
     std::ofstream project(dir_ / "tributary.yml");
-    project << "project: crash\nsink: {kind: duckdb, path: lake.duckdb}\nservers:\n  src: {";
-    ServerConfig server = source_->Server(dir_.path());
-    project << "kind: " << server.kind;
-    for (const auto& [key, value] : server.settings) project << ", " << key << ": " << value;
-    project << "}\n";
+    project << "project: crash\nsink: ";
+    if (sink_db_) {
+      project << Flow(sink_db_->Server(dir_.path()), ", database: " + sink_db_->Database());
+    } else {
+      project << "{kind: duckdb, path: lake.duckdb}";
+    }
+    project << "\nservers:\n  src: " << Flow(source_->Server(dir_.path())) << "\n";
     bool incremental = load() != Load::kFull;
     fs::path folder = dir_ / "ingest" / (incremental ? "incremental" : "full") / "src";
     fs::create_directories(folder);
@@ -128,7 +161,14 @@ class CrashTest : public ::testing::TestWithParam<std::tuple<testing::TestSource
                                       << TableYaml(load());
   }
 
-  Load load() const { return std::get<1>(GetParam()).load; }
+  // A server entry as a YAML flow mapping, with `more` keys at the end.
+  static std::string Flow(const ServerConfig& server, const std::string& more = "") {
+    std::string yaml = "{kind: " + server.kind;
+    for (const auto& [key, value] : server.settings) yaml += ", " + key + ": " + value;
+    return yaml + more + "}";
+  }
+
+  Load load() const { return GetParam().load.load; }
 
   // Transaction n: 20 writes, all stamped Stamp(n): inserts of new ids
   // and updates of random existing ones (which move updated_at, as an
@@ -154,10 +194,10 @@ class CrashTest : public ::testing::TestWithParam<std::tuple<testing::TestSource
     source_->Exec(sql + "COMMIT;");
   }
 
-  void Write(const std::atomic<bool>& stop) {
+  void Write(const std::stop_token& stop) {
     try {
       std::mt19937 rng(42);
-      for (int64_t n = 1; !stop.load(); ++n) {
+      for (int64_t n = 1; !stop.stop_requested(); ++n) {
         WriteOnce(n, rng);
         std::this_thread::sleep_for(milliseconds(2));
       }
@@ -174,19 +214,27 @@ class CrashTest : public ::testing::TestWithParam<std::tuple<testing::TestSource
     return testing::RunProcessKilledAfter(args, *kill_after);
   }
 
+  // The first value of `sql` run in the sink database.
+  std::string SinkScalar(const std::string& sql) {
+    if (sink_db_) return sink_db_->Values(sql).at(0);
+    return testing::DuckDbScalar(dir_ / "lake.duckdb", sql);
+  }
   // "id:v:updated_at" of every bronze row, sorted.
   std::vector<std::string> BronzeRows() {
-    std::vector<std::string> rows = Lines(testing::DuckDbScalar(
-        dir_ / "lake.duckdb",
-        "SELECT coalesce(string_agg(concat_ws(':', id, v, strftime(updated_at, '%Y-%m-%d "
-        "%H:%M:%S')), chr(10)), '') FROM bronze.t"));
+    std::vector<std::string> rows =
+        sink_db_ ? sink_db_->Values(
+                       "SELECT concat_ws(':', id, v, to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')) "
+                       "FROM bronze.t")
+                 : Lines(SinkScalar(
+                       "SELECT coalesce(string_agg(concat_ws(':', id, v, strftime(updated_at, "
+                       "'%Y-%m-%d %H:%M:%S')), chr(10)), '') FROM bronze.t"));
     std::sort(rows.begin(), rows.end());
     return rows;
   }
   std::vector<std::string> SourceRows() {
     std::vector<std::string> rows =
         source_->Values("SELECT id || ':' || v || ':' || " +
-                        std::string(std::get<0>(GetParam()).name == "sqlite"
+                        std::string(GetParam().source.name == "sqlite"
                                         ? "updated_at"
                                         : "to_char(updated_at, 'YYYY-MM-DD HH24:MI:SS')") +
                         " FROM t");
@@ -194,10 +242,10 @@ class CrashTest : public ::testing::TestWithParam<std::tuple<testing::TestSource
     return rows;
   }
   bool BronzeExists() {
-    return fs::exists(dir_ / "lake.duckdb") &&
-           testing::DuckDbScalar(dir_ / "lake.duckdb",
-                                 "SELECT count(*) FROM information_schema.tables WHERE "
-                                 "table_schema = 'bronze' AND table_name = 't'") == "1";
+    return (sink_db_ || fs::exists(dir_ / "lake.duckdb")) &&
+           SinkScalar(
+               "SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+               "'bronze' AND table_name = 't'") == "1";
   }
 
   void ExpectConsistentAfterKill(int iteration);
@@ -205,7 +253,8 @@ class CrashTest : public ::testing::TestWithParam<std::tuple<testing::TestSource
 
   testing::TempDir dir_;
   std::unique_ptr<testing::TestSource> source_;
-  int64_t next_id_ = kInitialRows + 1;  // the writer's only
+  std::unique_ptr<testing::TestSource> sink_db_;  // the PostgreSQL sink's database, if used
+  int64_t next_id_ = kInitialRows + 1;            // the writer's only
   std::mutex mutex_;
   std::set<std::string> history_;  // every version ever written
   std::exception_ptr writer_error_;
@@ -219,9 +268,8 @@ void CrashTest::ExpectConsistentAfterKill(int iteration) {
   SCOPED_TRACE("after run " + std::to_string(iteration));
   std::string distinct =
       load() == Load::kAppend ? "count(DISTINCT (id, updated_at))" : "count(DISTINCT id)";
-  EXPECT_EQ(testing::DuckDbScalar(dir_ / "lake.duckdb",
-                                  "SELECT (" + distinct + " = count(*) AND count(DISTINCT id) = " +
-                                      "max(id))::VARCHAR FROM bronze.t"),
+  EXPECT_EQ(SinkScalar("SELECT (" + distinct +
+                       " = count(*) AND count(DISTINCT id) = " + "max(id))::VARCHAR FROM bronze.t"),
             "true");
 }
 
@@ -247,26 +295,29 @@ void CrashTest::ExpectSinkEqualsSource() {
 }
 
 TEST_P(CrashTest, KilledRunsRerunToExactlyTheSource) {
-  std::atomic<bool> stop{false};
-  std::thread writer([&] { Write(stop); });
+  std::jthread writer([&](std::stop_token stop) { Write(stop); });  // stopped on any exit
   std::mt19937 rng(7);
-  auto longest = milliseconds(400);  // the longest run that completed, once one has
+  // Kill moments are uniform over [0, span): the span follows how long a
+  // whole run takes here (1.2 times the last one that completed, longer after
+  // each kill), so kills land at every phase of a run on fast and slow machines.
+  microseconds span = milliseconds(500);
   int killed = 0;
-  for (int i = 0; i < Iterations() && !HasFatalFailure(); ++i) {
-    auto span = std::chrono::duration_cast<microseconds>(longest * 6 / 5);
+  for (int i = 0; i < Iterations(); ++i) {
     auto kill_after = microseconds(rng() % static_cast<uint32_t>(span.count()));
     bool full_refresh = load() != Load::kFull && i % 4 == 3;
     auto started = std::chrono::steady_clock::now();
     auto r = Run(kill_after, full_refresh);
-    if (r.exit_code == 0) {
-      longest = std::max(longest, std::chrono::duration_cast<milliseconds>(
-                                      std::chrono::steady_clock::now() - started));
-    }
-    killed += r.exit_code == 128 + 9;
     ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 128 + 9) << r.out << r.err;
+    if (r.exit_code == 0) {
+      span = std::chrono::duration_cast<microseconds>(std::chrono::steady_clock::now() - started) *
+             6 / 5;
+    } else {
+      span = span * 5 / 4;
+      ++killed;
+    }
     ExpectConsistentAfterKill(i);
   }
-  stop = true;
+  writer.request_stop();
   writer.join();
   if (writer_error_) std::rethrow_exception(writer_error_);
   auto last = Run(std::nullopt);
@@ -276,15 +327,8 @@ TEST_P(CrashTest, KilledRunsRerunToExactlyTheSource) {
   RecordProperty("runs", Iterations());
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Loads, CrashTest,
-    ::testing::Combine(::testing::ValuesIn(testing::TestSourceKinds()),
-                       ::testing::Values(Case{"full", Load::kFull},
-                                         Case{"incremental_merge", Load::kMerge},
-                                         Case{"incremental_append", Load::kAppend})),
-    [](const auto& param_info) {
-      return std::get<0>(param_info.param).name + "_" + std::get<1>(param_info.param).name;
-    });
+INSTANTIATE_TEST_SUITE_P(Loads, CrashTest, ::testing::ValuesIn(Params()),
+                         [](const auto& param_info) { return param_info.param.Name(); });
 
 }  // namespace
 }  // namespace tributary
