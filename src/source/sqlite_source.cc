@@ -50,12 +50,15 @@ std::string SqliteDialect::RangePredicate(std::string_view column, const DataTyp
       "(CASE typeof({0}) WHEN 'integer' THEN {0} * 1000000.0 WHEN 'real' THEN ({0} - "
       "2440587.5) * 86400000000.0 ELSE (julianday({0}) - 2440587.5) * 86400000000.0 END)",
       c);
+  // In double, like `micros`: a bound of ±infinity (±2^63 µs) takes the slack
+  // without overflowing.
   auto bound = [&](const std::string& value) {
     Column parsed(DataType{TypeId::kTimestamp});
-    AppendValueText(parsed, type.id == TypeId::kDate ? value + " 00:00:00" : value);
-    return parsed.Get<int64_t>(0);
+    bool day = type.id == TypeId::kDate && value != "infinity" && value != "-infinity";
+    AppendValueText(parsed, day ? value + " 00:00:00" : value);
+    return static_cast<double>(parsed.Get<int64_t>(0));
   };
-  constexpr int64_t kSlack = 1'000'000;
+  constexpr double kSlack = 1'000'000;
   std::string where;
   if (!from.empty()) where = fmt::format("{} >= {}", micros, bound(from) - kSlack);
   if (!to.empty()) {

@@ -30,11 +30,13 @@ TEST(IncrementalSqliteTest, WindowsAreExactWhateverTheTimestampStorage) {
   task.sink_table = "t";
   task.frequency = "daily";
   task.options.watermark_column = "at";
-  auto run = [&] {
+  auto run = [&](Reload reload = {}) {
     auto sink = OpenSink(project);
     RunObserver observer;
     FakeClock clock(TimePoint(std::chrono::seconds(1'800'000'000)));
-    auto result = RunTasks(project, {task}, *sink, clock, RunOptions{}, observer).results.at(0);
+    RunOptions options;
+    options.reload = reload;
+    auto result = RunTasks(project, {task}, *sink, clock, options, observer).results.at(0);
     EXPECT_EQ(result.status, "succeeded") << result.error;
     return result.rows;
   };
@@ -48,6 +50,9 @@ TEST(IncrementalSqliteTest, WindowsAreExactWhateverTheTimestampStorage) {
   EXPECT_EQ(testing::DuckDbScalar(dir / "lake.duckdb",
                                   "SELECT string_agg(id::VARCHAR, ',' ORDER BY id) FROM bronze.t"),
             "1,2,3,4,5,7");
+  // Infinite bounds: every finite value is inside.
+  EXPECT_EQ(run(Reload{Reload::Kind::kBackfill, "-infinity", "infinity"}), 7);
+  EXPECT_EQ(testing::DuckDbScalar(dir / "lake.duckdb", "SELECT count(*) FROM bronze.t"), "7");
 }
 
 }  // namespace
