@@ -1,6 +1,11 @@
 #include "sink/duckdb_sink.h"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "common/error.h"
 #include "sink/duckdb_sql.h"
@@ -23,7 +28,7 @@ constexpr const char* kRecordTables[] = {
     "state VARCHAR, updated_at TIMESTAMPTZ)",
 };
 
-DuckDatabase OpenDatabase(const std::filesystem::path& file) {
+DuckDatabase OpenDuckDb(const std::filesystem::path& file) {
   DuckConfig config;
   if (duckdb_create_config(config.out()) == DuckDBError) throw SinkError("duckdb: out of memory");
   duckdb_set_config(config.get(), "autoinstall_known_extensions", "false");
@@ -36,6 +41,57 @@ DuckDatabase OpenDatabase(const std::filesystem::path& file) {
     throw SinkError(fmt::format("cannot open duckdb database '{}': {}", file.string(), message));
   }
   return database;
+}
+
+// Files "<name>.<pid>.new" of processes that no longer exist: creations a
+// kill interrupted.
+void RemoveAbandonedCreations(const std::filesystem::path& file) {
+  std::error_code ec;
+  std::filesystem::path dir = file.has_parent_path() ? file.parent_path() : ".";
+  std::string prefix = file.filename().string() + ".";
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.size() <= prefix.size() + 4 || name.rfind(prefix, 0) != 0 || !name.ends_with(".new")) {
+      continue;
+    }
+    std::string pid = name.substr(prefix.size(), name.size() - prefix.size() - 4);
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (kill(static_cast<pid_t>(std::stoll(pid)), 0) == 0 || errno != ESRCH) continue;
+    std::error_code ignored;
+    std::filesystem::remove(entry.path(), ignored);
+    std::filesystem::path wal = entry.path();
+    std::filesystem::remove(wal += ".wal", ignored);
+  }
+}
+
+// DuckDB creates a new database file in several writes; a process killed
+// between them leaves a file no later open accepts ("not a valid DuckDB
+// database file"), and every run after would fail. So a new database is
+// built under a name of its own and published whole with link(), which
+// never replaces a file another process published first. An empty file at
+// the path (what such a kill leaves behind, never a database) is replaced.
+void CreateDatabaseFile(const std::filesystem::path& file) {
+  RemoveAbandonedCreations(file);
+  std::error_code ec;
+  auto size = std::filesystem::file_size(file, ec);
+  if (!ec && size > 0) return;
+  if (!ec) std::filesystem::remove(file, ec);  // empty: a creation that never finished
+  std::filesystem::path fresh = file;
+  fresh += fmt::format(".{}.new", getpid());
+  std::filesystem::remove(fresh, ec);
+  { DuckDatabase database = OpenDuckDb(fresh); }  // closed: checkpointed, no WAL left beside it
+  int linked = link(fresh.c_str(), file.c_str());
+  int link_errno = errno;
+  std::filesystem::remove(fresh, ec);
+  if (linked != 0 && link_errno != EEXIST) {
+    throw SinkError(fmt::format("cannot create duckdb database '{}': {}", file.string(),
+                                std::strerror(link_errno)));
+  }
+}
+
+DuckDatabase OpenDatabase(const std::filesystem::path& file) {
+  CreateDatabaseFile(file);
+  return OpenDuckDb(file);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // DuckDbSink loads: replace atomicity, append, schema evolution, state
 // committed with the data, rollback, identifiers.
 #include <atomic>
+#include <fstream>
 #include <set>
 #include <thread>
 
@@ -223,6 +224,66 @@ TEST(DuckDbCatalogTest, FileNamedLikeTheSchema) {
   DuckConnection conn = sink.Connect();
   DuckResult result = DuckExec(conn.get(), "SELECT count(*) FROM bronze.bronze.t", "count");
   EXPECT_EQ(ResultText(result, 0, 0), "3");
+}
+
+}  // namespace
+}  // namespace tributary
+
+namespace tributary {
+namespace {
+
+// A run killed while DuckDB was creating the file left an empty one behind;
+// the next run builds the database there instead of failing on it forever.
+// A new file is published whole, leaving nothing else in the folder.
+TEST(DuckDbCreateTest, AnEmptyFileLeftByAKilledCreationIsReplaced) {
+  testing::TempDir dir;
+  { std::ofstream touch(dir / "lake.duckdb"); }
+  ASSERT_EQ(std::filesystem::file_size(dir / "lake.duckdb"), 0u);
+  {
+    DuckDbSink sink(dir / "lake.duckdb", "bronze");
+    auto txn = sink.Begin("t");
+    txn->Open(LoadSpec{"t", IdNameBatch(1, 1).schema(), WriteMode::kAppend})
+        .Write(IdNameBatch(1, 3));
+    txn->Commit("s");
+  }
+  DuckDbSink reopened(dir / "lake.duckdb", "bronze");
+  EXPECT_EQ(reopened.ReadState("t"), "s");
+  std::set<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    files.insert(entry.path().filename().string());
+  }
+  EXPECT_EQ(files, (std::set<std::string>{"lake.duckdb"}));
+}
+
+TEST(DuckDbCreateTest, AnExistingDatabaseIsOpenedNotReplaced) {
+  testing::TempDir dir;
+  {
+    DuckDbSink sink(dir / "lake.duckdb", "bronze");
+    auto txn = sink.Begin("t");
+    txn->Open(LoadSpec{"t", IdNameBatch(1, 1).schema(), WriteMode::kAppend})
+        .Write(IdNameBatch(1, 3));
+    txn->Commit("kept");
+  }
+  DuckDbSink first(dir / "lake.duckdb", "bronze");
+  EXPECT_EQ(first.ReadState("t"), "kept");
+}
+
+}  // namespace
+}  // namespace tributary
+
+namespace tributary {
+namespace {
+
+// What a creation killed before link() leaves beside the database is removed
+// by the next open; a creation still in progress (its process alive) is not.
+TEST(DuckDbCreateTest, LeftoversOfKilledCreationsAreRemoved) {
+  testing::TempDir dir;
+  { std::ofstream leftover(dir / "lake.duckdb.999999999.new"); }
+  std::string alive = "lake.duckdb.1.new";  // process 1 always exists
+  { std::ofstream in_progress(dir / alive); }
+  DuckDbSink sink(dir / "lake.duckdb", "bronze");
+  EXPECT_FALSE(std::filesystem::exists(dir / "lake.duckdb.999999999.new"));
+  EXPECT_TRUE(std::filesystem::exists(dir / alive));
 }
 
 }  // namespace
