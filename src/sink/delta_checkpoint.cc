@@ -30,15 +30,6 @@ constexpr const char* kCheckpointColumns =
     "protocol: 'STRUCT(minReaderVersion INTEGER, minWriterVersion INTEGER, readerFeatures "
     "VARCHAR[], writerFeatures VARCHAR[])'}";
 
-std::string SqlString(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 // Drops the fields a V1 checkpoint does not carry for tombstones.
 json Tombstone(const json& remove) {
   json out = remove;
@@ -97,7 +88,7 @@ void WriteDeltaCheckpoint(const fs::path& table, const DeltaSnapshot& snapshot,
   std::string sql = fmt::format(
       "COPY (SELECT txn, add, remove, metaData, protocol FROM read_json({}, format = "
       "'newline_delimited', columns = {})) TO {} (FORMAT parquet, COMPRESSION snappy)",
-      SqlString(json_file.string()), kCheckpointColumns, SqlString(parquet_file.string()));
+      DuckString(json_file.string()), kCheckpointColumns, DuckString(parquet_file.string()));
   std::error_code ec;
   try {
     DuckExec(conn, sql,
@@ -124,7 +115,7 @@ std::vector<json> ReadDeltaCheckpoint(const std::vector<fs::path>& parts, duckdb
     DuckResult described =
         DuckExec(conn,
                  fmt::format("DESCRIBE SELECT * FROM read_parquet({}, hive_partitioning = false)",
-                             SqlString(part.string())),
+                             DuckString(part.string())),
                  what);
     std::vector<std::string> present;
     for (uint64_t row = 0; row < ResultRows(described); ++row) {
@@ -141,7 +132,7 @@ std::vector<json> ReadDeltaCheckpoint(const std::vector<fs::path>& parts, duckdb
     DuckResult result =
         DuckExec(conn,
                  fmt::format("SELECT {} FROM read_parquet({}, hive_partitioning = false)", select,
-                             SqlString(part.string())),
+                             DuckString(part.string())),
                  what);
     for (const json& row : ResultRowsJson(result)) {
       for (size_t i = 0; i < present.size(); ++i) {

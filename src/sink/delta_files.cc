@@ -23,15 +23,6 @@ using nlohmann::json;
 constexpr size_t kStringPrefix = 32;
 constexpr const char* kStagingPrefix = "_tributary_staging-";
 
-std::string SqlString(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
@@ -159,7 +150,7 @@ std::string CopySql(const std::string& select_sql, const fs::path& staging,
     }
     options += ", PARTITION_BY (" + columns + ")";
   }
-  return fmt::format("COPY ({}) TO {} ({})", select_sql, SqlString(staging.string()), options);
+  return fmt::format("COPY ({}) TO {} ({})", select_sql, DuckString(staging.string()), options);
 }
 
 // Moves one written file from the staging directory to its place in the
@@ -264,7 +255,7 @@ std::string DeltaFileSelect(duckdb_connection conn, const fs::path& table_dir, c
   DuckResult described =
       DuckExec(conn,
                fmt::format("DESCRIBE SELECT * FROM read_parquet({}, hive_partitioning = false)",
-                           SqlString(file.string())),
+                           DuckString(file.string())),
                fmt::format("cannot read data file '{}'", file.string()));
   std::vector<std::string> present;
   for (uint64_t row = 0; row < ResultRows(described); ++row) {
@@ -277,7 +268,7 @@ std::string DeltaFileSelect(duckdb_connection conn, const fs::path& table_dir, c
     if (std::find(partition_by.begin(), partition_by.end(), f.name) != partition_by.end()) {
       if (values.contains(f.name) && values[f.name].is_string() &&
           !values[f.name].get<std::string>().empty()) {
-        expr = SqlString(values[f.name].get<std::string>());
+        expr = DuckString(values[f.name].get<std::string>());
       }
     } else if (std::find(present.begin(), present.end(), f.name) != present.end()) {
       expr = DuckQuote(f.name);
@@ -286,7 +277,7 @@ std::string DeltaFileSelect(duckdb_connection conn, const fs::path& table_dir, c
                fmt::format("CAST({} AS {}) AS {}", expr, DuckTypeSql(f.type), DuckQuote(f.name));
   }
   return fmt::format("SELECT {} FROM read_parquet({}, hive_partitioning = false)", columns,
-                     SqlString(file.string()));
+                     DuckString(file.string()));
 }
 
 void RemoveDeltaStaging(const fs::path& table_dir) {

@@ -8,6 +8,7 @@
 #include "sink/delta_sink.h"
 #include "sink/delta_types.h"
 #include "sink/duck_values.h"
+#include "sink/duckdb_history.h"
 #include "sink/duckdb_sql.h"
 #include "sink/local_files.h"
 
@@ -45,14 +46,7 @@ Schema TaskResultsSchema() {
   return s;
 }
 
-std::string Text(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'::VARCHAR";
-}
+std::string Text(const std::string& value) { return DuckString(value) + "::VARCHAR"; }
 
 std::string Time(const std::optional<TimePoint>& t) {
   if (!t) return "NULL::TIMESTAMPTZ";
@@ -74,39 +68,6 @@ json NewMetadata(const Schema& schema, int64_t now_ms) {
           {"partitionColumns", json::array()},
           {"configuration", json::object()},
           {"createdTime", now_ms}};
-}
-
-constexpr const char* kHistorySql = R"(
-WITH ranked AS (
-  SELECT *,
-         row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, ended_at DESC) AS attempt,
-         row_number() OVER (PARTITION BY task_id, status = 'succeeded'
-                            ORDER BY started_at DESC, ended_at DESC) AS by_status
-  FROM read_parquet([{}], union_by_name = true, hive_partitioning = false))
-SELECT run_id, task_id, strategy, server, database, source_table, frequency,
-       epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error,
-       attempt = 1 AS is_last_attempt, status = 'succeeded' AND by_status = 1 AS is_last_success
-FROM ranked
-WHERE attempt = 1 OR (status = 'succeeded' AND by_status = 1)
-ORDER BY task_id)";
-
-TaskResult ReadTaskResult(DuckResult& result, uint64_t row) {
-  auto text = [&](uint64_t col) { return ResultText(result, col, row).value_or(""); };
-  TaskResult r;
-  r.run_id = text(0);
-  r.task_id = text(1);
-  r.strategy = text(2);
-  r.server = text(3);
-  r.database = text(4);
-  r.source_table = text(5);
-  r.frequency = text(6);
-  r.started_at = FromMicros(ResultInt(result, 7, row).value_or(0));
-  r.ended_at = FromMicros(ResultInt(result, 8, row).value_or(0));
-  r.rows = ResultInt(result, 9, row).value_or(0);
-  r.bytes = ResultInt(result, 10, row).value_or(0);
-  r.status = text(11);
-  r.error = text(12);
-  return r;
 }
 
 // Appends the one row `select_sql` yields to the record table `name`.
@@ -166,16 +127,11 @@ std::vector<TaskHistory> DeltaSink::ReadHistory() {
     files += (files.empty() ? "" : ", ") + Text(file);
   }
   DuckResult result =
-      DuckExec(conn.get(), fmt::format(kHistorySql, files), "cannot read the task history");
-  for (uint64_t row = 0; row < ResultRows(result); ++row) {
-    TaskResult r = ReadTaskResult(result, row);
-    if (history.empty() || history.back().task_id != r.task_id) {
-      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt});
-    }
-    if (ResultInt(result, 13, row).value_or(0) != 0) history.back().last_attempt = r;
-    if (ResultInt(result, 14, row).value_or(0) != 0) history.back().last_success = r;
-  }
-  return history;
+      DuckExec(conn.get(),
+               TaskHistorySql(fmt::format(
+                   "read_parquet([{}], union_by_name = true, hive_partitioning = false)", files)),
+               "cannot read the task history");
+  return ReadTaskHistory(result);
 }
 
 }  // namespace tributary

@@ -23,15 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string SqlString(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 std::string NewStageName() {
   static std::atomic<uint64_t> counter{0};
   return fmt::format("_tributary_delta_stage_{}", counter.fetch_add(1));
@@ -340,10 +331,10 @@ std::string DeltaTableWriter::KeepCondition() const {
   std::string in_window = "true";  // an empty bound is left out
   if (!window.from.empty()) {
     in_window += fmt::format(" AND t.{} >= CAST({} AS {})", DuckQuote(f.name),
-                             SqlString(window.from), DuckTypeSql(f.type));
+                             DuckString(window.from), DuckTypeSql(f.type));
   }
   if (!window.to.empty()) {
-    in_window += fmt::format(" AND t.{} < CAST({} AS {})", DuckQuote(f.name), SqlString(window.to),
+    in_window += fmt::format(" AND t.{} < CAST({} AS {})", DuckQuote(f.name), DuckString(window.to),
                              DuckTypeSql(f.type));
   }
   return fmt::format("NOT coalesce({}, false)", in_window);
