@@ -30,6 +30,10 @@ const std::vector<Setting> kSettings = {
 
     {"sink.duckdb", "path", VT::kString, true, "", "",
      "The database file, relative to the project folder. Do not name it after the schema."},
+    {"sink.duckdb", "memory_limit", VT::kString, false, "128MB", "",
+     "Memory DuckDB may use (its buffer pool: blocks written by the running loads, merges). Past "
+     "it, DuckDB evicts written blocks and spills to `<path>.tmp`, so a load's memory does not "
+     "grow with the table. Raise it if a merge of a very wide table fails out of memory."},
 
     {"sink.delta", "path", VT::kString, true, "", "",
      "Root directory of the Delta tables, relative to the project folder or absolute: one table "

@@ -92,9 +92,11 @@ class Batch {
 };
 
 // When a reader should hand a batch over: whichever limit is reached first.
+// A load holds up to queue depth + 2 batches (more with parallel readers), so
+// max_bytes bounds its memory; past a few MB a bigger batch is not faster.
 struct BatchLimits {
   size_t max_rows = 64 * 1024;
-  size_t max_bytes = 16 << 20;
+  size_t max_bytes = 4 << 20;
 
   bool Full(const Batch& batch) const {
     return batch.num_rows() >= max_rows || batch.ByteSize() >= max_bytes;

@@ -273,6 +273,7 @@ void DeltaTableWriter::OpenAppender() {
 
 void DeltaTableWriter::CloseAppender() {
   if (!appender_) return;
+  chunks_->Flush(appender_.get());
   if (duckdb_appender_close(appender_.get()) == DuckDBError) {
     duckdb_error_data error = duckdb_appender_error_data(appender_.get());
     std::string message = duckdb_error_data_message(error);

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "data/utf8.h"
+#include "sink/duckdb_sql.h"
 #include "sink/duckdb_types.h"
 
 namespace tributary {
@@ -17,14 +18,16 @@ static_assert(sizeof(Interval) == sizeof(duckdb_interval));
 static_assert(offsetof(Interval, days) == offsetof(duckdb_interval, days));
 static_assert(offsetof(Interval, micros) == offsetof(duckdb_interval, micros));
 
+// Every helper writes rows [offset, offset + count) of `column` to rows
+// [at, at + count) of the chunk vector.
 template <class T>
-void NarrowDecimals(const Column& column, size_t offset, size_t count, void* out) {
-  auto* dst = static_cast<T*>(out);
+void NarrowDecimals(const Column& column, size_t offset, size_t count, void* out, size_t at) {
+  auto* dst = static_cast<T*>(out) + at;
   for (size_t i = 0; i < count; ++i) dst[i] = static_cast<T>(column.Get<Int128>(offset + i));
 }
 
-void HugeDecimals(const Column& column, size_t offset, size_t count, void* out) {
-  auto* dst = static_cast<duckdb_hugeint*>(out);
+void HugeDecimals(const Column& column, size_t offset, size_t count, void* out, size_t at) {
+  auto* dst = static_cast<duckdb_hugeint*>(out) + at;
   for (size_t i = 0; i < count; ++i) {
     Int128 v = column.Get<Int128>(offset + i);
     dst[i].lower = static_cast<uint64_t>(v);
@@ -32,12 +35,12 @@ void HugeDecimals(const Column& column, size_t offset, size_t count, void* out) 
   }
 }
 
-void Decimals(const Column& column, size_t offset, size_t count, void* out) {
+void Decimals(const Column& column, size_t offset, size_t count, void* out, size_t at) {
   int precision = column.type().precision;
-  if (precision <= 4) return NarrowDecimals<int16_t>(column, offset, count, out);
-  if (precision <= 9) return NarrowDecimals<int32_t>(column, offset, count, out);
-  if (precision <= 18) return NarrowDecimals<int64_t>(column, offset, count, out);
-  HugeDecimals(column, offset, count, out);
+  if (precision <= 4) return NarrowDecimals<int16_t>(column, offset, count, out, at);
+  if (precision <= 9) return NarrowDecimals<int32_t>(column, offset, count, out, at);
+  if (precision <= 18) return NarrowDecimals<int64_t>(column, offset, count, out, at);
+  HugeDecimals(column, offset, count, out, at);
 }
 
 uint64_t BigEndian64(const uint8_t* bytes) {
@@ -48,8 +51,8 @@ uint64_t BigEndian64(const uint8_t* bytes) {
 
 // DuckDB keeps a UUID as a hugeint whose top bit is flipped, so that signed
 // comparison orders UUIDs like their text (see duckdb-postgres ReadUUID).
-void Uuids(const Column& column, size_t offset, size_t count, void* out) {
-  auto* dst = static_cast<duckdb_hugeint*>(out);
+void Uuids(const Column& column, size_t offset, size_t count, void* out, size_t at) {
+  auto* dst = static_cast<duckdb_hugeint*>(out) + at;
   for (size_t i = 0; i < count; ++i) {
     Uuid u = column.Get<Uuid>(offset + i);
     dst[i].upper = static_cast<int64_t>(BigEndian64(u.bytes) ^ (uint64_t{1} << 63));
@@ -57,7 +60,7 @@ void Uuids(const Column& column, size_t offset, size_t count, void* out) {
   }
 }
 
-void MarkNulls(const Column& column, size_t offset, size_t count, duckdb_vector vector) {
+void MarkNulls(const Column& column, size_t offset, size_t count, duckdb_vector vector, size_t at) {
   const uint8_t* valid = column.validity() + offset;
   uint64_t* mask = nullptr;
   for (size_t i = 0; i < count; ++i) {
@@ -66,7 +69,7 @@ void MarkNulls(const Column& column, size_t offset, size_t count, duckdb_vector 
       duckdb_vector_ensure_validity_writable(vector);
       mask = duckdb_vector_get_validity(vector);
     }
-    duckdb_validity_set_row_invalid(mask, i);
+    duckdb_validity_set_row_invalid(mask, at + i);
   }
 }
 
@@ -85,19 +88,30 @@ ChunkAppender::ChunkAppender(const Schema& schema, std::string table)
 
 void ChunkAppender::Append(const Batch& batch, duckdb_appender appender) {
   const size_t capacity = duckdb_vector_size();
-  for (size_t offset = 0; offset < batch.num_rows(); offset += capacity) {
-    size_t count = std::min(capacity, batch.num_rows() - offset);
-    duckdb_data_chunk_reset(chunk_.get());
+  for (size_t offset = 0; offset < batch.num_rows();) {
+    size_t count = std::min(capacity - filled_, batch.num_rows() - offset);
     Fill(batch, offset, count);
-    duckdb_data_chunk_set_size(chunk_.get(), count);
-    if (duckdb_append_data_chunk(appender, chunk_.get()) == DuckDBError) {
-      duckdb_error_data error = duckdb_appender_error_data(appender);
-      std::string message = duckdb_error_data_message(error);
-      duckdb_destroy_error_data(&error);
-      throw SinkError(fmt::format("cannot append to table '{}': {}", table_, message));
-    }
-    rows_appended_ += count;
+    offset += count;
+    if (filled_ == capacity) AppendChunk(appender);
   }
+}
+
+void ChunkAppender::Flush(duckdb_appender appender) {
+  if (filled_ > 0) AppendChunk(appender);
+}
+
+void ChunkAppender::AppendChunk(duckdb_appender appender) {
+  duckdb_data_chunk_set_size(chunk_.get(), filled_);
+  if (duckdb_append_data_chunk(appender, chunk_.get()) == DuckDBError) {
+    duckdb_error_data error = duckdb_appender_error_data(appender);
+    std::string message = duckdb_error_data_message(error);
+    duckdb_destroy_error_data(&error);
+    throw SinkError(
+        fmt::format("cannot append to table '{}': {}", table_, DuckErrorText(message.c_str())));
+  }
+  rows_appended_ += filled_;
+  filled_ = 0;
+  duckdb_data_chunk_reset(chunk_.get());
 }
 
 void ChunkAppender::Fill(const Batch& batch, size_t offset, size_t count) {
@@ -109,15 +123,17 @@ void ChunkAppender::Fill(const Batch& batch, size_t offset, size_t count) {
     if (IsVarLen(id)) {
       FillVarLen(column, col, offset, count, vector);
     } else if (id == TypeId::kDecimal) {
-      Decimals(column, offset, count, data);
+      Decimals(column, offset, count, data, filled_);
     } else if (id == TypeId::kUuid) {
-      Uuids(column, offset, count, data);
+      Uuids(column, offset, count, data, filled_);
     } else {
       size_t width = FixedWidth(id);
-      std::memcpy(data, column.values() + offset * width, count * width);
+      std::memcpy(static_cast<char*>(data) + filled_ * width, column.values() + offset * width,
+                  count * width);
     }
-    MarkNulls(column, offset, count, vector);
+    MarkNulls(column, offset, count, vector, filled_);
   }
+  filled_ += count;
 }
 
 void ChunkAppender::FillVarLen(const Column& column, size_t col, size_t offset, size_t count,
@@ -128,13 +144,13 @@ void ChunkAppender::FillVarLen(const Column& column, size_t col, size_t offset, 
     std::string_view value = column.GetBytes(offset + i);
     if (text && !IsValidUtf8(value)) {
       throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid UTF-8", table_,
-                                  schema_.fields[col].name, rows_appended_ + i + 1));
+                                  schema_.fields[col].name, rows_appended_ + filled_ + i + 1));
     }
     if (column.type().id == TypeId::kJson && !nlohmann::json::accept(value)) {
       throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid JSON", table_,
-                                  schema_.fields[col].name, rows_appended_ + i + 1));
+                                  schema_.fields[col].name, rows_appended_ + filled_ + i + 1));
     }
-    duckdb_vector_assign_string_element_len(vector, i, value.data(), value.size());
+    duckdb_vector_assign_string_element_len(vector, filled_ + i, value.data(), value.size());
   }
 }
 

@@ -1,6 +1,8 @@
 // The fast path into DuckDB: whole columns of a Batch are copied into data
 // chunk vectors (memcpy for fixed-width types that share DuckDB's layout)
-// and handed to an appender chunk by chunk.
+// and handed to an appender chunk by chunk, every chunk full whatever the
+// batch sizes: DuckDB keeps the version of rows appended in a partial vector
+// row by row (8 bytes a row, held until COMMIT), of a full one in a few bytes.
 #pragma once
 
 #include <string>
@@ -17,12 +19,17 @@ class ChunkAppender {
   // `schema` is the shape of the batches; `table` names the table in errors.
   ChunkAppender(const Schema& schema, std::string table);
 
-  // Appends every row of `batch` through `appender` (which must accept the
-  // schema's columns, in order). Throws SinkError; after an error the
-  // appender's pending rows are lost and the load must be abandoned.
+  // Appends the rows of `batch` through `appender` (which must accept the
+  // schema's columns, in order) in full chunks; the rows that do not fill
+  // one wait for the next batch or Flush(). Throws SinkError; after an error
+  // the appender's pending rows are lost and the load must be abandoned.
   void Append(const Batch& batch, duckdb_appender appender);
+  // Appends the rows still waiting. REQUIRES: called before `appender` is
+  // closed, or they are lost.
+  void Flush(duckdb_appender appender);
 
  private:
+  void AppendChunk(duckdb_appender appender);
   void Fill(const Batch& batch, size_t offset, size_t count);
   void FillVarLen(const Column& column, size_t col, size_t offset, size_t count,
                   duckdb_vector vector) const;
@@ -30,6 +37,7 @@ class ChunkAppender {
   Schema schema_;
   std::string table_;
   DuckDataChunk chunk_;
+  size_t filled_ = 0;         // rows waiting in chunk_
   size_t rows_appended_ = 0;  // for error messages
 };
 

@@ -28,11 +28,17 @@ constexpr const char* kRecordTables[] = {
     "state VARCHAR, updated_at TIMESTAMPTZ)",
 };
 
-DuckDatabase OpenDuckDb(const std::filesystem::path& file) {
+DuckDatabase OpenDuckDb(const std::filesystem::path& file, const DuckDbSinkOptions& options) {
   DuckConfig config;
   if (duckdb_create_config(config.out()) == DuckDBError) throw SinkError("duckdb: out of memory");
   duckdb_set_config(config.get(), "autoinstall_known_extensions", "false");
   duckdb_set_config(config.get(), "autoload_known_extensions", "false");
+  if (duckdb_set_config(config.get(), "memory_limit", options.memory_limit.c_str()) ==
+      DuckDBError) {
+    throw SinkError(fmt::format(
+        "the duckdb sink's memory_limit '{}' is not a size DuckDB accepts (e.g. 128MB, 1GB)",
+        options.memory_limit));
+  }
   DuckDatabase database;
   char* error = nullptr;
   if (duckdb_open_ext(file.c_str(), database.out(), config.get(), &error) == DuckDBError) {
@@ -70,7 +76,7 @@ void RemoveAbandonedCreations(const std::filesystem::path& file) {
 // built under a name of its own and published whole with link(), which
 // never replaces a file another process published first. An empty file at
 // the path (what such a kill leaves behind, never a database) is replaced.
-void CreateDatabaseFile(const std::filesystem::path& file) {
+void CreateDatabaseFile(const std::filesystem::path& file, const DuckDbSinkOptions& options) {
   RemoveAbandonedCreations(file);
   std::error_code ec;
   auto size = std::filesystem::file_size(file, ec);
@@ -79,7 +85,9 @@ void CreateDatabaseFile(const std::filesystem::path& file) {
   std::filesystem::path fresh = file;
   fresh += fmt::format(".{}.new", getpid());
   std::filesystem::remove(fresh, ec);
-  { DuckDatabase database = OpenDuckDb(fresh); }  // closed: checkpointed, no WAL left beside it
+  {
+    DuckDatabase database = OpenDuckDb(fresh, options);
+  }  // closed: checkpointed, no WAL left beside it
   int linked = link(fresh.c_str(), file.c_str());
   int link_errno = errno;
   std::filesystem::remove(fresh, ec);
@@ -89,9 +97,9 @@ void CreateDatabaseFile(const std::filesystem::path& file) {
   }
 }
 
-DuckDatabase OpenDatabase(const std::filesystem::path& file) {
-  CreateDatabaseFile(file);
-  return OpenDuckDb(file);
+DuckDatabase OpenDatabase(const std::filesystem::path& file, const DuckDbSinkOptions& options) {
+  CreateDatabaseFile(file, options);
+  return OpenDuckDb(file, options);
 }
 
 }  // namespace
@@ -116,11 +124,12 @@ std::vector<std::pair<std::string, std::string>> DuckTableColumns(duckdb_connect
   return columns;
 }
 
-DuckDbSink::DuckDbSink(const std::filesystem::path& file, std::string schema)
+DuckDbSink::DuckDbSink(const std::filesystem::path& file, std::string schema,
+                       const DuckDbSinkOptions& options)
     : file_(file), schema_(std::move(schema)) {
   std::error_code ec;
   if (file_.has_parent_path()) std::filesystem::create_directories(file_.parent_path(), ec);
-  database_ = OpenDatabase(file_);
+  database_ = OpenDatabase(file_, options);
   records_ = Connect();
   DuckResult result = DuckExec(records_.get(), "SELECT current_database()", "cannot open sink");
   catalog_ = ResultText(result, 0, 0).value_or("");

@@ -12,6 +12,15 @@
 
 namespace tributary {
 
+struct DuckDbSinkOptions {
+  // DuckDB's memory_limit. A load writes its row groups to the file as it goes
+  // (before COMMIT), but DuckDB keeps every block it wrote cached until the
+  // limit forces them out; its own default (80% of RAM) lets one long load
+  // hold most of the table in memory. Past the limit DuckDB evicts written
+  // blocks and spills work (merges) to `<file>.tmp`.
+  std::string memory_limit = "128MB";
+};
+
 // Thread-safe. One duckdb_database is shared; every TableWriter gets its own
 // connection (so loads run in parallel, each in its own transaction), and the
 // records and state reads go through one connection guarded by a mutex.
@@ -21,7 +30,8 @@ class DuckDbSink final : public Sink {
   // Opens (creating if needed) the database file and the schemas and tables
   // tributary needs. Extension auto-install/auto-load are off: nothing is
   // ever downloaded. Throws SinkError.
-  DuckDbSink(const std::filesystem::path& file, std::string schema);
+  DuckDbSink(const std::filesystem::path& file, std::string schema,
+             const DuckDbSinkOptions& options = {});
 
   std::unique_ptr<LoadTransaction> Begin(const std::string& task_id) override;
   std::optional<std::string> ReadState(const std::string& task_id) override;

@@ -29,11 +29,20 @@ std::string DuckQualified(std::string_view catalog, std::string_view schema,
   return DuckQuote(catalog) + "." + DuckQuote(schema) + "." + DuckQuote(table);
 }
 
+std::string DuckErrorText(const char* message) {
+  std::string text = message != nullptr ? message : "unknown error";
+  if (text.rfind("Out of Memory Error", 0) == 0) {
+    // DuckDB's own advice names SQL settings; ours is the tributary.yml key.
+    text = text.substr(0, text.find('\n')) +
+           " (raise the sink's memory_limit in tributary.yml, see docs/configuration.md)";
+  }
+  return text;
+}
+
 DuckResult DuckExec(duckdb_connection conn, const std::string& sql, std::string_view what) {
   DuckResult result;
   if (duckdb_query(conn, sql.c_str(), result.out()) == DuckDBError) {
-    const char* error = duckdb_result_error(result.get());
-    throw SinkError(fmt::format("{}: {}", what, error != nullptr ? error : "unknown error"));
+    throw SinkError(fmt::format("{}: {}", what, DuckErrorText(duckdb_result_error(result.get()))));
   }
   return result;
 }

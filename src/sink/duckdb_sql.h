@@ -21,6 +21,9 @@ std::string DuckString(std::string_view text);
 std::string DuckQualified(std::string_view catalog, std::string_view schema,
                           std::string_view table);
 
+// DuckDB's error message, with a hint added when DuckDB ran out of memory.
+std::string DuckErrorText(const char* message);
+
 // Runs `sql`; throws SinkError "<what>: <duckdb message>" on failure.
 DuckResult DuckExec(duckdb_connection conn, const std::string& sql, std::string_view what);
 

@@ -31,9 +31,11 @@ std::string ColumnNames(const Schema& schema, std::string_view prefix = "") {
   return sql;
 }
 
+// Unique within the process; the only process that can open the file for
+// writing is this one, and the table never outlives its transaction.
 std::string NewStageName() {
   static std::atomic<uint64_t> counter{0};
-  return fmt::format("_tributary_stage_{}", counter.fetch_add(1));
+  return fmt::format("stage_{}", counter.fetch_add(1));
 }
 
 }  // namespace
@@ -91,6 +93,7 @@ void DuckDbTableWriter::PrepareTable() {
   }
   auto existing = DuckTableSchema(conn_, sink_.schema(), spec_.table);
   bool same_columns = true;
+  created_ = !existing;
   if (!existing) {
     DuckExec(conn_,
              fmt::format("CREATE TABLE {} ({})", qualified_, ColumnDefinitions(StoredSchema())),
@@ -103,7 +106,7 @@ void DuckDbTableWriter::PrepareTable() {
   }
   if (spec_.mode == WriteMode::kMerge) {
     CreateStage();
-    OpenAppender("temp", "main", stage_, false);
+    OpenAppender(sink_.catalog(), "_tributary", stage_, false);
   } else {
     OpenAppender(sink_.catalog(), sink_.schema(), spec_.table, !same_columns);
   }
@@ -146,12 +149,16 @@ void DuckDbTableWriter::DeleteWindow(const Schema& existing) {
   del.Execute();
 }
 
+// The stage is a table of the database file, not a TEMP table: DuckDB writes
+// a big load's row groups to the file as they fill and can evict them, while
+// a TEMP table lives in memory. Created and dropped inside the load's
+// transaction, it is never visible to anyone else and never survives a crash.
 void DuckDbTableWriter::CreateStage() {
   stage_ = NewStageName();
-  DuckExec(
-      conn_,
-      fmt::format("CREATE TEMP TABLE {} ({})", DuckQuote(stage_), ColumnDefinitions(spec_.schema)),
-      fmt::format("cannot stage rows for table '{}'", spec_.table));
+  DuckExec(conn_,
+           fmt::format("CREATE TABLE {} ({})", DuckQualified(sink_.catalog(), "_tributary", stage_),
+                       ColumnDefinitions(spec_.schema)),
+           fmt::format("cannot stage rows for table '{}'", spec_.table));
 }
 
 void DuckDbTableWriter::OpenAppender(const std::string& catalog, const std::string& schema,
@@ -184,11 +191,13 @@ void DuckDbTableWriter::Finish() {
 }
 
 void DuckDbTableWriter::CloseAppender() {
+  chunks_->Flush(appender_.get());
   if (duckdb_appender_close(appender_.get()) == DuckDBError) {
     duckdb_error_data error = duckdb_appender_error_data(appender_.get());
     std::string message = duckdb_error_data_message(error);
     duckdb_destroy_error_data(&error);
-    throw SinkError(fmt::format("cannot write table '{}': {}", spec_.table, message));
+    throw SinkError(
+        fmt::format("cannot write table '{}': {}", spec_.table, DuckErrorText(message.c_str())));
   }
   appender_.reset();
 }
@@ -203,10 +212,12 @@ void DuckDbTableWriter::Merge() {
     keys += (keys.empty() ? "" : ", ") + DuckQuote(k);
   }
   std::string what = fmt::format("cannot merge into table '{}'", spec_.table);
-  std::string stage = DuckQuote(stage_);
-  DuckExec(conn_,
-           fmt::format("DELETE FROM {} AS t USING {} AS s WHERE {}", qualified_, stage, match),
-           what);
+  std::string stage = DuckQualified(sink_.catalog(), "_tributary", stage_);
+  if (!created_) {  // a table created by this load has no rows to replace
+    DuckExec(conn_,
+             fmt::format("DELETE FROM {} AS t USING {} AS s WHERE {}", qualified_, stage, match),
+             what);
+  }
   std::string keep = spec_.delete_marker.empty() ? ""
                                                  : fmt::format(" AND NOT coalesce({}, false)",
                                                                DuckQuote(spec_.delete_marker));

@@ -18,7 +18,8 @@ class DuckDbSink;
 // table until COMMIT); kAppend/kMerge create a missing table or evolve an
 // existing one (schema_evolution.h) and apply the delete window. kReplace and
 // kAppend stream rows straight into the table with an appender; kMerge stages
-// them in a temporary table and applies them in Finish(). Not thread-safe.
+// them in a table of its own (under _tributary, dropped in the same
+// transaction) and applies them in Finish(). Not thread-safe.
 class DuckDbTableWriter final : public TableWriter {
  public:
   // REQUIRES: `sink` and `conn` outlive the writer; `conn` is inside BEGIN.
@@ -47,7 +48,8 @@ class DuckDbTableWriter final : public TableWriter {
   duckdb_connection conn_;
   LoadSpec spec_;
   std::string qualified_;  // "catalog"."schema"."table"
-  std::string stage_;      // kMerge: the temporary staging table's name
+  std::string stage_;      // kMerge: the staging table's name, in schema _tributary
+  bool created_ = false;   // kAppend/kMerge: the table did not exist before this load
   DuckAppender appender_;
   std::unique_ptr<ChunkAppender> chunks_;
 };

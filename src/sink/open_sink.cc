@@ -73,8 +73,10 @@ std::unique_ptr<Sink> OpenSink(const Project& project) {
   const SinkConfig& sink = project.sink;
   if (sink.kind == "duckdb") {
     if (sink.path.empty()) throw SinkError("the duckdb sink needs a `path` (the database file)");
+    DuckDbSinkOptions options;
+    options.memory_limit = Setting(sink, "memory_limit", options.memory_limit);
     return std::make_unique<DuckDbSink>(project.dir / sink.path,
-                                        sink.schema.empty() ? "bronze" : sink.schema);
+                                        sink.schema.empty() ? "bronze" : sink.schema, options);
   }
   if (sink.kind == "delta") return OpenDelta(project);
   if (sink.kind == "postgresql") return OpenPostgres(project);

@@ -81,6 +81,23 @@ TEST_F(DuckDbMergeTest, DeleteMarkerRemovesTheKeyAndIsNotStored) {
   EXPECT_EQ(schema->IndexOf("deleted"), -1);
 }
 
+// Merges stage their rows in a table of the database file (so a big merge
+// can spill); it never outlives the load, committed or rolled back.
+TEST_F(DuckDbMergeTest, StagingTablesNeverOutliveTheLoad) {
+  Merge("t", {IdNameBatch(1, 3)});
+  {
+    auto txn = sink_->Begin("t");
+    txn->Open(LoadSpec{"t", IdNameBatch(1, 1).schema(), WriteMode::kMerge, {"id"}})
+        .Write(IdNameBatch(2, 5));
+    EXPECT_EQ(Scalar("SELECT count(*) FROM bronze.t"), "3") << "invisible until committed";
+  }  // rolled back
+  Merge("t", {IdNameBatch(3, 4)});
+  EXPECT_EQ(Scalar("SELECT count(*) FROM duckdb_tables() WHERE schema_name = '_tributary' "
+                   "AND table_name NOT IN ('runs', 'task_results', 'state')"),
+            "0");
+  EXPECT_THAT(Rows("t"), ElementsAre("1=n1", "2=n2", "3=n3", "4=n4"));
+}
+
 TEST_F(DuckDbMergeTest, MergeNeedsKeysThatExist) {
   auto txn = sink_->Begin("t");
   LoadSpec spec{"t", IdNameBatch(1, 1).schema(), WriteMode::kMerge, {"nope"}};

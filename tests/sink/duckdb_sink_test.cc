@@ -190,6 +190,25 @@ TEST_F(DuckDbSinkTest, BadTextIsRefused) {
   EXPECT_FALSE(sink_->DescribeTable("j").has_value());
 }
 
+TEST(DuckDbOpenSinkTest, MemoryLimitComesFromTheConfiguration) {
+  testing::TempDir dir;
+  Project project;
+  project.dir = dir.path();
+  project.sink.kind = "duckdb";
+  project.sink.path = "lake.duckdb";
+  project.sink.settings["memory_limit"] = "1GiB";
+  auto sink = OpenSink(project);
+  auto* duck = dynamic_cast<DuckDbSink*>(sink.get());
+  ASSERT_NE(duck, nullptr);
+  DuckConnection conn = duck->Connect();
+  DuckResult result = DuckExec(conn.get(), "SELECT current_setting('memory_limit')", "setting");
+  EXPECT_EQ(ResultText(result, 0, 0), "1.0 GiB");
+  sink.reset();
+  project.sink.settings["memory_limit"] = "lots";
+  EXPECT_THAT([&] { OpenSink(project); },
+              ::testing::ThrowsMessage<SinkError>(HasSubstr("memory_limit 'lots'")));
+}
+
 TEST(DuckDbOpenSinkTest, DispatchesOnKind) {
   testing::TempDir dir;
   Project project;
