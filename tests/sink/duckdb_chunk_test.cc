@@ -61,7 +61,7 @@ TEST_F(DuckDbChunkTest, RowsHeldBackAreAppendedAtCommitAndDroppedOnRollback) {
     auto txn = sink_->Begin("t");
     auto& writer = txn->Open(LoadSpec{"t", Rows(0, 0).schema(), WriteMode::kAppend});
     writer.Write(Rows(0, 10));  // less than one chunk
-  }  // abandoned: rolled back
+  }                             // abandoned: rolled back
   EXPECT_FALSE(sink_->DescribeTable("t").has_value());
   auto txn = sink_->Begin("t");
   auto& writer = txn->Open(LoadSpec{"t", Rows(0, 0).schema(), WriteMode::kAppend});
