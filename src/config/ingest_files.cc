@@ -183,11 +183,11 @@ void LoadSchema(FileContext& ctx, const YAML::Node& node) {
 void CheckServer(FileContext& ctx, const YAML::Node& root) {
   if (ctx.server.empty()) return;
   if (const ServerConfig* server = ctx.project.FindServer(ctx.server)) {
-    if (ctx.strategy == "cdc" && server->kind != "postgresql") {
+    if (ctx.strategy == "cdc" && server->kind != "postgresql" && server->kind != "sqlserver") {
       ctx.yaml.Error(root["server"],
                      fmt::format("server '{}' is {}, which has no change stream for cdc",
                                  ctx.server, server->kind),
-                     "cdc reads postgresql servers; load this table with `full` or "
+                     "cdc reads postgresql and sqlserver servers; load this table with `full` or "
                      "`incremental`");
     }
     return;

@@ -4,6 +4,7 @@
 
 #include "common/error.h"
 #include "source/pg_cdc_reader.h"
+#include "source/sqlserver_cdc_reader.h"
 
 namespace tributary {
 
@@ -19,8 +20,10 @@ std::unique_ptr<CdcReader> OpenCdcReader(const Project& project, const ServerCon
     return std::make_unique<PgCdcReader>(MakePgConnectInfo(project, server, task.database),
                                          options);
   }
+  if (server.kind == "sqlserver") return OpenSqlServerCdcReader(project, server, task);
   throw SourceError(fmt::format(
-      "server '{}' is {}: tributary has no change reader for it; cdc reads postgresql servers",
+      "server '{}' is {}: tributary has no change reader for it; cdc reads postgresql and "
+      "sqlserver servers",
       server.name, server.kind));
 }
 

@@ -191,6 +191,22 @@ SqlServerCdcPlan PlanSqlServerCdc(const SqlServerCdcFacts& facts, const TableRef
   return facts.stored ? Window(facts, table, where) : InitialLoad(facts, table, where);
 }
 
+std::string SqlServerCdcInstanceAt(const std::vector<SqlServerCaptureInstance>& instances,
+                                   const SqlServerLsn& lsn) {
+  const Instance* newest = nullptr;
+  const Instance* oldest = nullptr;
+  const SqlServerLsn from = lsn.Next();
+  for (const auto& i : instances) {
+    if (!i.start_lsn) continue;
+    if (oldest == nullptr || *i.start_lsn < *oldest->start_lsn) oldest = &i;
+    if (std::max(*i.start_lsn, i.min_lsn) > from) continue;
+    if (newest == nullptr || *i.start_lsn > *newest->start_lsn) newest = &i;
+  }
+  if (newest != nullptr) return newest->name;
+  if (oldest != nullptr) return oldest->name;
+  return instances.empty() ? std::string() : instances.front().name;
+}
+
 SqlServerCdcOperation SqlServerCdcOperationFromCode(int code) {
   switch (code) {
     case 1:

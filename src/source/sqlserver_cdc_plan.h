@@ -26,15 +26,16 @@
 #include <vector>
 
 #include "common/error.h"
+#include "source/cdc_reader.h"
 #include "source/source.h"
 #include "source/sqlserver_cdc_lsn.h"
 
 namespace tributary {
 
 // The stored LSN fell out of the source's retention: changes may be lost.
-class SqlServerCdcGapError : public SourceError {
+class SqlServerCdcGapError : public CdcGapError {
  public:
-  using SourceError::SourceError;
+  using CdcGapError::CdcGapError;
 };
 
 // Where a CDC table stands: every change with __$start_lsn <= lsn has
@@ -101,6 +102,13 @@ struct SqlServerCdcPlan {
 // went back in time (restored from a backup, CDC re-enabled).
 SqlServerCdcPlan PlanSqlServerCdc(const SqlServerCdcFacts& facts, const TableRef& table,
                                   const std::string& where);
+
+// The capture instance a stored `lsn` continues from, when only the LSN is
+// stored: the newest instance whose changes are complete from the next LSN
+// on (start and minimum at or below it), else the oldest (which the plan
+// then checks for a gap). Empty without instances.
+std::string SqlServerCdcInstanceAt(const std::vector<SqlServerCaptureInstance>& instances,
+                                   const SqlServerLsn& lsn);
 
 // What one change row is: __$operation 1, 2, 3, 4.
 enum class SqlServerCdcOperation { kDelete, kInsert, kUpdateBefore, kUpdateAfter };

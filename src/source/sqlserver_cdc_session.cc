@@ -28,10 +28,14 @@ bool Flag(const Batch& b, size_t column, size_t row) {
 }  // namespace
 
 SqlServerCdcSession::SqlServerCdcSession(OdbcConnection& connection, TableRef table)
-    : connection_(connection), table_(std::move(table)) {}
+    : SqlServerCdcSession([&connection](const std::string& sql) { return connection.Query(sql); },
+                          connection.where(), std::move(table)) {}
+
+SqlServerCdcSession::SqlServerCdcSession(SqlServerQuery query, std::string where, TableRef table)
+    : query_(std::move(query)), where_(std::move(where)), table_(std::move(table)) {}
 
 Batch SqlServerCdcSession::ReadAll(const std::string& sql) {
-  auto reader = connection_.Query(sql);
+  auto reader = query_(sql);
   Batch batch(reader->schema());
   while (reader->Next(batch, BatchLimits{size_t{1} << 30, size_t{1} << 40})) {
   }
@@ -51,7 +55,7 @@ SqlServerCdcFactsAboutDatabase SqlServerCdcSession::ReadPrerequisites() {
   Batch db = ReadAll(SqlServerCdcDatabaseSql());
   if (!Shaped(db, {TypeId::kText, TypeId::kBool, TypeId::kBool, TypeId::kInt32}) ||
       db.num_rows() != 1) {
-    throw SourceError(connection_.where() + ": unexpected result from the CDC database probe");
+    throw SourceError(where_ + ": unexpected result from the CDC database probe");
   }
   facts.database = Text(db, 0, 0);
   facts.cdc_enabled = Flag(db, 1, 0);
@@ -74,8 +78,7 @@ SqlServerCdcFactsAboutDatabase SqlServerCdcSession::ReadPrerequisites() {
 std::vector<std::string> SqlServerCdcSession::CheckPrerequisites() {
   std::string fatal;
   std::vector<std::string> warnings;
-  for (const auto& p :
-       CheckSqlServerCdcPrerequisites(ReadPrerequisites(), table_, connection_.where())) {
+  for (const auto& p : CheckSqlServerCdcPrerequisites(ReadPrerequisites(), table_, where_)) {
     if (p.fatal) {
       fatal += (fatal.empty() ? "" : "\n") + p.message;
     } else {
@@ -89,15 +92,38 @@ std::vector<std::string> SqlServerCdcSession::CheckPrerequisites() {
 SqlServerCdcPlan SqlServerCdcSession::Plan(const std::optional<SqlServerCdcPosition>& stored) {
   std::optional<SqlServerLsn> at;
   if (stored) at = stored->lsn;
-  Batch rows = ReadAll(SqlServerCdcFactsSql(table_, at));
-  return PlanSqlServerCdc(ParseSqlServerCdcFacts(rows, stored, connection_.where()), table_,
-                          connection_.where());
+  SqlServerCdcFacts facts = ReadFacts(at);
+  facts.stored = stored;
+  return PlanSqlServerCdc(facts, table_, where_);
+}
+
+SqlServerCdcFacts SqlServerCdcSession::ReadFacts(const std::optional<SqlServerLsn>& stored) {
+  return ParseSqlServerCdcFacts(ReadAll(SqlServerCdcFactsSql(table_, stored)), std::nullopt,
+                                where_);
+}
+
+std::vector<std::string> SqlServerCdcSession::PrimaryKey() {
+  Batch rows = ReadAll(SqlServerPrimaryKeySql(table_));
+  if (!Shaped(rows, {TypeId::kText})) {
+    throw SourceError(where_ + ": unexpected result listing the primary key columns");
+  }
+  std::vector<std::string> key;
+  for (size_t r = 0; r < rows.num_rows(); ++r) key.push_back(Text(rows, 0, r));
+  return key;
+}
+
+int SqlServerCdcSession::UtcOffsetMinutes() {
+  Batch rows = ReadAll(SqlServerUtcOffsetSql());
+  if (!Shaped(rows, {TypeId::kInt32}) || rows.num_rows() != 1 || rows.column(0).IsNull(0)) {
+    throw SourceError(where_ + ": unexpected result reading the server's UTC offset");
+  }
+  return rows.column(0).Get<int32_t>(0);
 }
 
 std::vector<std::string> SqlServerCdcSession::CapturedColumns(const std::string& capture_instance) {
   Batch rows = ReadAll(SqlServerCdcCapturedColumnsSql(capture_instance));
   if (rows.num_columns() != 2 || rows.schema().fields[0].type.id != TypeId::kText) {
-    throw SourceError(connection_.where() + ": unexpected result listing captured columns");
+    throw SourceError(where_ + ": unexpected result listing captured columns");
   }
   std::vector<std::string> names;
   for (size_t r = 0; r < rows.num_rows(); ++r) names.push_back(Text(rows, 0, r));
@@ -105,18 +131,18 @@ std::vector<std::string> SqlServerCdcSession::CapturedColumns(const std::string&
     throw SourceError(
         fmt::format("{}: capture instance '{}' has no captured column, or the user "
                     "may not read cdc.captured_columns",
-                    connection_.where(), capture_instance));
+                    where_, capture_instance));
   }
   return names;
 }
 
 std::unique_ptr<Reader> SqlServerCdcSession::ReadChanges(const SqlServerCdcSegment& segment,
                                                          const std::vector<std::string>& columns) {
-  return connection_.Query(SqlServerCdcChangesSql(segment, columns));
+  return query_(SqlServerCdcChangesSql(segment, columns));
 }
 
 std::unique_ptr<Reader> SqlServerCdcSession::ReadSnapshot(const std::vector<std::string>& columns) {
-  return connection_.Query(SqlServerCdcSnapshotSql(table_, columns));
+  return query_(SqlServerCdcSnapshotSql(table_, columns));
 }
 
 }  // namespace tributary

@@ -4,6 +4,7 @@
 // CdcReader for SQL Server is this plus the strategy's contract.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,11 +16,18 @@
 
 namespace tributary {
 
-// Not thread-safe; uses the connection it is given (which must outlive it)
-// for one statement at a time.
+// Runs one statement and streams its first result set: an OdbcConnection in
+// production; tests answer the exact T-SQL with rows a real driver returns.
+using SqlServerQuery = std::function<std::unique_ptr<Reader>(const std::string& sql)>;
+
+// Not thread-safe; runs one statement at a time (a result must be read or
+// dropped before the next call: FreeTDS has one active statement).
 class SqlServerCdcSession {
  public:
+  // Uses `connection`, which must outlive the session.
   SqlServerCdcSession(OdbcConnection& connection, TableRef table);
+  // `where` names server and database in messages.
+  SqlServerCdcSession(SqlServerQuery query, std::string where, TableRef table);
 
   // Runs every probe. A probe that fails (missing permission) leaves its
   // fact unknown; only the database probe must succeed (throws SourceError).
@@ -30,6 +38,13 @@ class SqlServerCdcSession {
 
   // Reads the facts (max LSN fixed now) and decides the run.
   SqlServerCdcPlan Plan(const std::optional<SqlServerCdcPosition>& stored);
+  // The facts alone (facts.stored left empty), `stored` giving next_after_stored.
+  SqlServerCdcFacts ReadFacts(const std::optional<SqlServerLsn>& stored);
+  // The table's primary key columns in key order; empty without one.
+  std::vector<std::string> PrimaryKey();
+  // The server's offset from UTC now, in minutes (CDC commit times are the
+  // server's local time).
+  int UtcOffsetMinutes();
   // The captured columns of `capture_instance`, in order.
   std::vector<std::string> CapturedColumns(const std::string& capture_instance);
   // The changes of one planned segment (metadata columns, then `columns`).
@@ -42,7 +57,8 @@ class SqlServerCdcSession {
   Batch ReadAll(const std::string& sql);
   std::optional<Batch> TryReadAll(const std::string& sql);
 
-  OdbcConnection& connection_;
+  SqlServerQuery query_;
+  std::string where_;
   TableRef table_;
 };
 

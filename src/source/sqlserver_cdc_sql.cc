@@ -115,6 +115,20 @@ std::string SqlServerCdcChangesSql(const SqlServerCdcSegment& segment,
                            d.QuoteIdentifier(kCdcSeqval), d.QuoteIdentifier(kCdcOperation));
 }
 
+std::string SqlServerPrimaryKeySql(const TableRef& table) {
+  return fmt::format(
+      "{}SELECT c.name AS column_name FROM sys.indexes AS i "
+      "JOIN sys.index_columns AS ic ON ic.object_id = i.object_id AND ic.index_id = i.index_id "
+      "JOIN sys.columns AS c ON c.object_id = ic.object_id AND c.column_id = ic.column_id "
+      "WHERE i.object_id = {} AND i.is_primary_key = 1 ORDER BY ic.key_ordinal",
+      kTag, ObjectId(table));
+}
+
+std::string SqlServerUtcOffsetSql() {
+  return fmt::format("{}SELECT DATEPART(TZOFFSET, SYSDATETIMEOFFSET()) AS utc_offset_minutes",
+                     kTag);
+}
+
 std::string SqlServerCdcSnapshotSql(const TableRef& table,
                                     const std::vector<std::string>& columns) {
   Schema schema;

@@ -61,6 +61,14 @@ std::string SqlServerCdcCapturedColumnsSql(const std::string& capture_instance);
 std::string SqlServerCdcChangesSql(const SqlServerCdcSegment& segment,
                                    const std::vector<std::string>& columns);
 
+// The primary key columns of `table` in key order (column_name); no row
+// when it has none.
+std::string SqlServerPrimaryKeySql(const TableRef& table);
+
+// The server's current offset from UTC in minutes (utc_offset_minutes, int):
+// sys.fn_cdc_map_lsn_to_time answers in the server's local time.
+std::string SqlServerUtcOffsetSql();
+
 // The initial load's snapshot: `columns` of `table`, read after the plan's
 // LSN was recorded (so the snapshot holds at least every change up to it).
 std::string SqlServerCdcSnapshotSql(const TableRef& table, const std::vector<std::string>& columns);

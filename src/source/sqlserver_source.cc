@@ -52,6 +52,10 @@ std::vector<SqlServerCatalogColumn> CatalogRows(Reader& reader, const std::strin
 
 }  // namespace
 
+Schema ReadSqlServerSchema(Reader& catalog, const TableRef& ref, const std::string& where) {
+  return SqlServerSchema(CatalogRows(catalog, where), ref, where);
+}
+
 std::string SqlServerWhere(const std::string& server, const std::string& database) {
   return fmt::format("sqlserver server '{}' database '{}'", server, database);
 }
@@ -74,7 +78,7 @@ SqlServerSource::SqlServerSource(const Project& project, const ServerConfig& ser
 
 Schema SqlServerSource::DescribeTable(const TableRef& ref) {
   auto reader = connection_->Query(SqlServerDescribeTableSql(ref));
-  return SqlServerSchema(CatalogRows(*reader, connection_->where()), ref, connection_->where());
+  return ReadSqlServerSchema(*reader, ref, connection_->where());
 }
 
 std::unique_ptr<Reader> SqlServerSource::Query(const std::string& sql) {

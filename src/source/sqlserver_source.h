@@ -35,6 +35,10 @@ class SqlServerSource final : public Source {
   std::shared_ptr<OdbcConnection> connection_;
 };
 
+// The schema of `ref` from the rows of SqlServerDescribeTableSql (catalog).
+// Throws SourceError naming `where` (see SqlServerSchema).
+Schema ReadSqlServerSchema(Reader& catalog, const TableRef& ref, const std::string& where);
+
 // "sqlserver server 'core' database 'sales'".
 std::string SqlServerWhere(const std::string& server, const std::string& database);
 

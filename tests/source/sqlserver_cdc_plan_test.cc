@@ -260,5 +260,27 @@ TEST(SqlServerCdcPlanTest, OperationCodesMapToChangeKinds) {
   EXPECT_THROW(SqlServerCdcOperationFromCode(5), SourceError);
 }
 
+TEST(SqlServerCdcPlanTest, TheInstanceAStoredLsnContinuesIn) {
+  std::vector<SqlServerCaptureInstance> both = {Ci("v1", 10, 10), Ci("v2", 100, 100)};
+  EXPECT_EQ(SqlServerCdcInstanceAt(both, L(50)), "v1");  // before v2 starts
+  EXPECT_EQ(SqlServerCdcInstanceAt(both, L(99)), "v2");  // v2 holds everything from 100
+  EXPECT_EQ(SqlServerCdcInstanceAt(both, L(150)), "v2");
+  // Cleanup moved v2's minimum past its start: v1 still serves until there.
+  EXPECT_EQ(SqlServerCdcInstanceAt({Ci("v1", 10, 10), Ci("v2", 100, 120)}, L(110)), "v1");
+  // A new instance the capture job has not processed yet is not read.
+  EXPECT_EQ(SqlServerCdcInstanceAt({Ci("v1", 10, 10), Ci("v2", std::nullopt, 0)}, L(150)), "v1");
+  // Only an instance created after the position: the plan reports the gap.
+  EXPECT_EQ(SqlServerCdcInstanceAt({Ci("v2", 100, 100)}, L(50)), "v2");
+  EXPECT_EQ(SqlServerCdcInstanceAt({}, L(50)), "");
+}
+
+TEST(SqlServerCdcPlanTest, ACleanupGapIsACdcGapError) {
+  SqlServerCdcFacts facts;
+  facts.stored = SqlServerCdcPosition{"v1", L(50)};
+  facts.max_lsn = L(200);
+  facts.instances = {Ci("v1", 10, 80)};
+  EXPECT_THROW(Plan(facts), CdcGapError);
+}
+
 }  // namespace
 }  // namespace tributary

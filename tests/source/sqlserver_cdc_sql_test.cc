@@ -219,5 +219,17 @@ TEST_F(SqlServerCdcPrerequisitesTest, ExpressCannotCapture) {
   EXPECT_THAT(Only(), HasSubstr("SQL Server Express has no SQL Server Agent"));
 }
 
+TEST(SqlServerCdcSqlTest, PrimaryKeyAndUtcOffset) {
+  EXPECT_EQ(SqlServerPrimaryKeySql(kOrders),
+            "/* tributary */ SELECT c.name AS column_name FROM sys.indexes AS i "
+            "JOIN sys.index_columns AS ic ON ic.object_id = i.object_id AND ic.index_id = "
+            "i.index_id JOIN sys.columns AS c ON c.object_id = ic.object_id AND c.column_id = "
+            "ic.column_id WHERE i.object_id = OBJECT_ID(N'[dbo].[order''s]') AND "
+            "i.is_primary_key = 1 ORDER BY ic.key_ordinal");
+  EXPECT_EQ(SqlServerUtcOffsetSql(),
+            "/* tributary */ SELECT DATEPART(TZOFFSET, SYSDATETIMEOFFSET()) AS "
+            "utc_offset_minutes");
+}
+
 }  // namespace
 }  // namespace tributary

@@ -15,8 +15,12 @@
 #include <map>
 #include <thread>
 
+#include "common/clock.h"
 #include "common/error.h"
+#include "engine/runner.h"
+#include "sink/open_sink.h"
 #include "source/open_source.h"
+#include "source/pg_test_util.h"
 #include "source/sqlite_test_util.h"
 #include "source/sqlserver_cdc_session.h"
 #include "source/sqlserver_cdc_sql.h"
@@ -182,6 +186,25 @@ class SqlServerLiveCdcTest : public SqlServerLiveTest {
     return ops;
   }
 
+  // CDC on the database, then on the scratch table (created first) as `instance`.
+  void EnableCdc(const std::string& instance) {
+    Conn().Execute(
+        "IF (SELECT is_cdc_enabled FROM sys.databases WHERE database_id = DB_ID()) = 0 "
+        "EXEC sys.sp_cdc_enable_db");
+    Conn().Execute("EXEC sys.sp_cdc_enable_table @source_schema = N'dbo', @source_name = N'" +
+                   table_.table + "', @role_name = NULL, @capture_instance = N'" + instance + "'");
+  }
+
+  // Runs `step` every second until it returns true (the capture job runs
+  // every few seconds), for at most 90 s.
+  static void Until(const std::function<bool()>& step) {
+    for (int i = 0; i < 90; ++i) {
+      if (step()) return;
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+    }
+    ADD_FAILURE() << "the capture job did not catch up within 90 s";
+  }
+
   TableRef table_;
 };
 
@@ -223,6 +246,69 @@ TEST_F(SqlServerLiveCdcTest, InitialLoadChangesAndCaptureInstanceSwitch) {
       session, at, [&](const SqlServerCdcPlan& p) { return p.next.capture_instance == t + "_v2"; });
   EXPECT_EQ(switched.segments.back().capture_instance, t + "_v2");
   EXPECT_EQ(session.CapturedColumns(t + "_v2"), (std::vector<std::string>{"id", "name", "note"}));
+}
+
+// The cdc strategy end to end through the runner into a DuckDB sink: the
+// initial load, changes, an idle run and the capture instance switch.
+TEST_F(SqlServerLiveCdcTest, StrategyCdcLandsTheHistory) {
+  const std::string t = "[dbo].[" + table_.table + "]";
+  Conn().Execute("CREATE TABLE " + t + " (id int PRIMARY KEY, name nvarchar(50))");
+  Conn().Execute("INSERT INTO " + t + " VALUES (1, N'a'), (2, N'b')");
+  EnableCdc(table_.table + "_v1");
+  testing::TempDir dir;
+  Project project = project_;
+  project.name = "live";
+  project.dir = dir.path();
+  project.sink.path = "lake.duckdb";
+  project.servers = {server_};
+  Task task;
+  task.strategy = "cdc";
+  task.server = server_.name;
+  task.database = database_;
+  task.source_schema = "dbo";
+  task.source_table = table_.table;
+  task.frequency = "daily";
+  task.sink_table = "live__orders";
+  auto run = [&] {
+    auto sink = OpenSink(project);
+    SystemClock clock;
+    RunObserver quiet;
+    return RunTasks(project, {task}, *sink, clock, RunOptions{}, quiet).results.at(0);
+  };
+  auto bronze = [&](const std::string& sql) {
+    return testing::DuckDbColumn(dir / "lake.duckdb", sql);
+  };
+  auto changes = [&] {
+    return bronze("SELECT count(*) FROM live__orders WHERE _op <> 'snapshot'").at(0);
+  };
+  // Until the capture job has processed the new instance, a run says to retry.
+  Until([&] { return run().status == "succeeded"; });
+  EXPECT_EQ(bronze("SELECT count(*) FROM live__orders WHERE _op = 'snapshot'").at(0), "2");
+
+  Conn().Execute("INSERT INTO " + t + " VALUES (3, N'c')");
+  Conn().Execute("UPDATE " + t + " SET name = N'A' WHERE id = 1");
+  Conn().Execute("DELETE FROM " + t + " WHERE id = 2");
+  Until([&] {
+    TaskResult r = run();
+    EXPECT_EQ(r.status, "succeeded") << r.error;
+    return changes() == "4";
+  });
+  EXPECT_EQ(bronze("SELECT _op FROM live__orders WHERE _op <> 'snapshot' ORDER BY _commit_lsn, "
+                   "_seq"),
+            (std::vector<std::string>{"insert", "before", "update", "delete"}));
+  TaskResult idle = run();
+  EXPECT_EQ(idle.status, "succeeded") << idle.error;
+  EXPECT_EQ(changes(), "4");
+
+  Conn().Execute("ALTER TABLE " + t + " ADD note nvarchar(20) NULL");
+  EnableCdc(table_.table + "_v2");
+  Conn().Execute("INSERT INTO " + t + " VALUES (4, N'd', N'new')");
+  Until([&] {
+    TaskResult r = run();
+    EXPECT_EQ(r.status, "succeeded") << r.error;
+    return bronze("SELECT count(*) FROM live__orders WHERE note = 'new'").at(0) == "1";
+  });
+  EXPECT_EQ(changes(), "5");
 }
 
 }  // namespace
