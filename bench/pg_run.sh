@@ -13,9 +13,13 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 rows=${1:-5000000}
 repeat=${2:-3}
-build="$here/build-release"
-cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_TESTS=OFF >/dev/null
-cmake --build "$build" --target tributary >/dev/null
+# BUILD=dir reuses an existing optimised build (e.g. build, RelWithDebInfo).
+build=${BUILD:-$here/build-release}
+if [ -z "${BUILD:-}" ]; then
+  cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_TESTS=OFF \
+    ${DUCKDB_ROOT:+-DDUCKDB_ROOT=$DUCKDB_ROOT} >/dev/null
+  cmake --build "$build" --target tributary >/dev/null
+fi
 tributary="$build/src/tributary"
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 1; }
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
