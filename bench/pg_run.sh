@@ -47,8 +47,9 @@ echo "generating $rows rows..." >&2
 CREATE TABLE wide (id bigint PRIMARY KEY, customer_id integer, amount numeric(12,2),
   ratio double precision, label text, note text, created_at timestamptz, day date, flag boolean,
   payload bytea, ref uuid);
-INSERT INTO wide SELECT i, i * 7919 % 100000, (i * 104729 % 10000000) / 100.0, (i % 1000) / 7.0,
-  'label-' || (i % 5000), CASE WHEN i % 3 = 0 THEN NULL ELSE 'a somewhat longer note for row ' || i END,
+INSERT INTO wide SELECT i, i::bigint * 7919 % 100000, (i::bigint * 104729 % 10000000) / 100.0,
+  (i % 1000) / 7.0, 'label-' || (i % 5000),
+  CASE WHEN i % 3 = 0 THEN NULL ELSE 'a somewhat longer note for row ' || i END,
   '2024-01-01'::timestamptz + i * interval '1 second', '2024-01-01'::date + (i % 700), i % 2 = 0,
   CASE WHEN i % 10 = 0 THEN '\xdeadbeef'::bytea END, md5(i::text)::uuid
 FROM generate_series(1, $rows) i;
