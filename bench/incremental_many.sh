@@ -164,7 +164,7 @@ t=$(median_of "${secs[*]}")
 r=$(median_of "${rss[*]}")
 b=$(median_of "${base[*]}")
 cat <<OUT
-source:                        $source_kind, $tables tables x $rows rows, ${THREADS:-4 (default)} tables at once
+source:                        $source_kind, $tables tables x $rows rows; tables at once: ${THREADS:-4 (default)}
 first run (loads everything):  ${first_secs}s, peak RSS $(echo "$first_kb / 1024" | bc) MB
 unchanged run (median):        ${t}s in total, $(echo "scale=1; $t * 1000 / $tables" | bc) ms per table
 baseline (median):             ${b}s: $shell_name reading the same boundary rows of all tables, one session
