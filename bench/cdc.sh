@@ -54,7 +54,7 @@ project="$work/project"
 mkdir -p "$project/ingest/cdc/pg"
 cat >"$project/tributary.yml" <<YML
 project: cdcbench
-sink: {kind: duckdb, path: bronze.duckdb}
+sink: {kind: duckdb, path: lakehouse.duckdb}
 servers:
   pg: {kind: postgresql, host: 127.0.0.1, port: $port, user: bench}
 YML
@@ -101,7 +101,7 @@ for i in $(seq "$repeat"); do
     -c "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots" >/dev/null
   "${psql[@]}" -c "CREATE TABLE events (id bigint PRIMARY KEY, account int, amount numeric(12,2),
     note text, created_at timestamptz); ALTER TABLE events REPLICA IDENTITY FULL"
-  rm -f "$project/bronze.duckdb" "$project/bronze.duckdb.wal"
+  rm -f "$project/lakehouse.duckdb" "$project/lakehouse.duckdb.wal"
   "$tributary" --project "$project" run >"$work/run.log" 2>&1 || { cat "$work/run.log" >&2; exit 1; }
   "${recvlogical[@]}" --slot bench_base --create-slot -P pgoutput
   start_lsn=$("${psql[@]}" -At -c "SELECT pg_current_wal_lsn()")

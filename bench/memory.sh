@@ -44,11 +44,11 @@ SQL
 for limit in "${limits[@]}"; do
   cat >"$work/tributary.yml" <<YML
 project: bench
-sink: {kind: duckdb, path: bronze.duckdb, memory_limit: $limit}
+sink: {kind: duckdb, path: lakehouse.duckdb, memory_limit: $limit}
 servers:
   bench: {kind: sqlite, directory: .}
 YML
-  rm -f "$work/bronze.duckdb" "$work/bronze.duckdb.wal"
+  rm -f "$work/lakehouse.duckdb" "$work/lakehouse.duckdb.wal"
   "$tributary" --project "$work" run >"$work/run.log" 2>&1 &
   pid=$!
   curve=() peak=0

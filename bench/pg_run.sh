@@ -61,7 +61,7 @@ copy_bytes=$("${psql[@]}" -c "COPY wide TO STDOUT (FORMAT binary)" | wc -c)
 mkdir -p "$work/project/ingest/full/pg"
 cat >"$work/project/tributary.yml" <<YML
 project: pgbench
-sink: {kind: duckdb, path: bronze.duckdb}
+sink: {kind: duckdb, path: lakehouse.duckdb}
 servers:
   pg: {kind: postgresql, host: 127.0.0.1, port: $port, user: bench}
 YML
@@ -84,7 +84,7 @@ for i in $(seq "$repeat"); do
   "${psql[@]}" -c "\\copy (SELECT * FROM wide) TO '/dev/null' WITH (FORMAT binary)"
   secs[psql]+="$(echo "$(date +%s.%N) - $s" | bc) "
   for p in 1 2 4; do
-    rm -f "$work/project/bronze.duckdb" "$work/project/bronze.duckdb.wal"
+    rm -f "$work/project/lakehouse.duckdb" "$work/project/lakehouse.duckdb.wal"
     /usr/bin/time -f "%e %M" -o "$work/time.txt" \
       "$tributary" --project "$work/project" run --tables "p$p" >"$work/run.log" 2>&1 ||
       { cat "$work/run.log" >&2; exit 1; }

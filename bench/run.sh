@@ -25,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/ingest/full/bench"
 cat >"$work/tributary.yml" <<YML
 project: bench
-sink: {kind: duckdb, path: bronze.duckdb}
+sink: {kind: duckdb, path: lakehouse.duckdb}
 servers:
   bench: {kind: sqlite, directory: .}
 YML
@@ -57,7 +57,7 @@ for i in $(seq "$repeat"); do
   s=$(date +%s.%N)
   sqlite3 "$work/bench.db" "SELECT * FROM wide" >/dev/null
   base+=("$(echo "$(date +%s.%N) - $s" | bc)")
-  rm -f "$work/bronze.duckdb" "$work/bronze.duckdb.wal"
+  rm -f "$work/lakehouse.duckdb" "$work/lakehouse.duckdb.wal"
   /usr/bin/time -f "%e %M" -o "$work/time.txt" "$tributary" --project "$work" run >/dev/null 2>&1
   read -r secs kb <"$work/time.txt"
   load+=("$secs"); rss+=("$kb")
