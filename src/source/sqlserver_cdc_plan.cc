@@ -51,7 +51,8 @@ void CheckNoGap(const SqlServerLsn& from, const Instance& i, const SqlServerCdcP
                 const TableRef& t, const std::string& where, const std::string& why) {
   if (from >= i.min_lsn) return;
   throw SqlServerCdcGapError(fmt::format(
-      "{}: table '{}': gap in change data capture: tributary has landed changes up to LSN {} "
+      "{}: table '{}': GAP — change data capture lost changes: tributary has landed them up to LSN "
+      "{} "
       "(capture instance '{}') but capture instance '{}' now starts at {}{}; changes in between "
       "may be lost. {}, then keep CDC retention longer than the longest pause between runs "
       "(EXEC sys.sp_cdc_change_job @job_type = N'cleanup', @retention = <minutes>)",

@@ -110,9 +110,10 @@ TEST(SqlServerCdcPlanTest, GapWhenCleanupPassedTheStoredPosition) {
     FAIL() << "expected a gap";
   } catch (const SqlServerCdcGapError& e) {
     std::string m = e.what();
-    EXPECT_THAT(m, HasSubstr(std::string(kWhere) + ": table 'dbo.orders': gap in change data "
-                                                   "capture: tributary has landed changes up to "
-                                                   "LSN 0x000000000000000000C8"));
+    EXPECT_THAT(m,
+                HasSubstr(std::string(kWhere) + ": table 'dbo.orders': GAP — change data "
+                                                "capture lost changes: tributary has landed them "
+                                                "up to LSN 0x000000000000000000C8"));
     EXPECT_THAT(m, HasSubstr("now starts at 0x000000000000000000CA after cleanup"));
     EXPECT_THAT(m, HasSubstr("re-snapshot the table with `tributary backfill --tables "
                              "dbo.orders`"));
