@@ -65,16 +65,18 @@ sink: {kind: duckdb, path: lakehouse.duckdb}
 servers:
   pg: {kind: postgresql, host: 127.0.0.1, port: $port, user: bench}
 YML
-cat >"$work/project/ingest/full/pg/postgres.yml" <<YML
+# One table entry, rewritten before each run with the parallelism measured
+# (a table may be listed once per strategy).
+table_yml() {
+  cat >"$work/project/ingest/full/pg/postgres.yml" <<YML
 server: pg
 database: postgres
 schemas:
   - name: public
     tables:
-      - {name: wide, sink_table: p1, parallelism: 1}
-      - {name: wide, sink_table: p2, parallelism: 2}
-      - {name: wide, sink_table: p4, parallelism: 4}
+      - {name: wide, sink_table: p$1, parallelism: $1}
 YML
+}
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 declare -A secs rss
@@ -85,6 +87,7 @@ for i in $(seq "$repeat"); do
   secs[psql]+="$(echo "$(date +%s.%N) - $s" | bc) "
   for p in 1 2 4; do
     rm -f "$work/project/lakehouse.duckdb" "$work/project/lakehouse.duckdb.wal"
+    table_yml "$p"
     /usr/bin/time -f "%e %M" -o "$work/time.txt" \
       "$tributary" --project "$work/project" run --tables "p$p" >"$work/run.log" 2>&1 ||
       { cat "$work/run.log" >&2; exit 1; }
