@@ -24,6 +24,9 @@ struct Plan {
   WriteMode mode = WriteMode::kAppend;
   std::optional<DeleteWindow> window;
   std::optional<std::string> previous;  // the watermark before this run
+  // Set when nothing may need writing: a plain run re-reading from the
+  // watermark itself, with the digest of the rows it re-reads if unchanged.
+  std::optional<RowDigest> unchanged;
 };
 
 const Field& WatermarkField(const TaskContext& ctx, const Schema& columns) {
@@ -60,7 +63,7 @@ std::string Canonical(const Field& field, const std::string& text) {
 
 // The watermark committed before, or adopted from the sink table's largest
 // value when the table was loaded before it had state.
-std::optional<std::string> StoredWatermark(TaskContext& ctx, const Field& field) {
+std::optional<WatermarkState> StoredWatermark(TaskContext& ctx, const Field& field) {
   auto stored = ctx.sink.ReadState(ctx.task.id());
   if (!stored) {
     auto adopted = ctx.sink.ColumnMax(ctx.task.sink_table, field.name);
@@ -71,7 +74,8 @@ std::optional<std::string> StoredWatermark(TaskContext& ctx, const Field& field)
           "to resume from; reload the table with `tributary run --full-refresh --tables {}`",
           ctx.task.id(), field.name, ctx.task.sink_table, ctx.task.id()));
     }
-    return Canonical(field, *adopted);  // the sink may store another type (UTC timestamps)
+    // The sink may store another type (UTC timestamps).
+    return WatermarkState{field.name, field.type, Canonical(field, *adopted), std::nullopt};
   }
   WatermarkState state = WatermarkState::FromJson(*stored, ctx.task.id());
   if (state.value.empty()) return std::nullopt;  // committed before any row had a value
@@ -81,7 +85,7 @@ std::optional<std::string> StoredWatermark(TaskContext& ctx, const Field& field)
         "reload the table with `tributary run --full-refresh --tables {}`",
         ctx.task.id(), state.column, field.name, ctx.task.id()));
   }
-  return state.value;
+  return state;
 }
 
 // A window re-read from `from` (to `to`): merged with a key, else replaced.
@@ -110,7 +114,9 @@ Plan Everything(const TaskContext& ctx, bool rebuild) {
 Plan MakePlan(TaskContext& ctx, const Field& field) {
   const Reload& reload = ctx.reload;
   if (reload.kind == Reload::Kind::kFullRefresh) return Everything(ctx, true);
-  auto previous = StoredWatermark(ctx, field);
+  auto state = StoredWatermark(ctx, field);
+  std::optional<std::string> previous;
+  if (state) previous = state->value;
   Plan plan;
   if (reload.kind == Reload::Kind::kBackfill) {
     if (reload.from.empty() && reload.to.empty()) {
@@ -124,13 +130,65 @@ Plan MakePlan(TaskContext& ctx, const Field& field) {
     if (plan.mode == WriteMode::kReplace) plan.mode = WriteMode::kAppend;  // the table is empty
   } else {
     std::string from = *previous;
-    if (auto lookback = ParseLookback(ctx.task.options.lookback)) {
-      from = SubtractLookback(field.type, from, *lookback);
-    }
+    auto lookback = ParseLookback(ctx.task.options.lookback);
+    if (lookback) from = SubtractLookback(field.type, from, *lookback);
     plan = Window(ctx, field, from, "");
+    if (!lookback) plan.unchanged = state->boundary;
   }
   plan.previous = previous;
   return plan;
+}
+
+// Hands out the batches read ahead first, then the rest of `inner`.
+class PrefetchReader final : public Reader {
+ public:
+  // Reads ahead up to about one batch's worth, or to the end if it is less.
+  PrefetchReader(Reader& inner, const BatchLimits& limits) : inner_(inner) {
+    size_t bytes = 0;
+    while (bytes < limits.max_bytes && ahead_.size() < 2) {
+      Batch batch(inner_.schema());
+      if (!inner_.Next(batch, limits)) {
+        exhausted_ = true;
+        break;
+      }
+      bytes += batch.ByteSize();
+      ahead_.push_back(std::move(batch));
+    }
+  }
+  const std::shared_ptr<const Schema>& schema() const override { return inner_.schema(); }
+  bool Next(Batch& batch, const BatchLimits& limits) override {
+    if (next_ < ahead_.size()) {
+      batch = std::move(ahead_[next_++]);
+      return true;
+    }
+    return !exhausted_ && inner_.Next(batch, limits);
+  }
+  // Whether every row of the result was read ahead.
+  bool complete() const { return exhausted_; }
+  const std::vector<Batch>& ahead() const { return ahead_; }
+
+ private:
+  Reader& inner_;
+  std::vector<Batch> ahead_;
+  size_t next_ = 0;
+  bool exhausted_ = false;
+};
+
+class DiscardWriter final : public TableWriter {
+ public:
+  void Write(const Batch&) override {}
+};
+
+// True when the re-read window holds exactly the rows the last run landed at
+// the watermark (and at +infinity): the sink already has them and the state
+// would not change, so the run writes nothing — no transaction at all.
+bool Unchanged(const Plan& plan, const PrefetchReader& reader, size_t index, const DataType& type) {
+  if (!plan.unchanged || !reader.complete()) return false;
+  DiscardWriter discard;
+  WatermarkTracker probe(discard, index, type, plan.from, plan.to);
+  for (const Batch& batch : reader.ahead()) probe.Write(batch);
+  RowDigest read = probe.boundary();
+  return probe.max() == plan.previous && read == *plan.unchanged && read.rows == probe.rows_kept();
 }
 
 }  // namespace
@@ -143,14 +201,16 @@ LoadStats IncrementalStrategy::Run(TaskContext& ctx) {
   Plan plan = MakePlan(ctx, field);
 
   ReadRequest request{ref, columns, plan.where, ctx.task.options.parallelism, QueryTag(ctx)};
-  auto reader = ctx.source.Read(request);
-  LoadSpec spec{ctx.task.sink_table, *reader->schema(), plan.mode, ctx.task.options.primary_key};
+  auto source_reader = ctx.source.Read(request);
+  auto index = static_cast<size_t>(source_reader->schema()->IndexOf(field.name));
+  PrefetchReader reader(*source_reader, ctx.limits);
+  if (Unchanged(plan, reader, index, field.type)) return LoadStats{};
+
+  LoadSpec spec{ctx.task.sink_table, *reader.schema(), plan.mode, ctx.task.options.primary_key};
   spec.delete_window = plan.window;
   auto transaction = ctx.sink.Begin(ctx.task.id());
-  WatermarkTracker tracker(transaction->Open(spec),
-                           static_cast<size_t>(reader->schema()->IndexOf(field.name)), field.type,
-                           plan.from, plan.to);
-  LoadStats stats = CopyAll(*reader, tracker, ctx.limits, ctx.progress, ctx.cancel);
+  WatermarkTracker tracker(transaction->Open(spec), index, field.type, plan.from, plan.to);
+  LoadStats stats = CopyAll(reader, tracker, ctx.limits, ctx.progress, ctx.cancel);
   stats.rows -= tracker.rows_dropped();
 
   // The watermark never moves back: a backfill of an old range keeps it.
@@ -159,7 +219,10 @@ LoadStats IncrementalStrategy::Run(TaskContext& ctx) {
   if (keep && plan.previous) {
     reached = reached ? MaxValueText(field.type, *plan.previous, *reached) : plan.previous;
   }
-  transaction->Commit(WatermarkState{field.name, field.type, reached.value_or("")}.ToJson());
+  WatermarkState state{field.name, field.type, reached.value_or(""), std::nullopt};
+  // The boundary is known when this run read every row from the watermark up.
+  if (plan.to.empty() && tracker.max() == reached) state.boundary = tracker.boundary();
+  transaction->Commit(state.ToJson());
   return stats;
 }
 

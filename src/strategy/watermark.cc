@@ -40,6 +40,9 @@ std::string WatermarkState::ToJson() const {
   j["column"] = column;
   j["type"] = TypeName(type);
   j["watermark"] = value;
+  if (boundary) {
+    j["boundary"] = {{"rows", boundary->rows}, {"digest", fmt::format("{:016x}", boundary->sum)}};
+  }
   return j.dump();
 }
 
@@ -50,6 +53,11 @@ WatermarkState WatermarkState::FromJson(std::string_view json, const std::string
     state.column = j.at("column").get<std::string>();
     state.type = ParseTypeName(j.at("type").get<std::string>());
     state.value = j.at("watermark").get<std::string>();
+    if (j.contains("boundary")) {
+      const auto& b = j.at("boundary");
+      state.boundary = RowDigest{b.at("rows").get<int64_t>(),
+                                 std::stoull(b.at("digest").get<std::string>(), nullptr, 16)};
+    }
     return state;
   } catch (const std::exception& e) {
     throw Error(fmt::format(
@@ -130,18 +138,13 @@ bool WatermarkTracker::InRange(const Column& c, size_t row) const {
 
 void WatermarkTracker::Write(const Batch& batch) {
   const Column& c = batch.column(index_);
-  std::optional<size_t> top;
   std::vector<size_t> kept;
   for (size_t row = 0; row < c.size(); ++row) {
     if (!InRange(c, row)) continue;
     kept.push_back(row);
-    if (c.IsNull(row) || IsInfinite(c, row)) continue;
-    if (!top || CompareValues(c, row, c, *top) > 0) top = row;
+    Track(batch, row);
   }
-  if (top && (best_.size() == 0 || CompareValues(c, *top, best_, 0) > 0)) {
-    best_.Clear();
-    best_.AppendFrom(c, *top);
-  }
+  kept_ += static_cast<int64_t>(kept.size());
   if (kept.size() == batch.num_rows()) return inner_.Write(batch);
   dropped_ += static_cast<int64_t>(batch.num_rows() - kept.size());
   Batch exact(batch.shared_schema());
@@ -149,6 +152,32 @@ void WatermarkTracker::Write(const Batch& batch) {
     for (size_t row : kept) exact.column(col).AppendFrom(batch.column(col), row);
   }
   inner_.Write(exact);
+}
+
+// Keeps the largest value and the digest of the rows that share it.
+void WatermarkTracker::Track(const Batch& batch, size_t row) {
+  const Column& c = batch.column(index_);
+  if (c.IsNull(row)) return;
+  if (IsInfinite(c, row)) {
+    bool plus = c.type().id == TypeId::kDate ? c.Get<int32_t>(row) == kDateInfinity
+                                             : c.Get<int64_t>(row) == kTimestampInfinity;
+    if (plus) infinite_.Add(RowHash(batch, row));
+    return;
+  }
+  int order = best_.size() == 0 ? 1 : CompareValues(c, row, best_, 0);
+  if (order < 0) return;
+  if (order > 0) {
+    best_.Clear();
+    best_.AppendFrom(c, row);
+    at_max_ = RowDigest{};
+  }
+  at_max_.Add(RowHash(batch, row));
+}
+
+RowDigest WatermarkTracker::boundary() const {
+  RowDigest all = at_max_;
+  all.Add(infinite_);
+  return all;
 }
 
 std::optional<std::string> WatermarkTracker::max() const {

@@ -8,17 +8,23 @@
 
 #include "config/lookback.h"
 #include "data/batch.h"
+#include "data/row_digest.h"
 #include "sink/sink.h"
 
 namespace tributary {
 
 // What an incremental task commits with its data, as JSON:
 // {"strategy":"incremental","column":"updated_at","type":"timestamp",
-//  "watermark":"2026-11-25 13:00:00.000000"}.
+//  "watermark":"2026-11-25 13:00:00.000000",
+//  "boundary":{"rows":3,"digest":"9c0e…"}}.
 struct WatermarkState {
   std::string column;
   DataType type;
   std::string value;  // canonical text (source/value_text.h)
+  // The rows the next run re-reads if nothing changed: those at the
+  // watermark and at +infinity, as landed by the run that stored it. Absent
+  // when that run did not read them all (a backfill of an older range).
+  std::optional<RowDigest> boundary;
 
   std::string ToJson() const;
   // Throws Error naming the task when `json` is not a watermark state.
@@ -48,9 +54,13 @@ class WatermarkTracker final : public TableWriter {
   // The largest finite value written, in canonical text; nullopt if none.
   std::optional<std::string> max() const;
   int64_t rows_dropped() const { return dropped_; }
+  int64_t rows_kept() const { return kept_; }
+  // The rows forwarded at max() and at +infinity.
+  RowDigest boundary() const;
 
  private:
   bool InRange(const Column& c, size_t row) const;
+  void Track(const Batch& batch, size_t row);
 
   TableWriter& inner_;
   size_t index_;
@@ -59,6 +69,9 @@ class WatermarkTracker final : public TableWriter {
   bool has_from_ = false;
   bool has_to_ = false;
   int64_t dropped_ = 0;
+  int64_t kept_ = 0;
+  RowDigest at_max_;    // rows equal to best_
+  RowDigest infinite_;  // rows at +infinity
 };
 
 }  // namespace tributary

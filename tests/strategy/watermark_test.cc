@@ -42,11 +42,14 @@ TEST(WatermarkTest, SubtractsALookbackOfTheRightKind) {
 
 TEST(WatermarkTest, StateRoundTripsThroughJson) {
   WatermarkState state{"updated_at", DataType{TypeId::kTimestampTz},
-                       "2026-11-25 13:00:00.000000+00:00"};
+                       "2026-11-25 13:00:00.000000+00:00", std::nullopt};
   auto back = WatermarkState::FromJson(state.ToJson(), "t");
   EXPECT_EQ(back.column, "updated_at");
   EXPECT_EQ(back.type, state.type);
   EXPECT_EQ(back.value, state.value);
+  EXPECT_EQ(back.boundary, std::nullopt);
+  state.boundary = RowDigest{3, 0xfedcba9876543210ULL};
+  EXPECT_EQ(WatermarkState::FromJson(state.ToJson(), "t").boundary, state.boundary);
   EXPECT_THAT([] { WatermarkState::FromJson("{\"lsn\": 5}", "t"); },
               ::testing::ThrowsMessage<Error>(HasSubstr("--full-refresh --tables t")));
 }
@@ -100,6 +103,45 @@ TEST(WatermarkTest, InfiniteValuesAreForwardedButNeverTheWatermark) {
   unbounded.Write(only_infinite);
   EXPECT_EQ(all.values.size(), 1u);
   EXPECT_EQ(unbounded.max(), std::nullopt) << "no finite value: the watermark stays where it was";
+}
+
+// The boundary digest covers the rows at the largest value and at +infinity,
+// in any order, and changes when any value of those rows changes.
+TEST(WatermarkTest, BoundaryDigestsTheRowsAtTheLargestValue) {
+  auto schema = std::make_shared<Schema>(
+      Schema{{{"v", DataType{TypeId::kInt64}}, {"s", DataType{TypeId::kText}}}});
+  auto digest = [&](const std::vector<std::pair<int64_t, std::string>>& rows) {
+    Batch batch(schema);
+    for (const auto& [v, s] : rows) {
+      batch.column(0).Append<int64_t>(v);
+      batch.column(1).AppendBytes(s);
+    }
+    CollectingWriter out;
+    WatermarkTracker tracker(out, 0, DataType{TypeId::kInt64});
+    tracker.Write(batch);
+    EXPECT_EQ(tracker.rows_kept(), static_cast<int64_t>(rows.size()));
+    return tracker.boundary();
+  };
+  RowDigest base = digest({{1, "a"}, {9, "x"}, {9, "y"}});
+  EXPECT_EQ(base.rows, 2);
+  EXPECT_EQ(digest({{9, "y"}, {1, "zzz"}, {9, "x"}}), base) << "order and lower rows do not count";
+  EXPECT_NE(digest({{1, "a"}, {9, "x"}, {9, "Y"}}), base) << "a changed value";
+  EXPECT_NE(digest({{1, "a"}, {9, "x"}, {9, "y"}, {9, "y"}}), base) << "a row twice";
+  EXPECT_EQ(digest({{1, "a"}, {10, "x"}}).rows, 1) << "a larger value starts over";
+}
+
+TEST(WatermarkTest, RowsAtPlusInfinityArePartOfTheBoundary) {
+  DataType type{TypeId::kTimestamp};
+  auto schema = std::make_shared<Schema>(Schema{{{"at", type}}});
+  Batch batch(schema);
+  for (const char* v : {"infinity", "2026-01-01 00:00:00.000000", "-infinity"}) {
+    AppendValueText(batch.column(0), v);
+  }
+  CollectingWriter out;
+  WatermarkTracker tracker(out, 0, type);
+  tracker.Write(batch);
+  EXPECT_EQ(tracker.boundary().rows, 2) << "the row at the watermark and the one at +infinity";
+  EXPECT_EQ(tracker.rows_kept(), 3);
 }
 
 }  // namespace
