@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <exception>
 #include <mutex>
@@ -97,8 +98,15 @@ class PgParallelReader final : public Reader {
   }
 
  private:
+  // Each worker fills its own batch and the queue holds one per worker, so
+  // the limits are shared out: a load holds about as many bytes with N
+  // connections as with one (a batch stays at least 1 MB or 1024 rows).
   void Start(const BatchLimits& limits) {
-    limits_ = limits;
+    size_t n = conns_.size();
+    limits_.max_bytes =
+        std::max<size_t>(limits.max_bytes / n, std::min<size_t>(limits.max_bytes, 1 << 20));
+    limits_.max_rows =
+        std::max<size_t>(limits.max_rows / n, std::min<size_t>(limits.max_rows, 1024));
     active_ = conns_.size();
     for (size_t i = 0; i < conns_.size(); ++i) threads_.emplace_back([this, i] { Work(i); });
   }

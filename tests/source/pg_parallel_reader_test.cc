@@ -95,6 +95,24 @@ TEST_F(PgParallelReaderTest, ReadsEveryRowOnceOverSeveralConnections) {
               HasSubstr("Tid Range Scan"));
 }
 
+// N workers each fill a batch and the queue holds N more: the batch limits
+// are shared out so that parallel reads hold no more memory than one stream.
+TEST_F(PgParallelReaderTest, WorkersShareTheBatchLimits) {
+  CreateAccounts(20000, 50);
+  auto source = OpenWith(8);
+  auto reader = source->Read(Request(*source, "accounts", 4));
+  BatchLimits limits{8000, 64 << 20};
+  size_t rows = 0, largest = 0;
+  for (Batch batch(reader->schema()); reader->Next(batch, limits);
+       batch = Batch(reader->schema())) {
+    rows += batch.num_rows();
+    largest = std::max(largest, batch.num_rows());
+  }
+  EXPECT_EQ(rows, 20000u);
+  EXPECT_LE(largest, 2000u) << "8000 rows shared by 4 connections";
+  EXPECT_GT(largest, 1000u);
+}
+
 TEST_F(PgParallelReaderTest, SmallTablesAndViewsAreReadInOneStream) {
   CreateAccounts(2000, 100);
   Exec("CREATE VIEW rich AS SELECT * FROM accounts WHERE balance >= 100");
