@@ -32,6 +32,11 @@ Int128 NumberLookback(const DataType& type, std::string_view number) {
   return *scaled;
 }
 
+bool IsPlusInfinity(const Column& c, size_t row) {
+  return c.type().id == TypeId::kDate ? c.Get<int32_t>(row) == kDateInfinity
+                                      : c.Get<int64_t>(row) == kTimestampInfinity;
+}
+
 }  // namespace
 
 std::string WatermarkState::ToJson() const {
@@ -138,12 +143,19 @@ bool WatermarkTracker::InRange(const Column& c, size_t row) const {
 
 void WatermarkTracker::Write(const Batch& batch) {
   const Column& c = batch.column(index_);
+  std::optional<size_t> top;
   std::vector<size_t> kept;
   for (size_t row = 0; row < c.size(); ++row) {
     if (!InRange(c, row)) continue;
     kept.push_back(row);
-    Track(batch, row);
+    if (c.IsNull(row)) continue;
+    if (IsInfinite(c, row)) {
+      if (IsPlusInfinity(c, row)) infinite_.Add(RowHash(batch, row));
+      continue;
+    }
+    if (!top || CompareValues(c, row, c, *top) > 0) top = row;
   }
+  if (top) TrackTop(batch, kept, *top);
   kept_ += static_cast<int64_t>(kept.size());
   if (kept.size() == batch.num_rows()) return inner_.Write(batch);
   dropped_ += static_cast<int64_t>(batch.num_rows() - kept.size());
@@ -154,24 +166,22 @@ void WatermarkTracker::Write(const Batch& batch) {
   inner_.Write(exact);
 }
 
-// Keeps the largest value and the digest of the rows that share it.
-void WatermarkTracker::Track(const Batch& batch, size_t row) {
+// Only rows equal to the batch's largest value can be at the overall largest
+// one, so only they are hashed (in an ascending stream, about one a batch).
+void WatermarkTracker::TrackTop(const Batch& batch, const std::vector<size_t>& kept, size_t top) {
   const Column& c = batch.column(index_);
-  if (c.IsNull(row)) return;
-  if (IsInfinite(c, row)) {
-    bool plus = c.type().id == TypeId::kDate ? c.Get<int32_t>(row) == kDateInfinity
-                                             : c.Get<int64_t>(row) == kTimestampInfinity;
-    if (plus) infinite_.Add(RowHash(batch, row));
-    return;
-  }
-  int order = best_.size() == 0 ? 1 : CompareValues(c, row, best_, 0);
+  int order = best_.size() == 0 ? 1 : CompareValues(c, top, best_, 0);
   if (order < 0) return;
   if (order > 0) {
     best_.Clear();
-    best_.AppendFrom(c, row);
+    best_.AppendFrom(c, top);
     at_max_ = RowDigest{};
   }
-  at_max_.Add(RowHash(batch, row));
+  for (size_t row : kept) {
+    if (!c.IsNull(row) && !IsInfinite(c, row) && CompareValues(c, row, c, top) == 0) {
+      at_max_.Add(RowHash(batch, row));
+    }
+  }
 }
 
 RowDigest WatermarkTracker::boundary() const {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/lookback.h"
 #include "data/batch.h"
@@ -60,7 +61,7 @@ class WatermarkTracker final : public TableWriter {
 
  private:
   bool InRange(const Column& c, size_t row) const;
-  void Track(const Batch& batch, size_t row);
+  void TrackTop(const Batch& batch, const std::vector<size_t>& kept, size_t top);
 
   TableWriter& inner_;
   size_t index_;
