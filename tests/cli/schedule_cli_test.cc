@@ -85,20 +85,25 @@ TEST_F(ScheduleCliTest, RunsTheQuickstartOnScheduleWithoutOverlapAndCatchesUpAft
   EXPECT_NE(first.err.find("signal received"), std::string::npos) << first.err;
   EXPECT_NE(first.err.find("scheduler stopped"), std::string::npos) << first.err;
   // Never loaded before: the first run catches every frequency up at once.
-  EXPECT_NE(Bronze("SELECT command FROM _tributary.runs ORDER BY started_at LIMIT 1")
-                .find("caught up every_5_minutes@"),
-            std::string::npos);
+  // (Records of skipped ticks carry their tick's time, which can precede the
+  // start of a run that was slow to begin on a busy machine: only runs that
+  // loaded tables are compared.)
+  std::string first_run = Bronze(
+      "SELECT command FROM _tributary.runs WHERE tasks_total > 0 ORDER BY started_at LIMIT 1");
+  EXPECT_NE(first_run.find("caught up every_5_minutes@"), std::string::npos) << first_run;
   EXPECT_GE(std::stoi(Bronze("SELECT count(*) FROM _tributary.runs WHERE tasks_total > 0")), 2);
   EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.runs WHERE command LIKE '%coalesced: 3 "
                    "frequencies%' AND tasks_total = 7"),
             Bronze("SELECT count(*) FROM _tributary.runs WHERE tasks_total = 7"));
 
-  std::string before = Bronze("SELECT count(*) FROM _tributary.runs");
+  std::string before = Bronze("SELECT count(*) FROM _tributary.runs WHERE tasks_total > 0");
   std::this_thread::sleep_for(std::chrono::milliseconds(2200));  // ticks pass unattended
   auto second = Schedule(1, 3, SIGINT);
   ASSERT_EQ(second.exit_code, 0) << second.err;
-  std::string restart_first =
-      Bronze("SELECT command FROM _tributary.runs ORDER BY started_at LIMIT 1 OFFSET " + before);
+  std::string restart_first = Bronze(
+      "SELECT command FROM _tributary.runs WHERE tasks_total > 0 ORDER BY started_at LIMIT 1 "
+      "OFFSET " +
+      before);
   EXPECT_NE(restart_first.find("caught up every_5_minutes@"), std::string::npos) << restart_first;
   EXPECT_NE(restart_first.find("missed since"), std::string::npos) << restart_first;
   EXPECT_GE(std::stoi(Bronze("SELECT count(*) FROM _tributary.runs WHERE tasks_total > 0")), 3);
