@@ -4,6 +4,24 @@
 
 namespace tributary {
 
+ByteBuffer::ByteBuffer(const ByteBuffer& other) { *this = other; }
+
+ByteBuffer& ByteBuffer::operator=(const ByteBuffer& other) {
+  if (this == &other) return *this;
+  size_ = 0;
+  Reserve(other.size_);
+  Append(other.data(), other.size_);
+  return *this;
+}
+
+void ByteBuffer::Grow(size_t at_least) {
+  size_t capacity = std::max<size_t>({at_least, capacity_ * 2, 64});
+  auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
+  if (size_ > 0) std::memcpy(grown.get(), data_.get(), size_);
+  data_ = std::move(grown);
+  capacity_ = capacity;
+}
+
 Column::Column(DataType type) : type_(type) {
   if (IsVarLen(type_.id)) offsets_.push_back(0);
 }
@@ -17,13 +35,14 @@ void Column::AppendNull() {
   if (IsVarLen(type_.id)) {
     offsets_.push_back(heap_.size());
   } else {
-    values_.resize(values_.size() + FixedWidth(type_.id));
+    size_t width = FixedWidth(type_.id);
+    std::memset(values_.Extend(width), 0, width);
   }
 }
 
 void Column::AppendBytes(std::string_view value) {
   validity_.push_back(1);
-  heap_.insert(heap_.end(), value.begin(), value.end());
+  heap_.Append(value.data(), value.size());
   offsets_.push_back(heap_.size());
 }
 
@@ -33,7 +52,7 @@ void Column::AppendFrom(const Column& src, size_t row) {
   size_t width = FixedWidth(type_.id);
   validity_.push_back(1);
   const uint8_t* from = src.values_.data() + row * width;
-  values_.insert(values_.end(), from, from + width);
+  values_.Append(from, width);
 }
 
 size_t Column::ByteSize() const {
@@ -45,14 +64,14 @@ void Column::Reserve(size_t rows) {
   if (IsVarLen(type_.id)) {
     offsets_.reserve(rows + 1);
   } else {
-    values_.reserve(rows * FixedWidth(type_.id));
+    values_.Reserve(rows * FixedWidth(type_.id));
   }
 }
 
 void Column::Clear() {
   validity_.clear();
-  values_.clear();
-  heap_.clear();
+  values_.Clear();
+  heap_.Clear();
   offsets_.clear();
   if (IsVarLen(type_.id)) offsets_.push_back(0);
 }

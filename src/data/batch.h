@@ -3,6 +3,7 @@
 // readers decode straight into it and sinks copy whole vectors out of it.
 #pragma once
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -11,6 +12,43 @@
 #include "data/types.h"
 
 namespace tributary {
+
+// A growable byte buffer that leaves the bytes it grows into uninitialised
+// (std::vector zero-fills them on every resize, which a decoder appending a
+// few bytes per value pays for on every value). Copyable.
+class ByteBuffer {
+ public:
+  ByteBuffer() = default;
+  ByteBuffer(const ByteBuffer& other);
+  ByteBuffer& operator=(const ByteBuffer& other);
+  ByteBuffer(ByteBuffer&&) noexcept = default;
+  ByteBuffer& operator=(ByteBuffer&&) noexcept = default;
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  const uint8_t* data() const { return data_.get(); }
+  // Grows by n bytes and returns where they start; their content is unset.
+  uint8_t* Extend(size_t n) {
+    if (capacity_ - size_ < n) Grow(size_ + n);
+    uint8_t* at = data_.get() + size_;
+    size_ += n;
+    return at;
+  }
+  void Append(const void* bytes, size_t n) {
+    if (n > 0) std::memcpy(Extend(n), bytes, n);
+  }
+  void Reserve(size_t n) {
+    if (n > capacity_) Grow(n);
+  }
+  void Clear() { size_ = 0; }
+
+ private:
+  void Grow(size_t at_least);
+
+  std::unique_ptr<uint8_t[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
 
 // One nullable typed column. Fixed-width values live contiguously in
 // `values_` (FixedWidth(type) bytes each); variable-length values live in
@@ -34,9 +72,7 @@ class Column {
   template <class T>
   void Append(const T& value) {
     validity_.push_back(1);
-    size_t at = values_.size();
-    values_.resize(at + sizeof(T));
-    std::memcpy(values_.data() + at, &value, sizeof(T));
+    std::memcpy(values_.Extend(sizeof(T)), &value, sizeof(T));
   }
   // REQUIRES: IsVarLen(type().id).
   void AppendBytes(std::string_view value);
@@ -50,14 +86,14 @@ class Column {
     return v;
   }
   std::string_view GetBytes(size_t row) const {
-    return std::string_view(heap_.data() + offsets_[row], offsets_[row + 1] - offsets_[row]);
+    return std::string_view(heap() + offsets_[row], offsets_[row + 1] - offsets_[row]);
   }
 
   // Raw access for bulk copies. Valid until the next append.
   const uint8_t* validity() const { return validity_.data(); }
   const uint8_t* values() const { return values_.data(); }
   const uint64_t* offsets() const { return offsets_.data(); }
-  const char* heap() const { return heap_.data(); }
+  const char* heap() const { return reinterpret_cast<const char*>(heap_.data()); }
 
   // Approximate memory held by the column's data, in bytes.
   size_t ByteSize() const;
@@ -67,9 +103,9 @@ class Column {
  private:
   DataType type_;
   std::vector<uint8_t> validity_;  // 1 = valid, 0 = null; one byte per row
-  std::vector<uint8_t> values_;
+  ByteBuffer values_;
   std::vector<uint64_t> offsets_;
-  std::vector<char> heap_;
+  ByteBuffer heap_;
 };
 
 // A set of equally long columns described by a schema.

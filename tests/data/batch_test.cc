@@ -43,6 +43,41 @@ TEST(BatchTest, ClearEmptiesEveryColumnButKeepsSchema) {
   EXPECT_EQ(b.column(1).GetBytes(0), "yz");
 }
 
+TEST(BatchTest, ColumnsKeepEveryValueAcrossGrowthAndCopies) {
+  Column ints(DataType{TypeId::kInt64});
+  Column text(DataType{TypeId::kText});
+  for (int64_t i = 0; i < 10'000; ++i) {
+    if (i % 7 == 0) {
+      ints.AppendNull();
+      text.AppendNull();
+      continue;
+    }
+    ints.Append<int64_t>(i * 3);
+    text.AppendBytes(std::string(static_cast<size_t>(i % 13), static_cast<char>('a' + i % 26)));
+  }
+  Column copy = ints;
+  Column text_copy(DataType{TypeId::kText});
+  text_copy = text;
+  ints.Clear();  // the copies own their bytes
+  text.Clear();
+  ints.Append<int64_t>(-1);
+  ASSERT_EQ(copy.size(), 10'000u);
+  for (int64_t i = 0; i < 10'000; ++i) {
+    auto row = static_cast<size_t>(i);
+    if (i % 7 == 0) {
+      EXPECT_TRUE(copy.IsNull(row));
+      EXPECT_EQ(copy.Get<int64_t>(row), 0) << "a null row's slot is zeroed";
+      EXPECT_TRUE(text_copy.IsNull(row));
+      continue;
+    }
+    ASSERT_EQ(copy.Get<int64_t>(row), i * 3) << i;
+    ASSERT_EQ(text_copy.GetBytes(row),
+              std::string(static_cast<size_t>(i % 13), static_cast<char>('a' + i % 26)))
+        << i;
+  }
+  EXPECT_EQ(ints.Get<int64_t>(0), -1);
+}
+
 TEST(TypesTest, NamesRoundTrip) {
   for (auto id : {TypeId::kBool, TypeId::kInt16, TypeId::kInt32, TypeId::kInt64, TypeId::kFloat32,
                   TypeId::kFloat64, TypeId::kText, TypeId::kBytes, TypeId::kDate, TypeId::kTime,
