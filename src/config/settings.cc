@@ -34,6 +34,9 @@ const std::vector<Setting> kSettings = {
      "Memory DuckDB may use (its buffer pool: blocks written by the running loads, merges). Past "
      "it, DuckDB evicts written blocks and spills to `<path>.tmp`, so a load's memory does not "
      "grow with the table. Raise it if a merge of a very wide table fails out of memory."},
+    {"sink.duckdb", "threads", VT::kInteger, false, "cores - 1", "",
+     "DuckDB's worker threads, which compress and write the loaded row groups. The default "
+     "leaves one core to the reader that decodes the source's rows (at least 1 thread)."},
 
     {"sink.delta", "path", VT::kString, true, "", "",
      "Root directory of the Delta tables, relative to the project folder or absolute: one table "
@@ -43,6 +46,9 @@ const std::vector<Setting> kSettings = {
      "smaller, compressed); also the size `tributary compact` aims for."},
     {"sink.delta", "memory_limit", VT::kString, false, "1GB", "",
      "Memory the embedded DuckDB engine that writes Parquet may use before it spills to disk."},
+    {"sink.delta", "threads", VT::kInteger, false, "cores", "",
+     "Worker threads of that engine, which encode and compress the Parquet files (while the "
+     "reader waits: a data file is written once its rows are staged)."},
     {"sink.delta", "timestamp_ntz", VT::kBoolean, false, "false", "",
      "Store `timestamp` columns (no time zone) as Delta `timestamp_ntz` (protocol 3/7, Spark "
      "3.4+, Databricks 13+) instead of `timestamp` read as UTC."},

@@ -26,6 +26,9 @@ DuckDatabase OpenEngine(const DeltaSinkOptions& options, const fs::path& spill) 
   duckdb_set_config(config.get(), "autoload_known_extensions", "false");
   duckdb_set_config(config.get(), "memory_limit", options.memory_limit.c_str());
   duckdb_set_config(config.get(), "temp_directory", spill.c_str());
+  // Parquet encoding runs while the reader waits (a data file is written once
+  // its rows are staged), so this engine gets every core unless told otherwise.
+  if (options.threads > 0) SetDuckThreads(config.get(), options.threads, "delta");
   DuckDatabase database;
   char* error = nullptr;
   if (duckdb_open_ext(nullptr, database.out(), config.get(), &error) == DuckDBError) {

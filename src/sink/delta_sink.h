@@ -23,6 +23,7 @@ struct DeltaSinkOptions {
   int64_t target_file_bytes = 128 << 20;  // rows staged before a data file is written
   bool timestamp_ntz = false;             // store `timestamp` as timestamp_ntz
   std::string memory_limit = "1GB";       // of the DuckDB engine that writes the files
+  int threads = 0;                        // of that engine; 0: one per core
   std::map<std::string, std::string> table_properties;  // of every table; LoadSpec's win
 };
 

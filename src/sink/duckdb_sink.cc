@@ -39,6 +39,7 @@ DuckDatabase OpenDuckDb(const std::filesystem::path& file, const DuckDbSinkOptio
         "the duckdb sink's memory_limit '{}' is not a size DuckDB accepts (e.g. 128MB, 1GB)",
         options.memory_limit));
   }
+  SetDuckThreads(config.get(), options.threads, "duckdb");
   DuckDatabase database;
   char* error = nullptr;
   if (duckdb_open_ext(file.c_str(), database.out(), config.get(), &error) == DuckDBError) {

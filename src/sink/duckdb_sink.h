@@ -19,6 +19,7 @@ struct DuckDbSinkOptions {
   // hold most of the table in memory. Past the limit DuckDB evicts written
   // blocks and spills work (merges) to `<file>.tmp`.
   std::string memory_limit = "128MB";
+  int threads = 0;  // DuckDB's worker threads; 0: see DuckThreads()
 };
 
 // Thread-safe. One duckdb_database is shared; every TableWriter gets its own

@@ -2,9 +2,25 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "common/error.h"
 
 namespace tributary {
+
+int DuckThreads(int configured) {
+  if (configured > 0) return configured;
+  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()) - 1);
+}
+
+void SetDuckThreads(duckdb_config config, int configured, std::string_view sink) {
+  std::string threads = std::to_string(DuckThreads(configured));
+  if (duckdb_set_config(config, "threads", threads.c_str()) == DuckDBError) {
+    throw SinkError(fmt::format("the {} sink's threads ({}) is not a thread count DuckDB accepts",
+                                sink, threads));
+  }
+}
 
 std::string DuckQuote(std::string_view name) {
   std::string quoted = "\"";

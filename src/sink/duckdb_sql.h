@@ -21,6 +21,15 @@ std::string DuckString(std::string_view text);
 std::string DuckQualified(std::string_view catalog, std::string_view schema,
                           std::string_view table);
 
+// The worker threads an embedded DuckDB gets: `configured` when above 0, else
+// one less than the machine's cores, at least 1. A load's reader decodes on
+// its own thread, and in DuckDB 1.4 a thread waiting for its workers to finish
+// a step spins instead of sleeping (duckdb/duckdb#22178), so threads beyond the
+// cores left over slow a load down rather than speed it up.
+int DuckThreads(int configured);
+// Sets DuckThreads(configured) on `config`; throws SinkError naming `sink`.
+void SetDuckThreads(duckdb_config config, int configured, std::string_view sink);
+
 // DuckDB's error message, with a hint added when DuckDB ran out of memory.
 std::string DuckErrorText(const char* message);
 

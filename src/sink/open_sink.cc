@@ -16,6 +16,25 @@ std::string Setting(const SinkConfig& sink, const std::string& key, const std::s
   return it == sink.settings.end() ? fallback : it->second;
 }
 
+// The sink's `threads`, 0 when not set.
+int Threads(const SinkConfig& sink) {
+  std::string text = Setting(sink, "threads", "");
+  if (text.empty()) return 0;
+  size_t used = 0;
+  int threads = 0;
+  try {
+    threads = std::stoi(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || threads < 1) {
+    throw SinkError(
+        fmt::format("the {} sink's threads '{}' is not a thread count (a whole number, 1 or more)",
+                    sink.kind, text));
+  }
+  return threads;
+}
+
 std::unique_ptr<Sink> OpenDelta(const Project& project) {
   const SinkConfig& sink = project.sink;
   if (sink.path.empty()) throw SinkError("the delta sink needs a `path` (the root directory)");
@@ -27,6 +46,7 @@ std::unique_ptr<Sink> OpenDelta(const Project& project) {
   }
   options.memory_limit = Setting(sink, "memory_limit", options.memory_limit);
   options.timestamp_ntz = Setting(sink, "timestamp_ntz", "false") == "true";
+  options.threads = Threads(sink);
   options.table_properties = sink.table_properties;
   return std::make_unique<DeltaSink>(project.dir / sink.path, options);
 }
@@ -75,6 +95,7 @@ std::unique_ptr<Sink> OpenSink(const Project& project) {
     if (sink.path.empty()) throw SinkError("the duckdb sink needs a `path` (the database file)");
     DuckDbSinkOptions options;
     options.memory_limit = Setting(sink, "memory_limit", options.memory_limit);
+    options.threads = Threads(sink);
     return std::make_unique<DuckDbSink>(project.dir / sink.path,
                                         sink.schema.empty() ? "bronze" : sink.schema, options);
   }

@@ -354,7 +354,7 @@ TEST(DeltaOpenSinkTest, OpensTheDeltaKindWithItsSettings) {
   project.dir = dir.path();
   project.sink.kind = "delta";
   project.sink.path = "lake";
-  project.sink.settings = {{"target_file_mb", "16"}, {"timestamp_ntz", "true"}};
+  project.sink.settings = {{"target_file_mb", "16"}, {"timestamp_ntz", "true"}, {"threads", "3"}};
   project.sink.table_properties = {{"delta.appendOnly", "false"}};
   auto sink = OpenSink(project);
   auto* delta = dynamic_cast<DeltaSink*>(sink.get());
@@ -363,6 +363,16 @@ TEST(DeltaOpenSinkTest, OpensTheDeltaKindWithItsSettings) {
   EXPECT_TRUE(delta->options().timestamp_ntz);
   EXPECT_EQ(delta->options().table_properties.at("delta.appendOnly"), "false");
   EXPECT_TRUE(std::filesystem::is_directory(dir / "lake" / "_tributary"));
+  {
+    DuckConnection conn = delta->Connect();
+    DuckResult threads = DuckExec(conn.get(), "SELECT current_setting('threads')", "setting");
+    EXPECT_EQ(ResultText(threads, 0, 0), "3");
+  }
+  sink.reset();
+  project.sink.settings["threads"] = "none";
+  EXPECT_THAT([&] { OpenSink(project); }, ::testing::ThrowsMessage<SinkError>(
+                                              ::testing::HasSubstr("delta sink's threads 'none'")));
+  project.sink.settings["threads"] = "2";
   project.sink.settings["target_file_mb"] = "lots";
   EXPECT_THROW(OpenSink(project), SinkError);
 }

@@ -1,5 +1,8 @@
 // DuckDbSink loads: replace atomicity, append, schema evolution, state
 // committed with the data, rollback, identifiers.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <set>
@@ -207,6 +210,29 @@ TEST(DuckDbOpenSinkTest, MemoryLimitComesFromTheConfiguration) {
   project.sink.settings["memory_limit"] = "lots";
   EXPECT_THAT([&] { OpenSink(project); },
               ::testing::ThrowsMessage<SinkError>(HasSubstr("memory_limit 'lots'")));
+}
+
+TEST(DuckDbOpenSinkTest, ThreadsComeFromTheConfigurationOrLeaveTheReaderACore) {
+  testing::TempDir dir;
+  Project project;
+  project.dir = dir.path();
+  project.sink.kind = "duckdb";
+  project.sink.path = "lake.duckdb";
+  auto threads_of = [&] {
+    auto sink = OpenSink(project);
+    DuckConnection conn = dynamic_cast<DuckDbSink&>(*sink).Connect();
+    DuckResult result = DuckExec(conn.get(), "SELECT current_setting('threads')", "setting");
+    return ResultText(result, 0, 0);
+  };
+  auto cores = static_cast<int>(std::thread::hardware_concurrency());
+  EXPECT_EQ(threads_of(), std::to_string(std::max(1, cores - 1)));
+  project.sink.settings["threads"] = "3";
+  EXPECT_EQ(threads_of(), "3");
+  for (const char* bad : {"0", "many", "2x", "-1"}) {
+    project.sink.settings["threads"] = bad;
+    EXPECT_THAT([&] { OpenSink(project); },
+                ::testing::ThrowsMessage<SinkError>(HasSubstr(fmt::format("threads '{}'", bad))));
+  }
 }
 
 TEST(DuckDbOpenSinkTest, DispatchesOnKind) {
