@@ -7,7 +7,10 @@
 #     the rate at which the server hands the data out;
 #   - tributary run of the table into a fresh DuckDB file (full strategy) with
 #     parallelism 1, 2 and 4, measuring wall time and peak RSS;
-# and prints medians, rows/s, MB/s (of the binary COPY stream) and ratios.
+# and prints medians, rows/s, MB/s (of the binary COPY stream), CPU seconds
+# and ratios: the ratio of medians, and the median of each round's own ratio
+# (psql and tributary run back to back, so a machine that drifts slower or
+# faster during the benchmark moves both sides of a round together).
 # Usage: bench/pg_run.sh [ROWS] [REPEAT]   (needs GNU time and bc)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -79,21 +82,24 @@ YML
 }
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-declare -A secs rss
+declare -A secs rss cpu ratios
 "${psql[@]}" -c "\\copy (SELECT * FROM wide) TO '/dev/null' WITH (FORMAT binary)"  # warm the cache
 for i in $(seq "$repeat"); do
   s=$(date +%s.%N)
   "${psql[@]}" -c "\\copy (SELECT * FROM wide) TO '/dev/null' WITH (FORMAT binary)"
-  secs[psql]+="$(echo "$(date +%s.%N) - $s" | bc) "
+  round=$(echo "$(date +%s.%N) - $s" | bc)
+  secs[psql]+="$round "
   for p in 1 2 4; do
     rm -f "$work/project/lakehouse.duckdb" "$work/project/lakehouse.duckdb.wal"
     table_yml "$p"
-    /usr/bin/time -f "%e %M" -o "$work/time.txt" \
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time.txt" \
       "$tributary" --project "$work/project" run --tables "p$p" >"$work/run.log" 2>&1 ||
       { cat "$work/run.log" >&2; exit 1; }
-    read -r t kb <"$work/time.txt"
+    read -r t kb user sys <"$work/time.txt"
     secs[p$p]+="$t "
     rss[p$p]+="$kb "
+    cpu[p$p]+="$(echo "$user + $sys" | bc) "
+    ratios[p$p]+="$(echo "scale=3; $round / $t" | bc) "
   done
 done
 
@@ -105,8 +111,10 @@ printf '%-38s %8ss  %10s rows/s  %7s MB/s   runs: %s\n' "psql \\copy binary to /
 for p in 1 2 4; do
   t=$(printf '%s\n' ${secs[p$p]} | median)
   r=$(printf '%s\n' ${rss[p$p]} | median)
-  printf '%-38s %8ss  %10s rows/s  %7s MB/s   rate vs psql %s   peak RSS %s MB   runs: %s\n' \
+  c=$(printf '%s\n' ${cpu[p$p]} | median)
+  q=$(printf '%s\n' ${ratios[p$p]} | median)
+  printf '%-38s %8ss  %10s rows/s  %7s MB/s   rate vs psql %s (median of rounds %s)   CPU %ss   peak RSS %s MB   runs: %s\n' \
     "tributary run, parallelism $p" "$t" "$(echo "$rows / $t" | bc)" \
-    "$(echo "scale=1; $mb / $t" | bc)" "$(echo "scale=2; $base / $t" | bc)" "$((r / 1024))" \
-    "${secs[p$p]}"
+    "$(echo "scale=1; $mb / $t" | bc)" "$(echo "scale=2; $base / $t" | bc)" "$q" "$c" \
+    "$((r / 1024))" "${secs[p$p]}"
 done
