@@ -75,12 +75,15 @@ void AddCdcCommand(CLI::App& app, GlobalOptions& global) {
   auto* status = cdc->add_subcommand(
       "status", "Per cdc table: its stream at the source, lag and log retained for it");
   status->footer(
-      "stored position: where the sink's history ends (committed with the data);\n"
-      "acknowledged: what the source was told is safe (PostgreSQL: the slot's\n"
-      "confirmed_flush_lsn); lag: log written since; retained log: what the source keeps\n"
-      "for this stream (PostgreSQL: from the slot's restart_lsn) — it grows while the table\n"
-      "is not run, and a slot past max_slot_wal_keep_size is lost. Exit status 1 when a\n"
-      "stream is missing, lost or cannot be inspected.");
+      "stored position: where the sink's history ends (committed with the data).\n"
+      "PostgreSQL: acknowledged is what the slot was told is safe (its\n"
+      "confirmed_flush_lsn); lag is the log written since; retained log is what the server\n"
+      "keeps for the slot (from its restart_lsn) — it grows while the table is not run, and\n"
+      "a slot past max_slot_wal_keep_size is lost.\n"
+      "SQL Server: nothing is acknowledged (the capture job's cleanup, not tributary, decides\n"
+      "what is kept); the stream names each capture instance and the first LSN it still\n"
+      "holds — a stored position older than that is a gap.\n"
+      "Exit status 1 when a stream is missing, lost or cannot be inspected.");
   AddFilterOptions(*status, *filter);
   status->callback([&global, filter] {
     auto project = LoadOrReport(global);

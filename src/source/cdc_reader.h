@@ -52,8 +52,11 @@ bool IsCdcMetadataColumn(std::string_view name);
 
 // Positions are the reader's text: fixed width for a given source, so that
 // comparing two positions as strings compares them in log order (PostgreSQL:
-// "0000000A/1B2C3D40"). A stored position P means: every transaction that
-// committed before P has landed, none at or after it.
+// "0000000A/1B2C3D40"). What a stored position P means is the reader's to
+// define, as long as reading on from P neither skips nor repeats a
+// transaction. PostgreSQL: every transaction that committed before P has
+// landed, none at or after it (P is exclusive). SQL Server: P is the commit
+// LSN of the last transaction landed (inclusive); reading resumes after it.
 
 // Changes after the stored position can no longer be read: the log was
 // removed or the stream replaced. Never skipped: the message says what
