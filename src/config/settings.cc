@@ -42,13 +42,12 @@ const std::vector<Setting> kSettings = {
      "Root directory of the Delta tables, relative to the project folder or absolute: one table "
      "per sink table at `<path>/<sink_table>`, run records and state under `<path>/_tributary`."},
     {"sink.delta", "target_file_mb", VT::kInteger, false, "128", "",
-     "Rows staged before a Parquet data file is written, in MB of in-memory data (files come out "
-     "smaller, compressed); also the size `tributary compact` aims for."},
+     "Rows per Parquet data file, in MB of in-memory data (files come out smaller, compressed); "
+     "also the size `tributary compact` aims for."},
     {"sink.delta", "memory_limit", VT::kString, false, "1GB", "",
      "Memory the embedded DuckDB engine that writes Parquet may use before it spills to disk."},
     {"sink.delta", "threads", VT::kInteger, false, "cores", "",
-     "Worker threads of that engine, which encode and compress the Parquet files (while the "
-     "reader waits: a data file is written once its rows are staged)."},
+     "Worker threads of that engine (merges, rewrites of existing files, Parquet encoding)."},
     {"sink.delta", "timestamp_ntz", VT::kBoolean, false, "false", "",
      "Store `timestamp` columns (no time zone) as Delta `timestamp_ntz` (protocol 3/7, Spark "
      "3.4+, Databricks 13+) instead of `timestamp` read as UTC."},

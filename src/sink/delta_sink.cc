@@ -10,6 +10,7 @@
 #include "sink/delta_journal.h"
 #include "sink/delta_transaction.h"
 #include "sink/delta_types.h"
+#include "sink/duck_row_stream.h"
 #include "sink/duckdb_sql.h"
 #include "sink/local_files.h"
 #include "source/value_text.h"
@@ -26,8 +27,9 @@ DuckDatabase OpenEngine(const DeltaSinkOptions& options, const fs::path& spill) 
   duckdb_set_config(config.get(), "autoload_known_extensions", "false");
   duckdb_set_config(config.get(), "memory_limit", options.memory_limit.c_str());
   duckdb_set_config(config.get(), "temp_directory", spill.c_str());
-  // Parquet encoding runs while the reader waits (a data file is written once
-  // its rows are staged), so this engine gets every core unless told otherwise.
+  // DuckDB's default (a thread per core) unless told otherwise: merges and
+  // rewrites of existing files run in parallel; a streamed COPY reads its rows
+  // on one thread either way.
   if (options.threads > 0) SetDuckThreads(config.get(), options.threads, "delta");
   DuckDatabase database;
   char* error = nullptr;
@@ -52,6 +54,8 @@ DeltaSink::DeltaSink(fs::path root, DeltaSinkOptions options, const Clock& clock
   spill_dir_ =
       fs::temp_directory_path() / fmt::format("tributary-delta-{}-{}", ::getpid(), NewUuid());
   database_ = OpenEngine(options_, spill_dir_);
+  DuckConnection conn = Connect();
+  RegisterDuckRowStreams(conn.get());
 }
 
 DeltaSink::~DeltaSink() {

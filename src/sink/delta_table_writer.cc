@@ -6,12 +6,15 @@
 #include <algorithm>
 #include <atomic>
 #include <cctype>
+#include <exception>
+#include <thread>
 
 #include "common/error.h"
 #include "sink/delta_files.h"
 #include "sink/delta_prune.h"
 #include "sink/delta_sink.h"
 #include "sink/delta_types.h"
+#include "sink/duck_row_stream.h"
 #include "sink/duck_values.h"
 #include "sink/duckdb_sql.h"
 #include "sink/duckdb_types.h"
@@ -101,6 +104,19 @@ json ProtocolFor(const Schema& target, const std::optional<DeltaSnapshot>& snaps
 
 }  // namespace
 
+// A COPY runs on a connection of its own: the writers of one transaction
+// share `conn_`, and a merge staging rows on it must not wait for a COPY that
+// waits for rows.
+struct DeltaTableWriter::Copy {
+  Copy(const DeltaSink& sink, const Schema& schema, const std::string& table, size_t first_row)
+      : conn(sink.Connect()), rows(schema, table, 2, first_row) {}
+  DuckConnection conn;
+  DuckRowStream rows;
+  std::vector<json> files;  // written by the COPY, once it finished
+  std::exception_ptr error;
+  std::thread thread;
+};
+
 DeltaTableWriter::DeltaTableWriter(DeltaSink& sink, duckdb_connection conn, const LoadSpec& spec)
     : sink_(sink),
       conn_(conn),
@@ -113,17 +129,21 @@ DeltaTableWriter::DeltaTableWriter(DeltaSink& sink, duckdb_connection conn, cons
   RemoveDeltaStaging(table_.dir());
   PlanSchema();
   PlanMetadata();
-  CreateStage();
-  OpenAppender();
-  Schema append_schema = spec_.schema;
-  for (Field& f : append_schema.fields) {
+  append_schema_ = spec_.schema;
+  for (Field& f : append_schema_.fields) {
     if (f.type.id == TypeId::kTime || f.type.id == TypeId::kInterval) f.type = {TypeId::kText};
   }
-  chunks_ = std::make_unique<ChunkAppender>(append_schema, spec_.table);
+  if (spec_.mode == WriteMode::kMerge) {
+    CreateStage();
+    OpenAppender();
+    chunks_ = std::make_unique<ChunkAppender>(append_schema_, spec_.table);
+  }
 }
 
 DeltaTableWriter::~DeltaTableWriter() {
+  AbortCopy();
   appender_.reset();
+  if (stage_.empty()) return;
   for (const std::string& name : {stage_, stage_ + "_final"}) {
     DuckResult result;
     duckdb_query(conn_, ("DROP TABLE IF EXISTS " + DuckQuote(name)).c_str(), result.out());
@@ -286,26 +306,65 @@ void DeltaTableWriter::CloseAppender() {
 void DeltaTableWriter::Write(const Batch& batch) {
   if (finished_) throw SinkError(fmt::format("table '{}': write after commit", spec_.table));
   std::optional<Batch> converted = ToDeltaBatch(batch);
-  chunks_->Append(converted ? *converted : batch, appender_.get());
   staged_bytes_ += static_cast<int64_t>(batch.ByteSize());
-  if (spec_.mode != WriteMode::kMerge && staged_bytes_ >= sink_.options().target_file_bytes) {
-    Flush();
+  if (spec_.mode == WriteMode::kMerge) {
+    chunks_->Append(converted ? *converted : batch, appender_.get());
+    return;
   }
+  if (!copy_) StartCopy();
+  if (!copy_->rows.Push(converted ? std::move(*converted) : batch)) {
+    FinishCopy();  // the COPY failed: throws its error
+    throw SinkError(fmt::format("table '{}': the data file writer stopped", spec_.table));
+  }
+  rows_streamed_ += batch.num_rows();
+  if (staged_bytes_ >= sink_.options().target_file_bytes) FinishCopy();
 }
 
-void DeltaTableWriter::WriteStaged() {
-  CloseAppender();
-  auto files = WriteFiles(fmt::format("SELECT {} FROM {}", TargetColumns(), DuckQuote(stage_)));
-  adds_.insert(adds_.end(), files.begin(), files.end());
+// Target columns from the stream by name; columns the source no longer has
+// (kept by schema evolution) are NULL. The casts are the ones an appender
+// into a table of the target types would make.
+std::string DeltaTableWriter::StreamColumns() const {
+  std::string sql;
+  for (const Field& f : target_.fields) {
+    std::string value =
+        append_schema_.IndexOf(f.name) >= 0 ? "s." + DuckQuote(f.name) : std::string("NULL");
+    sql += fmt::format("{}CAST({} AS {}) AS {}", sql.empty() ? "" : ", ", value,
+                       DuckTypeSql(f.type), DuckQuote(f.name));
+  }
+  return sql;
 }
 
-void DeltaTableWriter::Flush() {
-  WriteStaged();
-  DuckExec(conn_, "DROP TABLE " + DuckQuote(stage_),
-           fmt::format("cannot stage rows for table '{}'", spec_.table));
-  CreateStage();
-  OpenAppender();
+void DeltaTableWriter::StartCopy() {
+  copy_ = std::make_unique<Copy>(sink_, append_schema_, spec_.table, rows_streamed_);
+  std::string select =
+      fmt::format("SELECT {} FROM {} AS s", StreamColumns(), copy_->rows.FromSql());
+  DeltaFileSpec spec{target_, partition_by_, sink_.options().target_file_bytes, true};
+  Copy* copy = copy_.get();
+  copy->thread = std::thread([copy, select, spec, dir = table_.dir(), now = sink_.NowMs()] {
+    try {
+      copy->files = WriteDeltaDataFiles(copy->conn.get(), select, dir, spec, now);
+    } catch (...) {
+      copy->error = std::current_exception();
+      copy->rows.Abort();  // a Push waiting for room returns
+    }
+  });
+}
+
+void DeltaTableWriter::FinishCopy() {
+  std::unique_ptr<Copy> copy = std::move(copy_);
+  copy->rows.End();
+  copy->thread.join();
+  if (copy->error) std::rethrow_exception(copy->error);
+  adds_.insert(adds_.end(), copy->files.begin(), copy->files.end());
   staged_bytes_ = 0;
+}
+
+// The COPY fails (its staging directory is removed); nothing it wrote is kept.
+void DeltaTableWriter::AbortCopy() noexcept {
+  if (!copy_) return;
+  copy_->rows.Abort();
+  copy_->thread.join();
+  copy_.reset();
 }
 
 std::vector<json> DeltaTableWriter::WriteFiles(const std::string& select_sql, bool data_change) {
@@ -453,7 +512,8 @@ DeltaCommitPlan DeltaTableWriter::Finish() {
   if (spec_.mode == WriteMode::kMerge) {
     PrepareMerge(key_bounds);
   } else {
-    WriteStaged();
+    if (!copy_) StartCopy();  // also for no rows at all, as the table's first version
+    FinishCopy();
   }
   if (rewrites) RewriteExisting(plan, key_bounds);
   plan.adds.insert(plan.adds.end(), adds_.begin(), adds_.end());
@@ -482,6 +542,7 @@ DeltaCommitPlan DeltaTableWriter::Finish() {
 }
 
 void DeltaTableWriter::Discard() {
+  AbortCopy();
   std::error_code ec;
   for (const json& add : adds_) {
     fs::remove(table_.dir() / DecodeDeltaPath(add.at("path").get<std::string>()), ec);

@@ -1,9 +1,10 @@
-// Writes one table of a Delta load transaction. Rows are staged in a DuckDB
-// temporary table and written out as Parquet data files whenever about
-// target_file_bytes are staged (kReplace/kAppend), so memory stays bounded
-// whatever the table size; kMerge keeps its rows staged (DuckDB spills them
-// to disk past its memory limit) until Finish(), which dedupes them (last row
-// per key wins) and rewrites only the live files that hold affected keys.
+// Writes one table of a Delta load transaction. kReplace/kAppend stream their
+// rows into a `COPY … TO … (FORMAT parquet)` running on its own thread (see
+// DuckRowStream), one COPY per about target_file_bytes of rows, so nothing is
+// staged and Parquet is encoded while the source is read. kMerge stages its
+// rows in a DuckDB temporary table (DuckDB spills them to disk past its memory
+// limit) until Finish(), which dedupes them (last row per key wins) and
+// rewrites only the live files that hold affected keys.
 // Finish() returns the commit plan; nothing is visible until it is committed.
 #pragma once
 
@@ -48,8 +49,10 @@ class DeltaTableWriter final : public TableWriter {
   void CreateStage();
   void OpenAppender();
   void CloseAppender();
-  void WriteStaged();
-  void Flush();
+  void StartCopy();
+  void FinishCopy();
+  void AbortCopy() noexcept;
+  std::string StreamColumns() const;
   std::vector<nlohmann::json> WriteFiles(const std::string& select_sql, bool data_change = true);
   std::string FileSelect(const nlohmann::json& add) const;
   std::string TargetColumns(const std::string& prefix = "") const;
@@ -72,10 +75,16 @@ class DeltaTableWriter final : public TableWriter {
   bool rewrite_all_ = false;                // a column widened: every existing file is rewritten
   std::optional<nlohmann::json> metadata_;  // new metaData, when it changes
   std::optional<nlohmann::json> protocol_;  // new protocol, when it changes
-  std::string stage_;                       // DuckDB temporary table holding staged rows
+  Schema append_schema_;  // of the batches handed to DuckDB (time, interval as text)
+  // kMerge: the DuckDB temporary table holding the staged rows.
+  std::string stage_;
   DuckAppender appender_;
   std::unique_ptr<ChunkAppender> chunks_;
-  int64_t staged_bytes_ = 0;
+  // kReplace/kAppend: the COPY writing the current data file(s).
+  struct Copy;
+  std::unique_ptr<Copy> copy_;
+  int64_t staged_bytes_ = 0;          // handed to the current COPY (or staged)
+  size_t rows_streamed_ = 0;          // handed to COPYs so far, for error messages
   std::vector<nlohmann::json> adds_;  // files written so far
   bool finished_ = false;
 };

@@ -73,7 +73,49 @@ void MarkNulls(const Column& column, size_t offset, size_t count, duckdb_vector 
   }
 }
 
+void FillVarLen(const Column& column, const std::string& name, size_t offset, size_t count,
+                duckdb_vector vector, size_t at, const std::string& table, size_t rows_before) {
+  bool text = column.type().id != TypeId::kBytes;
+  bool json = column.type().id == TypeId::kJson;
+  for (size_t i = 0; i < count; ++i) {
+    if (column.IsNull(offset + i)) continue;
+    std::string_view value = column.GetBytes(offset + i);
+    if (text && !IsValidUtf8(value)) {
+      throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid UTF-8", table,
+                                  name, rows_before + at + i + 1));
+    }
+    if (json && !nlohmann::json::accept(value)) {
+      throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid JSON", table,
+                                  name, rows_before + at + i + 1));
+    }
+    duckdb_vector_assign_string_element_len(vector, at + i, value.data(), value.size());
+  }
+}
+
 }  // namespace
+
+void FillDuckChunk(const Batch& batch, size_t offset, size_t count, duckdb_data_chunk chunk,
+                   size_t at, const std::string& table, size_t rows_before) {
+  for (size_t col = 0; col < batch.num_columns(); ++col) {
+    const Column& column = batch.column(col);
+    duckdb_vector vector = duckdb_data_chunk_get_vector(chunk, col);
+    void* data = duckdb_vector_get_data(vector);
+    TypeId id = column.type().id;
+    if (IsVarLen(id)) {
+      FillVarLen(column, batch.schema().fields[col].name, offset, count, vector, at, table,
+                 rows_before);
+    } else if (id == TypeId::kDecimal) {
+      Decimals(column, offset, count, data, at);
+    } else if (id == TypeId::kUuid) {
+      Uuids(column, offset, count, data, at);
+    } else {
+      size_t width = FixedWidth(id);
+      std::memcpy(static_cast<char*>(data) + at * width, column.values() + offset * width,
+                  count * width);
+    }
+    MarkNulls(column, offset, count, vector, at);
+  }
+}
 
 ChunkAppender::ChunkAppender(const Schema& schema, std::string table)
     : schema_(schema), table_(std::move(table)) {
@@ -90,7 +132,8 @@ void ChunkAppender::Append(const Batch& batch, duckdb_appender appender) {
   const size_t capacity = duckdb_vector_size();
   for (size_t offset = 0; offset < batch.num_rows();) {
     size_t count = std::min(capacity - filled_, batch.num_rows() - offset);
-    Fill(batch, offset, count);
+    FillDuckChunk(batch, offset, count, chunk_.get(), filled_, table_, rows_appended_);
+    filled_ += count;
     offset += count;
     if (filled_ == capacity) AppendChunk(appender);
   }
@@ -112,46 +155,6 @@ void ChunkAppender::AppendChunk(duckdb_appender appender) {
   rows_appended_ += filled_;
   filled_ = 0;
   duckdb_data_chunk_reset(chunk_.get());
-}
-
-void ChunkAppender::Fill(const Batch& batch, size_t offset, size_t count) {
-  for (size_t col = 0; col < batch.num_columns(); ++col) {
-    const Column& column = batch.column(col);
-    duckdb_vector vector = duckdb_data_chunk_get_vector(chunk_.get(), col);
-    void* data = duckdb_vector_get_data(vector);
-    TypeId id = column.type().id;
-    if (IsVarLen(id)) {
-      FillVarLen(column, col, offset, count, vector);
-    } else if (id == TypeId::kDecimal) {
-      Decimals(column, offset, count, data, filled_);
-    } else if (id == TypeId::kUuid) {
-      Uuids(column, offset, count, data, filled_);
-    } else {
-      size_t width = FixedWidth(id);
-      std::memcpy(static_cast<char*>(data) + filled_ * width, column.values() + offset * width,
-                  count * width);
-    }
-    MarkNulls(column, offset, count, vector, filled_);
-  }
-  filled_ += count;
-}
-
-void ChunkAppender::FillVarLen(const Column& column, size_t col, size_t offset, size_t count,
-                               duckdb_vector vector) const {
-  bool text = column.type().id != TypeId::kBytes;
-  for (size_t i = 0; i < count; ++i) {
-    if (column.IsNull(offset + i)) continue;
-    std::string_view value = column.GetBytes(offset + i);
-    if (text && !IsValidUtf8(value)) {
-      throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid UTF-8", table_,
-                                  schema_.fields[col].name, rows_appended_ + filled_ + i + 1));
-    }
-    if (column.type().id == TypeId::kJson && !nlohmann::json::accept(value)) {
-      throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid JSON", table_,
-                                  schema_.fields[col].name, rows_appended_ + filled_ + i + 1));
-    }
-    duckdb_vector_assign_string_element_len(vector, filled_ + i, value.data(), value.size());
-  }
 }
 
 }  // namespace tributary

@@ -13,6 +13,13 @@
 
 namespace tributary {
 
+// Copies rows [offset, offset + count) of `batch` into rows [at, at + count)
+// of `chunk`, whose vectors have DuckChunkType of the batch's column types.
+// Throws SinkError for text that is not UTF-8 (or JSON that is not JSON),
+// naming `table`, the column and the row (`rows_before` + its row in chunk).
+void FillDuckChunk(const Batch& batch, size_t offset, size_t count, duckdb_data_chunk chunk,
+                   size_t at, const std::string& table, size_t rows_before);
+
 // Not thread-safe; owned by one TableWriter.
 class ChunkAppender {
  public:
@@ -30,9 +37,6 @@ class ChunkAppender {
 
  private:
   void AppendChunk(duckdb_appender appender);
-  void Fill(const Batch& batch, size_t offset, size_t count);
-  void FillVarLen(const Column& column, size_t col, size_t offset, size_t count,
-                  duckdb_vector vector) const;
 
   Schema schema_;
   std::string table_;

@@ -83,6 +83,56 @@ TEST_F(DeltaSinkTest, AppendAddsFilesAndReplaceRemovesEveryOldOne) {
   EXPECT_THAT(Problems("t"), IsEmpty());
 }
 
+TEST_F(DeltaSinkTest, RowsStreamIntoAFileEveryTargetSizeAndAFailedLoadLeavesNoFile) {
+  DeltaSinkOptions options;
+  options.target_file_bytes = 64 << 10;
+  sink_ = std::make_unique<DeltaSink>(dir_.path(), options);
+  auto data_files = [&] {
+    size_t n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(dir_ / "t")) {
+      n += e.path().extension() == ".parquet" ? 1 : 0;
+    }
+    return n;
+  };
+  std::vector<Batch> batches;
+  for (int64_t i = 0; i < 10; ++i) batches.push_back(IdName(i * 2000 + 1, (i + 1) * 2000));
+  Load("t", batches, WriteMode::kReplace);
+  EXPECT_THAT(Problems("t"), IsEmpty());
+  std::vector<std::string> rows = Rows("t");
+  ASSERT_EQ(rows.size(), 20000u);
+  EXPECT_EQ(rows.front(), "1=n1");
+  EXPECT_EQ(rows.back(), "20000=n20000");
+  size_t files = data_files();
+  EXPECT_GE(files, 4u) << "one COPY per ~64 KB of rows, not one for the whole load";
+  EXPECT_EQ(testing::DeltaLiveAdds(dir_ / "t").size(), files);
+
+  // A replace whose fourth batch holds text that is not UTF-8: the COPY
+  // writing it fails, the files of the COPYs before it are deleted, and the
+  // table keeps its version.
+  Batch bad = IdName(100001, 100010);
+  bad.column(0).Append<int64_t>(100011);
+  bad.column(1).AppendBytes("caf\xE9");
+  batches.insert(batches.begin() + 3, bad);
+  {
+    LoadSpec spec;
+    spec.table = "t";
+    spec.schema = batches.front().schema();
+    spec.mode = WriteMode::kReplace;
+    auto txn = sink_->Begin("t");
+    auto& writer = txn->Open(spec);
+    EXPECT_THAT(
+        [&] {
+          for (const auto& b : batches) writer.Write(b);
+          txn->Commit(std::nullopt);
+        },
+        ::testing::ThrowsMessage<SinkError>(
+            HasSubstr("column 'name' row 6011: text is not valid UTF-8")));
+  }
+  EXPECT_EQ(Rows("t").size(), 20000u);
+  EXPECT_EQ(data_files(), files);
+  EXPECT_THAT(Problems("t"), IsEmpty());
+}
+
 TEST_F(DeltaSinkTest, CompactMergesSmallFilesWithoutChangingTheRows) {
   for (int64_t i = 0; i < 5; ++i) Load("t", {IdName(i * 10 + 1, i * 10 + 3)}, WriteMode::kAppend);
   ASSERT_EQ(testing::DeltaLiveAdds(dir_ / "t").size(), 5u);
