@@ -338,7 +338,7 @@ void DeltaTableWriter::StartCopy() {
   copy_ = std::make_unique<Copy>(sink_, append_schema_, spec_.table, rows_streamed_);
   std::string select =
       fmt::format("SELECT {} FROM {} AS s", StreamColumns(), copy_->rows.FromSql());
-  DeltaFileSpec spec{target_, partition_by_, sink_.options().target_file_bytes, true};
+  DeltaFileSpec spec = FileSpec(true);
   Copy* copy = copy_.get();
   copy->thread = std::thread([copy, select, spec, dir = table_.dir(), now = sink_.NowMs()] {
     try {
@@ -367,9 +367,12 @@ void DeltaTableWriter::AbortCopy() noexcept {
   copy_.reset();
 }
 
+DeltaFileSpec DeltaTableWriter::FileSpec(bool data_change) const {
+  return DeltaFileSpec{target_, partition_by_, sink_.options().target_file_bytes, data_change};
+}
+
 std::vector<json> DeltaTableWriter::WriteFiles(const std::string& select_sql, bool data_change) {
-  DeltaFileSpec spec{target_, partition_by_, sink_.options().target_file_bytes, data_change};
-  return WriteDeltaDataFiles(conn_, select_sql, table_.dir(), spec, sink_.NowMs());
+  return WriteDeltaDataFiles(conn_, select_sql, table_.dir(), FileSpec(data_change), sink_.NowMs());
 }
 
 std::string DeltaTableWriter::TargetColumns(const std::string& prefix) const {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "sink/delta_files.h"
 #include "sink/delta_table.h"
 #include "sink/duckdb_chunk.h"
 #include "sink/duckdb_handles.h"
@@ -53,6 +54,7 @@ class DeltaTableWriter final : public TableWriter {
   void FinishCopy();
   void AbortCopy() noexcept;
   std::string StreamColumns() const;
+  DeltaFileSpec FileSpec(bool data_change) const;
   std::vector<nlohmann::json> WriteFiles(const std::string& select_sql, bool data_change = true);
   std::string FileSelect(const nlohmann::json& add) const;
   std::string TargetColumns(const std::string& prefix = "") const;
