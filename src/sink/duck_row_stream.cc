@@ -98,20 +98,26 @@ void DuckRowStream::Abort() {
   queue_.Cancel();
 }
 
+// Fills `out` whole across batch boundaries (only the last chunk is partial),
+// so DuckDB works on full vectors whatever the batch sizes.
 size_t DuckRowStream::Fill(duckdb_data_chunk out) {
-  while (!current_ || offset_ == current_->num_rows()) {
-    current_ = queue_.Pop();
-    offset_ = 0;
-    if (!current_) {
+  const size_t capacity = duckdb_vector_size();
+  size_t filled = 0;
+  while (filled < capacity) {
+    if (!current_ || offset_ == current_->num_rows()) {
+      current_ = queue_.Pop();
+      offset_ = 0;
+      if (current_) continue;
       if (aborted_) throw SinkError(fmt::format("the rows of table '{}' were abandoned", table_));
-      return 0;
+      break;
     }
+    size_t count = std::min(capacity - filled, current_->num_rows() - offset_);
+    FillDuckChunk(*current_, offset_, count, out, filled, table_, rows_);
+    offset_ += count;
+    filled += count;
   }
-  size_t count = std::min<size_t>(duckdb_vector_size(), current_->num_rows() - offset_);
-  FillDuckChunk(*current_, offset_, count, out, 0, table_, rows_);
-  offset_ += count;
-  rows_ += count;
-  return count;
+  rows_ += filled;
+  return filled;
 }
 
 void RegisterDuckRowStreams(duckdb_connection conn) {
