@@ -11,6 +11,13 @@
 # and ratios: the ratio of medians, and the median of each round's own ratio
 # (psql and tributary run back to back, so a machine that drifts slower or
 # faster during the benchmark moves both sides of a round together).
+# After the timed rounds, one more round of each is run with every thread's
+# CPU time sampled from /proc (10 times a second, so it is kept out of the
+# timings): the server backends, tributary's writer (the main thread), its
+# readers ("read", "read-N") and DuckDB's own threads. With a core for every
+# busy thread a load cannot finish before its busiest thread has done its
+# work, so "busiest thread" against psql's server backend tells what a
+# machine with more cores than busy threads would reach.
 # Usage: bench/pg_run.sh [ROWS] [REPEAT]   (needs GNU time and bc)
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -117,4 +124,59 @@ for p in 1 2 4; do
     "tributary run, parallelism $p" "$t" "$(echo "$rows / $t" | bc)" \
     "$(echo "scale=1; $mb / $t" | bc)" "$(echo "scale=2; $base / $t" | bc)" "$q" "$c" \
     "$((r / 1024))" "${secs[p$p]}"
+done
+
+# --- CPU per thread (one sampled round of each) ---
+postmaster=$(head -1 "$work/pg/postmaster.pid")
+# Prints "name cpu_ticks" for every thread of process $1 and every server
+# backend serving user bench, until process $1 exits; the last sample of
+# each thread counts (a thread that ends between samples loses < 0.1 s).
+sample_threads() {
+  local pid=$1 t stat comm name f b
+  while kill -0 "$pid" 2>/dev/null; do
+    for t in /proc/"$pid"/task/*; do
+      { read -r stat <"$t/stat" && read -r comm <"$t/comm"; } 2>/dev/null || continue
+      name=$comm
+      [ "${t##*/}" = "$pid" ] && name="$comm(main)"
+      f=(${stat##*) })
+      echo "${t##*/} $name $((f[11] + f[12]))"
+    done
+    for b in $(pgrep -P "$postmaster" -f 'postgres: bench' 2>/dev/null); do
+      read -r stat <"/proc/$b/stat" 2>/dev/null || continue
+      f=(${stat##*) })
+      echo "$b server-backend $((f[11] + f[12]))"
+    done
+    sleep 0.1
+  done
+}
+# "name threads seconds busiest" per thread name (the last sample of each
+# thread counts; busiest = the largest single thread of that name).
+thread_totals() {
+  awk '{last[$1] = $3; name[$1] = $2}
+       END {for (id in last) {n = name[id]; sum[n] += last[id]; count[n]++;
+                              if (last[id] > top[n]) top[n] = last[id]}
+            for (n in sum) printf "%s %d %.2f %.2f\n", n, count[n], sum[n] / 100, top[n] / 100}' \
+    "$1" | sort -k4 -nr
+}
+hz=$(getconf CLK_TCK)
+[ "$hz" = 100 ] || echo "note: CLK_TCK is $hz, per-thread figures assume 100" >&2
+echo
+echo "CPU seconds per thread (one more round of each, sampled; busiest thread first):"
+"${psql[@]}" -c "\\copy (SELECT * FROM wide) TO '/dev/null' WITH (FORMAT binary)" &
+sample_threads $! >"$work/threads.txt"
+wait
+psql_backend=$(thread_totals "$work/threads.txt" | awk '$1 == "server-backend" {print $4}')
+echo "  psql \\copy: server backend ${psql_backend}s"
+for p in 1 2 4; do
+  rm -f "$work/project/lakehouse.duckdb" "$work/project/lakehouse.duckdb.wal"
+  table_yml "$p"
+  "$tributary" --project "$work/project" run --tables "p$p" >"$work/run.log" 2>&1 &
+  pid=$!
+  sample_threads "$pid" >"$work/threads.txt"
+  wait "$pid" || { cat "$work/run.log" >&2; exit 1; }
+  totals=$(thread_totals "$work/threads.txt")
+  busiest=$(echo "$totals" | head -1 | awk '{print $4}')
+  printf '  parallelism %s: %s| psql backend / busiest thread %s\n' "$p" \
+    "$(echo "$totals" | awk '{printf "%s%s %ss  ", $1, ($2 > 1 ? " x" $2 : ""), $3}')" \
+    "$(echo "scale=2; $psql_backend / $busiest" | bc)"
 done

@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "common/text_table.h"
+#include "common/thread_name.h"
 
 namespace tributary::cli {
 namespace {
@@ -24,7 +25,10 @@ ConsoleProgress::ConsoleProgress(bool live) : live_(live) {
   if (!live_) return;
   SetLiveDisplay({[](void* self) { static_cast<ConsoleProgress*>(self)->Erase(); },
                   [](void* self) { static_cast<ConsoleProgress*>(self)->Draw(); }, this});
-  painter_ = std::thread([this] { Loop(); });
+  painter_ = std::thread([this] {
+    NameThisThread("progress");
+    Loop();
+  });
 }
 
 ConsoleProgress::~ConsoleProgress() {

@@ -18,6 +18,7 @@
 #include "common/did_you_mean.h"
 #include "common/log.h"
 #include "common/text_table.h"
+#include "common/thread_name.h"
 #include "engine/runner.h"
 #include "schedule/cron.h"
 #include "schedule/scheduler.h"
@@ -165,7 +166,10 @@ class SignalThread {
     pthread_sigmask(SIG_BLOCK, &set_, nullptr);  // before any other thread starts
   }
   void Start(Scheduler& scheduler) {
-    thread_ = std::thread([this, &scheduler] { Loop(scheduler); });
+    thread_ = std::thread([this, &scheduler] {
+      NameThisThread("signals");
+      Loop(scheduler);
+    });
   }
   // The signals stay blocked: the process is about to exit.
   ~SignalThread() {

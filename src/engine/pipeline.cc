@@ -5,6 +5,7 @@
 
 #include "common/bounded_queue.h"
 #include "common/error.h"
+#include "common/thread_name.h"
 
 namespace tributary {
 namespace {
@@ -35,7 +36,10 @@ LoadStats CopyAll(Reader& reader, TableWriter& writer, const BatchLimits& limits
                   TaskProgress& progress, const std::atomic<bool>* cancel, size_t queue_depth) {
   BoundedQueue<Batch> queue(queue_depth);
   std::exception_ptr read_error;
-  std::thread producer([&] { ReadAll(reader, limits, queue, cancel, read_error); });
+  std::thread producer([&] {
+    NameThisThread("read");
+    ReadAll(reader, limits, queue, cancel, read_error);
+  });
   LoadStats stats;
   try {
     while (auto batch = queue.Pop()) {

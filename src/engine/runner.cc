@@ -17,6 +17,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "source/open_cdc_reader.h"
 #include "source/open_source.h"
 
@@ -171,7 +172,12 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
   size_t n = std::min(static_cast<size_t>(std::max(options.threads, 1)),
                       std::max<size_t>(tasks.size(), 1));
   std::vector<std::thread> workers;
-  for (size_t t = 1; t < n; ++t) workers.emplace_back(worker);
+  for (size_t t = 1; t < n; ++t) {
+    workers.emplace_back([&worker, t] {
+      NameThisThread(fmt::format("task-{}", t + 1));
+      worker();
+    });
+  }
   worker();
   for (auto& w : workers) w.join();
 

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace tributary {
 namespace {
@@ -262,6 +263,7 @@ void Scheduler::Launch(std::vector<Decision> group, TimePoint now) {
   Log(LogLevel::kInfo, "run started", {{"frequencies", names}});
   timer_.WorkStarted();
   p->thread = std::thread([this, p] {
+    NameThisThread("scheduled-run");
     std::string outcome;
     try {
       outcome = actions_.Run(p->run);

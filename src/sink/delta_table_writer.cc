@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/thread_name.h"
 #include "sink/delta_files.h"
 #include "sink/delta_prune.h"
 #include "sink/delta_sink.h"
@@ -341,6 +342,7 @@ void DeltaTableWriter::StartCopy() {
   DeltaFileSpec spec = FileSpec(true);
   Copy* copy = copy_.get();
   copy->thread = std::thread([copy, select, spec, dir = table_.dir(), now = sink_.NowMs()] {
+    NameThisThread("delta-copy");
     try {
       copy->files = WriteDeltaDataFiles(copy->conn.get(), select, dir, spec, now);
     } catch (...) {

@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "common/fault_point.h"
+#include "common/thread_name.h"
 #include "source/pg_wire.h"
 
 namespace tributary {
@@ -26,7 +27,10 @@ PgChangeStream::PgChangeStream(std::shared_ptr<PgReplicationConnection> conn,
       options_(options),
       what_(std::move(what)) {
   SendStatus(true);
-  ticker_ = std::thread([this] { Tick(); });
+  ticker_ = std::thread([this] {
+    NameThisThread("cdc-status");
+    Tick();
+  });
 }
 
 PgChangeStream::~PgChangeStream() {

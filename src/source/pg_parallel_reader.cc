@@ -11,6 +11,7 @@
 #include "common/bounded_queue.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "source/pg_copy_stream.h"
 
 namespace tributary {
@@ -108,7 +109,11 @@ class PgParallelReader final : public Reader {
     limits_.max_rows =
         std::max<size_t>(limits.max_rows / n, std::min<size_t>(limits.max_rows, 1024));
     active_ = conns_.size();
-    for (size_t i = 0; i < conns_.size(); ++i) threads_.emplace_back([this, i] { Work(i); });
+    for (size_t i = 0; i < conns_.size(); ++i)
+      threads_.emplace_back([this, i] {
+        NameThisThread(fmt::format("read-{}", i + 1));
+        Work(i);
+      });
   }
 
   void Join() {

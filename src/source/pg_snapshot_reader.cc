@@ -10,6 +10,7 @@
 #include "common/bounded_queue.h"
 #include "common/error.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "source/pg_copy_stream.h"
 
 namespace tributary {
@@ -54,7 +55,11 @@ class PgSnapshotReader final : public Reader {
   void Start(const BatchLimits& limits) {
     limits_ = limits;
     active_ = conns_.size();
-    for (size_t i = 0; i < conns_.size(); ++i) threads_.emplace_back([this, i] { Work(i); });
+    for (size_t i = 0; i < conns_.size(); ++i)
+      threads_.emplace_back([this, i] {
+        NameThisThread(fmt::format("snapshot-{}", i + 1));
+        Work(i);
+      });
   }
 
   void Work(size_t index) {

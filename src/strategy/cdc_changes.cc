@@ -9,6 +9,7 @@
 #include "common/error.h"
 #include "common/fault_point.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace tributary {
 namespace {
@@ -38,7 +39,10 @@ class ChangeLander {
   void Land(ChangeStream& stream, std::shared_ptr<const Schema> schema) {
     BoundedQueue<ChangeBatch> queue(4);
     std::exception_ptr read_error;
-    std::thread producer([&] { Read(stream, schema, queue, read_error); });
+    std::thread producer([&] {
+      NameThisThread("cdc-read");
+      Read(stream, schema, queue, read_error);
+    });
     try {
       while (auto batch = queue.Pop()) {
         Handle(*batch);

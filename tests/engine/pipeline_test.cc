@@ -7,6 +7,7 @@
 #include <atomic>
 
 #include "common/error.h"
+#include "common/thread_name.h"
 
 namespace tributary {
 namespace {
@@ -32,15 +33,18 @@ class CountingReader final : public Reader {
       batch.column(0).Append<int64_t>(next_++);
     }
     max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
+    thread_name_ = ThisThreadName();
     return true;
   }
   int max_in_flight() const { return max_in_flight_; }
+  const std::string& thread_name() const { return thread_name_; }
 
  private:
   std::shared_ptr<const Schema> schema_;
   int64_t total_, fail_after_, next_ = 0;
   std::atomic<int>& in_flight_;
   int max_in_flight_ = 0;
+  std::string thread_name_;  // of the thread that called Next
 };
 
 class CheckingWriter final : public TableWriter {
@@ -76,6 +80,8 @@ TEST(PipelineTest, DeliversEveryRowOnceInOrderWithBoundedMemory) {
   EXPECT_GT(stats.bytes, 8'000'000);
   // queue_depth queued + one being written + one being read.
   EXPECT_LE(reader.max_in_flight(), 3 + 2);
+  // The reader runs on a thread of its own, named so `top -H` tells it apart.
+  EXPECT_EQ(reader.thread_name(), "read");
 }
 
 TEST(PipelineTest, ReaderFailureStopsTheLoadAndIsRethrown) {
