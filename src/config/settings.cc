@@ -152,6 +152,12 @@ const std::vector<Setting> kSettings = {
      "tributary's sessions."},
     {"server.sqlserver", "connect_timeout", VT::kInteger, false, "15", "",
      "Seconds to wait for a connection (login timeout)."},
+    {"server.sqlserver", "time_zone", VT::kString, false, "", "",
+     "The server's time zone as `sys.time_zone_info` names it (e.g. `W. Europe Standard Time`), "
+     "used to convert CDC commit times — the server's local time — to UTC change by change, "
+     "across daylight saving switches. Empty: SQL Server 2022 and Azure SQL tell their own "
+     "(`CURRENT_TIMEZONE_ID()`); older servers then get the offset of the moment the run "
+     "starts, with a warning."},
 
     {"ingest", "server", VT::kString, true, "", "", "Name of a server declared in tributary.yml."},
     {"ingest", "database", VT::kString, true, "", "",

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "source/sqlserver_cdc_changes.h"
 #include "source/sqlserver_cdc_sql.h"
+#include "source/sqlserver_settings.h"
 #include "source/sqlserver_source.h"
 #include "source/sqlserver_types.h"
 
@@ -51,11 +52,13 @@ std::string FactsHint() {
 
 }  // namespace
 
-SqlServerCdcReader::SqlServerCdcReader(SqlServerQuery query, std::string where, TableRef table)
+SqlServerCdcReader::SqlServerCdcReader(SqlServerQuery query, std::string where, TableRef table,
+                                       std::string time_zone)
     : query_(query),
       where_(where),
       table_(table),
       what_(fmt::format("{} table {}", where, Label(table))),
+      time_zone_(std::move(time_zone)),
       session_(std::move(query), std::move(where), std::move(table)) {}
 
 CdcTableInfo SqlServerCdcReader::DescribeTable() {
@@ -164,9 +167,23 @@ std::unique_ptr<ChangeStream> SqlServerCdcReader::ReadChanges(const CdcStreamReq
       captured[segment.capture_instance] = session_.CapturedColumns(segment.capture_instance);
     }
   }
-  if (!options.segments.empty()) options.utc_offset_minutes = session_.UtcOffsetMinutes();
-  auto open = [this, captured](const SqlServerCdcSegment& segment) {
-    return session_.ReadChanges(segment, captured.at(segment.capture_instance));
+  // Commit times are the server's local time: converted on the server with
+  // its time zone when known, else with the offset of this moment.
+  std::string zone;
+  if (!options.segments.empty()) {
+    if (std::optional<std::string> known = session_.TimeZone(time_zone_)) {
+      zone = *known;
+    } else {
+      options.utc_offset_minutes = session_.UtcOffsetMinutes();
+      Log(LogLevel::kWarn,
+          "the server does not tell its time zone: _commit_time uses its UTC offset of now, so "
+          "changes committed before a daylight saving switch are an hour off; set time_zone on "
+          "the server in tributary.yml",
+          {{"table", what_}, {"utc_offset_minutes", std::to_string(options.utc_offset_minutes)}});
+    }
+  }
+  auto open = [this, captured, zone](const SqlServerCdcSegment& segment) {
+    return session_.ReadChanges(segment, captured.at(segment.capture_instance), zone);
   };
   return std::make_unique<SqlServerChangeStream>(open, std::move(options));
 }
@@ -194,7 +211,8 @@ std::unique_ptr<CdcReader> OpenSqlServerCdcReader(const Project& project,
   auto source = std::make_shared<SqlServerSource>(project, server, task.database);
   SqlServerQuery query = [source](const std::string& sql) { return source->Query(sql); };
   return std::make_unique<SqlServerCdcReader>(query, source->Describe(),
-                                              TableRef{task.source_schema, task.source_table});
+                                              TableRef{task.source_schema, task.source_table},
+                                              ReadSqlServerSettings(project, server).time_zone);
 }
 
 }  // namespace tributary

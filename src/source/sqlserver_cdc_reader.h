@@ -31,7 +31,9 @@ class SqlServerCdcReader final : public CdcReader {
  public:
   // `where` names server and database ("sqlserver server 'core' database
   // 'sales'"); `query` runs T-SQL there (see SqlServerQuery).
-  SqlServerCdcReader(SqlServerQuery query, std::string where, TableRef table);
+  // `time_zone`: the server's time_zone setting (empty: ask the server).
+  SqlServerCdcReader(SqlServerQuery query, std::string where, TableRef table,
+                     std::string time_zone = "");
 
   std::string Describe() const override { return what_; }
   CdcTableInfo DescribeTable() override;
@@ -56,6 +58,7 @@ class SqlServerCdcReader final : public CdcReader {
   std::string where_;
   TableRef table_;
   std::string what_;
+  std::string time_zone_;  // as configured
   SqlServerCdcSession session_;
   // The run's plan (from CheckResume or Snapshot) and the position it
   // continues from: the bound stays fixed for the whole run.

@@ -120,6 +120,29 @@ int SqlServerCdcSession::UtcOffsetMinutes() {
   return rows.column(0).Get<int32_t>(0);
 }
 
+std::optional<std::string> SqlServerCdcSession::TimeZone(const std::string& configured) {
+  if (configured.empty()) {
+    std::optional<Batch> rows = TryReadAll(SqlServerTimeZoneSql(""));
+    if (!rows || !Shaped(*rows, {TypeId::kText}) || rows->num_rows() != 1 ||
+        rows->column(0).IsNull(0)) {
+      return std::nullopt;
+    }
+    return Text(*rows, 0, 0);
+  }
+  Batch rows = ReadAll(SqlServerTimeZoneSql(configured));
+  if (!Shaped(rows, {TypeId::kText})) {
+    throw SourceError(where_ + ": unexpected result checking the time zone");
+  }
+  if (rows.num_rows() == 0) {
+    throw SourceError(fmt::format(
+        "{}: time_zone '{}' is not a time zone this server knows: set it to a name from "
+        "sys.time_zone_info (e.g. 'W. Europe Standard Time'), or remove it on SQL Server 2022 "
+        "and Azure SQL, which tell their own",
+        where_, configured));
+  }
+  return configured;
+}
+
 std::vector<std::string> SqlServerCdcSession::CapturedColumns(const std::string& capture_instance) {
   Batch rows = ReadAll(SqlServerCdcCapturedColumnsSql(capture_instance));
   if (rows.num_columns() != 2 || rows.schema().fields[0].type.id != TypeId::kText) {
@@ -137,8 +160,9 @@ std::vector<std::string> SqlServerCdcSession::CapturedColumns(const std::string&
 }
 
 std::unique_ptr<Reader> SqlServerCdcSession::ReadChanges(const SqlServerCdcSegment& segment,
-                                                         const std::vector<std::string>& columns) {
-  return query_(SqlServerCdcChangesSql(segment, columns));
+                                                         const std::vector<std::string>& columns,
+                                                         const std::string& time_zone) {
+  return query_(SqlServerCdcChangesSql(segment, columns, time_zone));
 }
 
 std::unique_ptr<Reader> SqlServerCdcSession::ReadSnapshot(const std::vector<std::string>& columns) {

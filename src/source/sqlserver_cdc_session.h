@@ -45,11 +45,19 @@ class SqlServerCdcSession {
   // The server's offset from UTC now, in minutes (CDC commit times are the
   // server's local time).
   int UtcOffsetMinutes();
+  // The time zone to convert commit times from: `configured` (the server's
+  // time_zone setting) once sys.time_zone_info confirms it — SourceError
+  // naming it when not — or, with none configured, the server's own
+  // (CURRENT_TIMEZONE_ID()); nullopt when the server cannot tell (SQL
+  // Server before 2022).
+  std::optional<std::string> TimeZone(const std::string& configured);
   // The captured columns of `capture_instance`, in order.
   std::vector<std::string> CapturedColumns(const std::string& capture_instance);
   // The changes of one planned segment (metadata columns, then `columns`).
+  // `time_zone` as SqlServerCdcChangesSql takes it.
   std::unique_ptr<Reader> ReadChanges(const SqlServerCdcSegment& segment,
-                                      const std::vector<std::string>& columns);
+                                      const std::vector<std::string>& columns,
+                                      const std::string& time_zone);
   // The initial load's snapshot; call after Plan returned kInitialLoad.
   std::unique_ptr<Reader> ReadSnapshot(const std::vector<std::string>& columns);
 

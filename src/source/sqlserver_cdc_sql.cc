@@ -95,13 +95,19 @@ std::string SqlServerCdcCapturedColumnsSql(const std::string& capture_instance) 
 }
 
 std::string SqlServerCdcChangesSql(const SqlServerCdcSegment& segment,
-                                   const std::vector<std::string>& columns) {
+                                   const std::vector<std::string>& columns,
+                                   const std::string& time_zone) {
   SqlServerDialect d;
-  std::string select =
-      fmt::format("c.{0}, c.{1}, c.{2}, c.{3}, sys.fn_cdc_map_lsn_to_time(c.{0}) AS {4}",
-                  d.QuoteIdentifier(kCdcStartLsn), d.QuoteIdentifier(kCdcSeqval),
-                  d.QuoteIdentifier(kCdcOperation), d.QuoteIdentifier(kCdcUpdateMask),
-                  d.QuoteIdentifier(kCdcCommitTime));
+  std::string commit_time =
+      fmt::format("sys.fn_cdc_map_lsn_to_time(c.{})", d.QuoteIdentifier(kCdcStartLsn));
+  if (!time_zone.empty()) {
+    commit_time = fmt::format("CAST({} AT TIME ZONE {} AT TIME ZONE N'UTC' AS datetime2(3))",
+                              commit_time, SqlServerString(time_zone));
+  }
+  std::string select = fmt::format(
+      "c.{}, c.{}, c.{}, c.{}, {} AS {}", d.QuoteIdentifier(kCdcStartLsn),
+      d.QuoteIdentifier(kCdcSeqval), d.QuoteIdentifier(kCdcOperation),
+      d.QuoteIdentifier(kCdcUpdateMask), commit_time, d.QuoteIdentifier(kCdcCommitTime));
   for (const auto& c : columns) select += ", c." + d.QuoteIdentifier(c);
   std::string sql =
       fmt::format("{}SELECT {} FROM cdc.{}({}, {}, N'all update old') AS c", kTag, select,
@@ -127,6 +133,12 @@ std::string SqlServerPrimaryKeySql(const TableRef& table) {
 std::string SqlServerUtcOffsetSql() {
   return fmt::format("{}SELECT DATEPART(TZOFFSET, SYSDATETIMEOFFSET()) AS utc_offset_minutes",
                      kTag);
+}
+
+std::string SqlServerTimeZoneSql(const std::string& configured) {
+  if (configured.empty()) return fmt::format("{}SELECT CURRENT_TIMEZONE_ID() AS time_zone", kTag);
+  return fmt::format("{}SELECT name AS time_zone FROM sys.time_zone_info WHERE name = {}", kTag,
+                     SqlServerString(configured));
 }
 
 std::string SqlServerCdcSnapshotSql(const TableRef& table,

@@ -58,16 +58,28 @@ std::string SqlServerCdcCapturedColumnsSql(const std::string& capture_instance);
 // above, then `columns` (captured column names), ordered by __$start_lsn,
 // __$seqval, __$operation (a before-image, 3, before its after-image, 4).
 // Uses the 'all update old' row filter so updates keep their before-image.
+// With a `time_zone` (a name of sys.time_zone_info: the server's zone),
+// __$commit_time is converted to UTC on the server, change by change, so a
+// daylight saving switch inside the window is honoured (datetime2(3));
+// without one it is the server's local time (datetime).
 std::string SqlServerCdcChangesSql(const SqlServerCdcSegment& segment,
-                                   const std::vector<std::string>& columns);
+                                   const std::vector<std::string>& columns,
+                                   const std::string& time_zone = "");
 
 // The primary key columns of `table` in key order (column_name); no row
 // when it has none.
 std::string SqlServerPrimaryKeySql(const TableRef& table);
 
 // The server's current offset from UTC in minutes (utc_offset_minutes, int):
-// sys.fn_cdc_map_lsn_to_time answers in the server's local time.
+// sys.fn_cdc_map_lsn_to_time answers in the server's local time. Used only
+// when the server's time zone is not known (SqlServerTimeZoneSql).
 std::string SqlServerUtcOffsetSql();
+
+// The server's time zone as AT TIME ZONE names it (time_zone, text): with
+// `configured` empty, CURRENT_TIMEZONE_ID() — SQL Server 2022, Azure SQL
+// Database and Managed Instance; older versions fail the statement — else
+// `configured` if sys.time_zone_info knows it (no row when it does not).
+std::string SqlServerTimeZoneSql(const std::string& configured);
 
 // The initial load's snapshot: `columns` of `table`, read after the plan's
 // LSN was recorded (so the snapshot holds at least every change up to it).

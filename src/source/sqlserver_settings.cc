@@ -82,6 +82,7 @@ SqlServerSettings ReadSqlServerSettings(const Project& project, const ServerConf
   s.trust_server_certificate = read.Boolean("trust_server_certificate");
   s.application_name = read.Text("application_name");
   s.connect_timeout_seconds = read.Integer("connect_timeout", 1, 3600);
+  s.time_zone = read.Text("time_zone");
   return s;
 }
 

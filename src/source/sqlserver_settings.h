@@ -20,6 +20,9 @@ struct SqlServerSettings {
   bool trust_server_certificate = false;
   std::string application_name = "tributary";
   int connect_timeout_seconds = 15;
+  // The server's time zone as sys.time_zone_info names it, for CDC commit
+  // times; empty: ask the server (SQL Server 2022, Azure SQL).
+  std::string time_zone;
 
   // FreeTDS takes different connection keywords than Microsoft's drivers.
   bool IsFreeTds() const;

@@ -73,15 +73,16 @@ class SqlServerCdcReaderTest : public ::testing::Test {
   }
 
   // Answers the changes of `segment` with `rows` (lsn, operation, id, name[, note]).
+  // `zone`: the time zone the reader is expected to convert commit times with.
   void Changes(const SqlServerCdcSegment& segment, const std::vector<std::string>& columns,
-               const std::string& rows) {
+               const std::string& rows, const std::string& zone = "") {
     std::string table = "changes" + std::to_string(++tables_), extra;
     for (size_t i = 2; i < columns.size(); ++i) extra += ", " + columns[i] + " text";
     script_.Exec("CREATE TABLE " + table +
                  " (\"__$start_lsn\" blob, \"__$seqval\" blob, \"__$operation\" integer, "
                  "\"__$update_mask\" blob, \"__$commit_time\" timestamp, id integer, name text" +
                  extra + "); INSERT INTO " + table + " VALUES " + rows);
-    script_.Answer(SqlServerCdcChangesSql(segment, columns),
+    script_.Answer(SqlServerCdcChangesSql(segment, columns, zone),
                    "SELECT * FROM " + table + " ORDER BY \"__$start_lsn\", \"__$operation\"");
   }
   static std::string Row(int lsn, int op, int id, const std::string& rest) {
@@ -89,8 +90,8 @@ class SqlServerCdcReaderTest : public ::testing::Test {
                        testing::LsnBlob(L(lsn)), op, id, rest);
   }
 
-  std::unique_ptr<SqlServerCdcReader> Open() {
-    return std::make_unique<SqlServerCdcReader>(script_.Query(), kWhere, kOrders);
+  std::unique_ptr<SqlServerCdcReader> Open(const std::string& time_zone = "") {
+    return std::make_unique<SqlServerCdcReader>(script_.Query(), kWhere, kOrders, time_zone);
   }
   static Schema Columns(bool with_note = false) {
     Schema s;
@@ -171,6 +172,68 @@ TEST_F(SqlServerCdcReaderTest, ChangesAfterTheStoredLsnUpToTheBound) {
            "c.[id], c.[name] FROM cdc.[fn_cdc_get_all_changes_dbo_orders](0x00000033000000100001, "
            "0x0000005A000000100001, N'all update old') AS c ORDER BY c.[__$start_lsn], "
            "c.[__$seqval], c.[__$operation]"));
+}
+
+// 2024-01-01 00:00:00 (the scripted rows' commit time) in µs since the epoch.
+constexpr int64_t kRowTime = 1'704'067'200'000'000;
+constexpr int64_t kMicrosPerMinute = 60'000'000;
+
+TEST_F(SqlServerCdcReaderTest, TheServersZoneTurnsCommitTimesUtcChangeByChange) {
+  script_.Exec("UPDATE tz SET utc_offset_minutes = 60");  // must not be applied on top
+  script_.Answer(SqlServerTimeZoneSql(""), "SELECT 'W. Europe Standard Time' AS time_zone");
+  Facts(50, Instance("dbo_orders", 10, 10, 90, 51));
+  Changes({"dbo_orders", Lsn(51), Lsn(90), std::nullopt}, {"id", "name"}, Row(60, 2, 3, "'c'"),
+          "W. Europe Standard Time");
+  auto reader = Open();
+  reader->CheckResume(At(50));
+  Batch rows = Drain(*reader->ReadChanges({At(50), L(90), Columns(), 5}), Columns());
+  ASSERT_EQ(rows.num_rows(), 1u);
+  // The server converted it (AT TIME ZONE in the statement): taken as it comes.
+  EXPECT_EQ(rows.column(3).Get<int64_t>(0), kRowTime);
+  EXPECT_TRUE(Sent(SqlServerCdcChangesSql({"dbo_orders", Lsn(51), Lsn(90), std::nullopt},
+                                          {"id", "name"}, "W. Europe Standard Time")));
+  EXPECT_FALSE(Sent(SqlServerUtcOffsetSql()));
+}
+
+TEST_F(SqlServerCdcReaderTest, AConfiguredZoneIsCheckedAndUsed) {
+  script_.Exec(
+      "CREATE TABLE zones (name text); INSERT INTO zones VALUES ('Pacific Standard Time')");
+  script_.Answer(SqlServerTimeZoneSql("Pacific Standard Time"),
+                 "SELECT name AS time_zone FROM zones WHERE name = 'Pacific Standard Time'");
+  script_.Answer(SqlServerTimeZoneSql("Mars Standard Time"),
+                 "SELECT name AS time_zone FROM zones WHERE name = 'Mars Standard Time'");
+  Facts(50, Instance("dbo_orders", 10, 10, 90, 51));
+  Changes({"dbo_orders", Lsn(51), Lsn(90), std::nullopt}, {"id", "name"}, Row(60, 2, 3, "'c'"),
+          "Pacific Standard Time");
+  auto reader = Open("Pacific Standard Time");
+  reader->CheckResume(At(50));
+  EXPECT_EQ(Drain(*reader->ReadChanges({At(50), L(90), Columns(), 5}), Columns()).num_rows(), 1u);
+  EXPECT_FALSE(Sent(SqlServerTimeZoneSql("")));  // the setting wins over asking
+
+  auto wrong = Open("Mars Standard Time");
+  wrong->CheckResume(At(50));
+  try {
+    wrong->ReadChanges({At(50), L(90), Columns(), 5});
+    FAIL() << "an unknown time zone must fail the run";
+  } catch (const SourceError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("database 'shop'"));
+    EXPECT_THAT(e.what(), HasSubstr("time_zone 'Mars Standard Time' is not a time zone"));
+    EXPECT_THAT(e.what(), HasSubstr("sys.time_zone_info"));
+  }
+}
+
+TEST_F(SqlServerCdcReaderTest, WithoutAZoneTheOffsetOfNowIsUsed) {
+  // Before SQL Server 2022 CURRENT_TIMEZONE_ID() fails (unscripted here).
+  script_.Exec("UPDATE tz SET utc_offset_minutes = 60");
+  Facts(50, Instance("dbo_orders", 10, 10, 90, 51));
+  Changes({"dbo_orders", Lsn(51), Lsn(90), std::nullopt}, {"id", "name"}, Row(60, 2, 3, "'c'"));
+  auto reader = Open();
+  reader->CheckResume(At(50));
+  Batch rows = Drain(*reader->ReadChanges({At(50), L(90), Columns(), 5}), Columns());
+  ASSERT_EQ(rows.num_rows(), 1u);
+  EXPECT_EQ(rows.column(3).Get<int64_t>(0), kRowTime - 60 * kMicrosPerMinute);
+  EXPECT_TRUE(Sent(SqlServerTimeZoneSql("")));
+  EXPECT_TRUE(Sent(SqlServerUtcOffsetSql()));
 }
 
 TEST_F(SqlServerCdcReaderTest, AnEmptyWindowReadsNothingAndKeepsThePosition) {

@@ -111,6 +111,21 @@ TEST(SqlServerCdcSqlTest, ChangesInCommitOrderWithBeforeImages) {
             "ORDER BY c.[__$start_lsn], c.[__$seqval], c.[__$operation]");
 }
 
+TEST(SqlServerCdcSqlTest, CommitTimesTurnUtcOnTheServerWithItsTimeZone) {
+  SqlServerCdcSegment segment{"dbo_orders", kA, kC, std::nullopt};
+  EXPECT_THAT(SqlServerCdcChangesSql(segment, {"id"}, "W. Europe Standard Time"),
+              HasSubstr("c.[__$update_mask], CAST(sys.fn_cdc_map_lsn_to_time(c.[__$start_lsn]) "
+                        "AT TIME ZONE N'W. Europe Standard Time' AT TIME ZONE N'UTC' AS "
+                        "datetime2(3)) AS [__$commit_time], c.[id] FROM"));
+  // A name is a literal, whatever it holds.
+  EXPECT_THAT(SqlServerCdcChangesSql(segment, {"id"}, "x' ; DROP TABLE t --"),
+              HasSubstr("AT TIME ZONE N'x'' ; DROP TABLE t --' AT TIME ZONE"));
+  EXPECT_EQ(SqlServerTimeZoneSql(""), "/* tributary */ SELECT CURRENT_TIMEZONE_ID() AS time_zone");
+  EXPECT_EQ(SqlServerTimeZoneSql("Pacific Standard Time"),
+            "/* tributary */ SELECT name AS time_zone FROM sys.time_zone_info WHERE name = "
+            "N'Pacific Standard Time'");
+}
+
 TEST(SqlServerCdcSqlTest, OldInstanceIsReadOnlyBelowTheHandover) {
   SqlServerCdcSegment segment{"dbo_orders", kA, kC, kB};
   EXPECT_THAT(SqlServerCdcChangesSql(segment, {"id"}),
