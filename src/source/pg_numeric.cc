@@ -31,22 +31,30 @@ const char* SpecialName(uint16_t sign) {
       "numeric value does not fit decimal({},{}); cast the column in a query", precision, scale));
 }
 
-// The magnitude scaled by 10^scale. Digits are consumed while they lie at
-// or above 10^-scale; below that, they must be zero (PostgreSQL strips
-// trailing zero digits, but the last one may still hold zeros beyond scale).
-Int128 ScaledMagnitude(const PgNumeric& n, int precision, int scale) {
-  Int128 acc = 0;
+// 10^0 … 10^4: a base-10000 digit's decimal places.
+constexpr int kDigitPow10[] = {1, 10, 100, 1000, 10000};
+
+// The magnitude scaled by 10^scale, accumulated in T: int64_t when the
+// precision allows (up to 18 digits, the common case, without 128-bit
+// arithmetic), else Int128. Digits are consumed while they lie at or above
+// 10^-scale; below that, they must be zero (PostgreSQL strips trailing zero
+// digits, but the last one may still hold zeros beyond scale).
+template <class T>
+T ScaledMagnitude(const PgNumeric& n, int precision, int scale) {
+  T acc = 0;
   int unit = 0;  // acc counts units of 10^(unit - scale)
   for (int i = 0; i < n.ndigits; ++i) {
     int exponent = 4 * (n.weight - i) + scale;  // of this digit's units, in 10^-scale
     int digit = n.Digit(i);
     if (exponent >= 0) {
-      if (__builtin_mul_overflow(acc, Int128{10000}, &acc)) TooWide(precision, scale);
+      if (__builtin_mul_overflow(acc, T{10000}, &acc)) TooWide(precision, scale);
       acc += digit;
       unit = exponent;
-    } else if (exponent > -4 && digit % kPow10[-exponent] == 0) {
-      if (__builtin_mul_overflow(acc, kPow10[4 + exponent], &acc)) TooWide(precision, scale);
-      acc += digit / kPow10[-exponent];
+    } else if (exponent > -4 && digit % kDigitPow10[-exponent] == 0) {
+      if (__builtin_mul_overflow(acc, T{kDigitPow10[4 + exponent]}, &acc)) {
+        TooWide(precision, scale);
+      }
+      acc += digit / kDigitPow10[-exponent];
       unit = 0;
     } else if (digit != 0) {
       throw PgValueError(
@@ -55,7 +63,8 @@ Int128 ScaledMagnitude(const PgNumeric& n, int precision, int scale) {
     }
   }
   if (acc != 0 && unit > 0) {
-    if (unit > kMaxPower || __builtin_mul_overflow(acc, kPow10[unit], &acc)) {
+    constexpr int kMaxUnit = sizeof(T) < sizeof(Int128) ? 18 : kMaxPower;
+    if (unit > kMaxUnit || __builtin_mul_overflow(acc, static_cast<T>(kPow10[unit]), &acc)) {
       TooWide(precision, scale);
     }
   }
@@ -93,7 +102,8 @@ Int128 PgNumericToDecimal(const PgNumeric& n, int precision, int scale) {
         "'NaN'), or cast the column to text or double precision",
         SpecialName(n.sign), precision, scale));
   }
-  Int128 value = ScaledMagnitude(n, precision, scale);
+  Int128 value = precision <= 18 ? ScaledMagnitude<int64_t>(n, precision, scale)
+                                 : ScaledMagnitude<Int128>(n, precision, scale);
   if (value >= kPow10[precision]) TooWide(precision, scale);
   return n.sign == PgNumeric::kNegative ? -value : value;
 }

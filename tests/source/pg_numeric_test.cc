@@ -5,7 +5,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
+#include <optional>
+#include <random>
+#include <vector>
 
 #include "source/pg_types.h"
 
@@ -91,6 +95,68 @@ TEST(PgNumericTest, DecimalsAreExactOrAnError) {
               HasSubstr("numeric NaN cannot be stored in decimal(10,2)"));
   EXPECT_THAT(DecimalError(Numeric(0, PgNumeric::kMinusInfinity, 0, {}), 10, 2),
               HasSubstr("numeric -Infinity cannot be stored"));
+}
+
+// The decimal a numeric's text means at `scale`, worked out from the text
+// alone; nullopt when it has nonzero digits beyond scale or 10^precision
+// or more.
+std::optional<Int128> ReferenceDecimal(const std::string& text, int precision, int scale) {
+  bool negative = text[0] == '-';
+  std::string digits = text.substr(negative ? 1 : 0);
+  size_t point = digits.find('.');
+  std::string whole = digits.substr(0, point);
+  std::string fraction = point == std::string::npos ? "" : digits.substr(point + 1);
+  while (fraction.size() > static_cast<size_t>(scale)) {
+    if (fraction.back() != '0') return std::nullopt;
+    fraction.pop_back();
+  }
+  fraction.resize(static_cast<size_t>(scale), '0');
+  std::string all = whole + fraction;
+  all.erase(0, std::min(all.find_first_not_of('0'), all.size()));
+  if (all.size() > static_cast<size_t>(precision)) return std::nullopt;
+  Int128 value = 0;
+  for (char c : all) value = value * 10 + (c - '0');
+  return negative ? -value : value;
+}
+
+// Every precision, the 64-bit path (up to 18 digits) and the 128-bit one,
+// against the text PostgreSQL would print, on random values near the edges.
+TEST(PgNumericTest, DecimalsAgreeWithTheTextAtEveryPrecision) {
+  std::mt19937 rng(20261126);
+  auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0, errors = 0;
+  for (int round = 0; round < 20000; ++round) {
+    int precision = pick(1, 38);
+    int scale = pick(0, precision);
+    std::vector<int> digits(static_cast<size_t>(pick(0, 6)));
+    for (int& d : digits) d = pick(0, 3) == 0 ? pick(0, 9) * 1000 : pick(0, 9999);
+    if (!digits.empty() && digits.front() == 0) digits.front() = 1;
+    int weight = pick(-6, 6);
+    uint16_t sign = pick(0, 1) ? PgNumeric::kNegative : PgNumeric::kPositive;
+    std::string bytes;
+    auto put16 = [&](int v) {
+      bytes += static_cast<char>((v >> 8) & 0xff);
+      bytes += static_cast<char>(v & 0xff);
+    };
+    put16(static_cast<int>(digits.size()));
+    put16(weight);
+    put16(sign);
+    int last = weight - static_cast<int>(digits.size()) + 1;  // weight of the last digit
+    put16(std::max(0, -4 * last));
+    for (int d : digits) put16(d);
+    std::optional<Int128> expected = ReferenceDecimal(Text(bytes), precision, scale);
+    SCOPED_TRACE(Text(bytes) + " as decimal(" + std::to_string(precision) + "," +
+                 std::to_string(scale) + ")");
+    if (expected) {
+      ASSERT_EQ(Decimal(bytes, precision, scale), *expected);
+      ++checked;
+    } else {
+      ASSERT_THROW(Decimal(bytes, precision, scale), PgValueError);
+      ++errors;
+    }
+  }
+  EXPECT_GT(checked, 2000);  // both outcomes are exercised
+  EXPECT_GT(errors, 2000);
 }
 
 TEST(PgNumericTest, MalformedBytesAreErrors) {
