@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <initializer_list>
 #include <optional>
 #include <random>
 #include <vector>
@@ -19,7 +18,7 @@ namespace {
 using ::testing::HasSubstr;
 
 // The binary form of a numeric: header then base-10000 digits.
-std::string Numeric(int weight, uint16_t sign, int dscale, std::initializer_list<int> digits) {
+std::string Numeric(int weight, uint16_t sign, int dscale, const std::vector<int>& digits) {
   std::string out;
   auto put16 = [&](int v) {
     out += static_cast<char>((v >> 8) & 0xff);
@@ -133,17 +132,8 @@ TEST(PgNumericTest, DecimalsAgreeWithTheTextAtEveryPrecision) {
     if (!digits.empty() && digits.front() == 0) digits.front() = 1;
     int weight = pick(-6, 6);
     uint16_t sign = pick(0, 1) ? PgNumeric::kNegative : PgNumeric::kPositive;
-    std::string bytes;
-    auto put16 = [&](int v) {
-      bytes += static_cast<char>((v >> 8) & 0xff);
-      bytes += static_cast<char>(v & 0xff);
-    };
-    put16(static_cast<int>(digits.size()));
-    put16(weight);
-    put16(sign);
     int last = weight - static_cast<int>(digits.size()) + 1;  // weight of the last digit
-    put16(std::max(0, -4 * last));
-    for (int d : digits) put16(d);
+    std::string bytes = Numeric(weight, sign, std::max(0, -4 * last), digits);
     std::optional<Int128> expected = ReferenceDecimal(Text(bytes), precision, scale);
     SCOPED_TRACE(Text(bytes) + " as decimal(" + std::to_string(precision) + "," +
                  std::to_string(scale) + ")");
