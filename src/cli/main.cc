@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "common/allocator.h"
 #include "common/log.h"
 
 namespace {
@@ -14,6 +15,7 @@ constexpr const char* kDescription =
 }  // namespace
 
 int main(int argc, char** argv) {
+  tributary::TuneAllocator();
   using namespace tributary::cli;
   CLI::App app(kDescription, "tributary");
   app.require_subcommand(1);

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <thread>
 
+#include "common/allocator.h"
 #include "common/log.h"
 #include "common/thread_name.h"
 
@@ -270,6 +271,7 @@ void Scheduler::Launch(std::vector<Decision> group, TimePoint now) {
     } catch (const std::exception& e) {
       outcome = std::string("error: ") + e.what();
     }
+    ReleaseFreeMemory();  // a daemon waits with what it needs, not with the run's peak
     p->outcome = std::move(outcome);
     p->done = true;
     timer_.Wake();
