@@ -14,7 +14,7 @@ bool TuneAllocator() {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.") != nullptr) return false;
   // Setting either threshold turns off glibc's adaptive choice of both.
-  return mallopt(M_MMAP_THRESHOLD, 8 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 64 << 20) == 1;
+  return mallopt(M_MMAP_THRESHOLD, 8 << 20) == 1 && mallopt(M_TRIM_THRESHOLD, 32 << 20) == 1;
 #else
   return false;
 #endif

@@ -47,7 +47,7 @@ long FaultsOfTheLoadPattern() {
 struct ChildResult {
   bool tuned = false;
   long faults = -1;
-  long rss_kept_kb = -1;      // after freeing 48 MB, tuned
+  long rss_kept_kb = -1;      // after freeing 24 MB, tuned
   long rss_released_kb = -1;  // after ReleaseFreeMemory
 };
 
@@ -60,11 +60,11 @@ long RssKb() {
   return n == 2 ? resident * (sysconf(_SC_PAGESIZE) / 1024) : -1;
 }
 
-// Frees 48 MB of 1 MB blocks (touched) and reports RSS before and after
+// Frees 24 MB of 1 MB blocks (touched) and reports RSS before and after
 // ReleaseFreeMemory.
 void KeepThenRelease(ChildResult& r) {
   std::vector<char*> blocks;
-  for (int i = 0; i < 48; ++i) {
+  for (int i = 0; i < 24; ++i) {
     auto* p = static_cast<char*>(std::malloc(size_t{1} << 20));
     std::memset(p, 1, size_t{1} << 20);
     blocks.push_back(p);
@@ -122,8 +122,8 @@ TEST(AllocatorTest, TunedTheLoadPatternReusesMemoryInsteadOfFaulting) {
 TEST(AllocatorTest, FreeMemoryKeptByTheTuningGoesBackOnRequest) {
   if (kOwnAllocator) GTEST_SKIP() << "a sanitizer's allocator is in place of glibc's";
   ChildResult tuned = InChild(nullptr, true);
-  // The 48 MB freed stay resident (below the 64 MB kept) until released.
-  EXPECT_GT(tuned.rss_kept_kb - tuned.rss_released_kb, 40 * 1024);
+  // The 24 MB freed stay resident (below the 32 MB kept) until released.
+  EXPECT_GT(tuned.rss_kept_kb - tuned.rss_released_kb, 20 * 1024);
 }
 
 TEST(AllocatorTest, TheUsersMallocTunablesWin) {
