@@ -36,7 +36,8 @@ const std::vector<Setting> kSettings = {
      "grow with the table. Raise it if a merge of a very wide table fails out of memory."},
     {"sink.duckdb", "threads", VT::kInteger, false, "cores - 1", "",
      "DuckDB's worker threads, which compress and write the loaded row groups. The default "
-     "leaves one core to the reader that decodes the source's rows (at least 1 thread)."},
+     "leaves one core to the reader that decodes the source's rows (at least 1 thread). Not the "
+     "number of tables loaded at once: that is `defaults.threads` (`run --threads`)."},
 
     {"sink.delta", "path", VT::kString, true, "", "",
      "Root directory of the Delta tables, relative to the project folder or absolute: one table "
@@ -47,7 +48,8 @@ const std::vector<Setting> kSettings = {
     {"sink.delta", "memory_limit", VT::kString, false, "1GB", "",
      "Memory the embedded DuckDB engine that writes Parquet may use before it spills to disk."},
     {"sink.delta", "threads", VT::kInteger, false, "cores", "",
-     "Worker threads of that engine (merges, rewrites of existing files, Parquet encoding)."},
+     "Worker threads of that engine (merges, rewrites of existing files, Parquet encoding). Not "
+     "the number of tables loaded at once: that is `defaults.threads` (`run --threads`)."},
     {"sink.delta", "timestamp_ntz", VT::kBoolean, false, "false", "",
      "Store `timestamp` columns (no time zone) as Delta `timestamp_ntz` (protocol 3/7, Spark "
      "3.4+, Databricks 13+) instead of `timestamp` read as UTC."},
@@ -108,7 +110,9 @@ const std::vector<Setting> kSettings = {
     {"jobs", "databricks_cluster_id", VT::kString, false, "", "",
      "Existing cluster the exported Databricks tasks run on; none: serverless compute."},
 
-    {"defaults", "threads", VT::kInteger, false, "4", "", "Tables loaded at once by `run`."},
+    {"defaults", "threads", VT::kInteger, false, "4", "",
+     "Tables loaded at once by `run` (`run --threads` overrides it); each table's own reading "
+     "connections are `parallelism`, the sink engine's workers the sink's `threads`."},
     {"defaults", "batch_rows", VT::kInteger, false, "65536", "",
      "Rows per batch between reader and sink."},
     {"defaults", "parallelism", VT::kInteger, false, "1", "",
