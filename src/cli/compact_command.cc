@@ -7,7 +7,7 @@
 #include "cli/cli.h"
 #include "common/error.h"
 #include "common/text_table.h"
-#include "sink/delta_sink.h"
+#include "sink/delta/delta_sink.h"
 #include "sink/open_sink.h"
 
 namespace tributary::cli {

@@ -19,8 +19,8 @@
 #include "common/log.h"
 #include "common/text_table.h"
 #include "common/thread_name.h"
+#include "cron/cron.h"
 #include "engine/runner.h"
-#include "schedule/cron.h"
 #include "schedule/scheduler.h"
 #include "sink/open_sink.h"
 

@@ -10,7 +10,7 @@
 #include "config/secrets.h"
 #include "config/settings.h"
 #include "config/yaml_reader.h"
-#include "schedule/cron.h"
+#include "cron/cron.h"
 
 namespace tributary {
 namespace {

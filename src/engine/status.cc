@@ -2,7 +2,7 @@
 
 #include <map>
 
-#include "schedule/cron.h"
+#include "cron/cron.h"
 
 namespace tributary {
 namespace {

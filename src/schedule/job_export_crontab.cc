@@ -2,7 +2,7 @@
 // flock(1) for overlap, timeout(1) for the frequency's timeout.
 #include <fmt/format.h>
 
-#include "schedule/cron_convert.h"
+#include "cron/cron_convert.h"
 #include "schedule/job_export_formats.h"
 
 namespace tributary::jobs {

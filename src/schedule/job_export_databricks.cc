@@ -6,7 +6,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "schedule/cron.h"
+#include "cron/cron.h"
 #include "schedule/job_export_formats.h"
 
 namespace tributary::jobs {

@@ -7,7 +7,7 @@
 
 #include <algorithm>
 
-#include "schedule/cron_convert.h"
+#include "cron/cron_convert.h"
 #include "schedule/job_export_formats.h"
 
 namespace tributary::jobs {

@@ -3,7 +3,7 @@
 // previous run going is skipped; Persistent= catches missed ticks up once.
 #include <fmt/format.h>
 
-#include "schedule/cron_convert.h"
+#include "cron/cron_convert.h"
 #include "schedule/job_export_formats.h"
 
 namespace tributary::jobs {

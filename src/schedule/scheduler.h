@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "config/project.h"
-#include "schedule/cron.h"
+#include "cron/cron.h"
 #include "schedule/timer.h"
 
 namespace tributary {

@@ -4,9 +4,9 @@
 
 #include "common/error.h"
 #include "config/secrets.h"
-#include "sink/delta_sink.h"
-#include "sink/duckdb_sink.h"
-#include "sink/postgres_sink.h"
+#include "sink/delta/delta_sink.h"
+#include "sink/duckdb/duckdb_sink.h"
+#include "sink/postgres/postgres_sink.h"
 
 namespace tributary {
 namespace {

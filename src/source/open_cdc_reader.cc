@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
-#include "source/pg_cdc_reader.h"
-#include "source/sqlserver_cdc_reader.h"
+#include "source/postgres/pg_cdc_reader.h"
+#include "source/sqlserver/sqlserver_cdc_reader.h"
 
 namespace tributary {
 

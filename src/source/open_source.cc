@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
-#include "source/postgres_source.h"
-#include "source/sqlite_source.h"
-#include "source/sqlserver_source.h"
+#include "source/postgres/postgres_source.h"
+#include "source/sqlite/sqlite_source.h"
+#include "source/sqlserver/sqlserver_source.h"
 
 namespace tributary {
 

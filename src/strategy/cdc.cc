@@ -4,10 +4,10 @@
 
 #include "common/error.h"
 #include "common/fault_point.h"
-#include "engine/pipeline.h"
 #include "strategy/cdc_changes.h"
 #include "strategy/cdc_segment.h"
 #include "strategy/cdc_state.h"
+#include "strategy/pipeline.h"
 
 namespace tributary {
 namespace {

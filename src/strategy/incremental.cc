@@ -9,9 +9,9 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
-#include "engine/pipeline.h"
-#include "source/value_text.h"
+#include "data/value_text.h"
 #include "strategy/load.h"
+#include "strategy/pipeline.h"
 #include "strategy/watermark.h"
 
 namespace tributary {

@@ -1,6 +1,6 @@
 #include "strategy/load.h"
 
-#include "engine/pipeline.h"
+#include "strategy/pipeline.h"
 
 namespace tributary {
 

@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
-#include "source/text_values.h"
-#include "source/value_text.h"
+#include "data/text_values.h"
+#include "data/value_text.h"
 
 namespace tributary {
 namespace {

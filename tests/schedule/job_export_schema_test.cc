@@ -10,7 +10,7 @@
 
 #include "config/loader.h"
 #include "schedule/job_export.h"
-#include "schedule/json_schema_check.h"
+#include "support/json_schema_check.h"
 
 namespace tributary {
 namespace {

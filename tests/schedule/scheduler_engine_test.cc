@@ -6,9 +6,9 @@
 
 #include "config/loader.h"
 #include "engine/runner.h"
-#include "schedule/fake_timer.h"
 #include "schedule/scheduler.h"
 #include "sink/open_sink.h"
+#include "support/fake_timer.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
 

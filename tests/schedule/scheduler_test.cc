@@ -12,7 +12,7 @@
 #include <mutex>
 #include <thread>
 
-#include "schedule/fake_timer.h"
+#include "support/fake_timer.h"
 
 namespace tributary {
 namespace {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "common/fault_point.h"
-#include "strategy/cdc_test_util.h"
+#include "support/cdc_fixture.h"
 
 namespace tributary::testing {
 namespace {

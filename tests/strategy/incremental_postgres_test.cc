@@ -4,8 +4,8 @@
 #include <fstream>
 #include <regex>
 
-#include "source/pg_test_util.h"
 #include "strategy/watermark.h"
+#include "support/pg_fixture.h"
 
 namespace tributary {
 namespace {

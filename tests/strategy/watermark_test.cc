@@ -5,7 +5,7 @@
 
 #include "common/error.h"
 #include "config/lookback.h"
-#include "source/value_text.h"
+#include "data/value_text.h"
 
 namespace tributary {
 namespace {

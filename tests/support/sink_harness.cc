@@ -4,12 +4,12 @@
 
 #include <stdexcept>
 
-#include "sink/delta_sink.h"
-#include "sink/delta_types.h"
-#include "sink/duckdb_sink.h"
-#include "sink/duckdb_sql.h"
-#include "sink/postgres_sink.h"
-#include "source/value_text.h"
+#include "clients/duckdb/duckdb_sql.h"
+#include "data/value_text.h"
+#include "sink/delta/delta_sink.h"
+#include "sink/delta/delta_types.h"
+#include "sink/duckdb/duckdb_sink.h"
+#include "sink/postgres/postgres_sink.h"
 #include "support/delta_checker.h"
 #include "support/pg_cluster.h"
 

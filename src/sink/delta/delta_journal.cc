@@ -1,0 +1,120 @@
+#include "sink/delta/delta_journal.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "common/error.h"
+#include "common/files.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+fs::path RecordPath(const fs::path& root, const std::string& task_id) {
+  return root / "_tributary" / "tasks" / (SafeFileName(task_id) + ".json");
+}
+
+json OptionalText(const std::optional<std::string>& text) {
+  return text ? json(*text) : json(nullptr);
+}
+
+std::optional<std::string> TextOrNull(const json& value) {
+  if (value.is_null()) return std::nullopt;
+  return value.get<std::string>();
+}
+
+}  // namespace
+
+std::string SafeFileName(const std::string& name) {
+  std::string out;
+  for (unsigned char c : name) {
+    if (std::isalnum(c) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty())) {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+json PlanToJson(const DeltaCommitPlan& plan) {
+  json out = {{"read_version", plan.read_version},
+              {"operation", plan.operation},
+              {"operation_parameters", plan.operation_parameters},
+              {"adds", plan.adds},
+              {"removes", plan.removes},
+              {"replace", plan.replace},
+              {"rewrites", plan.rewrites},
+              {"data_change", plan.data_change},
+              {"tributary", plan.tributary}};
+  if (plan.protocol) out["protocol"] = *plan.protocol;
+  if (plan.metadata) out["metadata"] = *plan.metadata;
+  if (plan.txn) out["txn"] = {{"appId", plan.txn->first}, {"version", plan.txn->second}};
+  return out;
+}
+
+DeltaCommitPlan PlanFromJson(const json& in) {
+  DeltaCommitPlan plan;
+  plan.read_version = in.at("read_version").get<int64_t>();
+  plan.operation = in.at("operation").get<std::string>();
+  plan.operation_parameters = in.at("operation_parameters");
+  plan.adds = in.at("adds").get<std::vector<json>>();
+  plan.removes = in.at("removes").get<std::vector<std::string>>();
+  plan.replace = in.at("replace").get<bool>();
+  plan.rewrites = in.at("rewrites").get<bool>();
+  plan.data_change = in.at("data_change").get<bool>();
+  plan.tributary = in.at("tributary");
+  if (in.contains("protocol")) plan.protocol = in["protocol"];
+  if (in.contains("metadata")) plan.metadata = in["metadata"];
+  if (in.contains("txn")) {
+    plan.txn = {in["txn"].at("appId").get<std::string>(), in["txn"].at("version").get<int64_t>()};
+  }
+  return plan;
+}
+
+std::optional<TaskRecord> ReadTaskRecord(const fs::path& root, const std::string& task_id) {
+  fs::path path = RecordPath(root, task_id);
+  std::optional<std::string> content = ReadWholeFile(path);
+  if (!content) return std::nullopt;
+  try {
+    json in = json::parse(*content);
+    TaskRecord record;
+    record.version = in.at("version").get<int64_t>();
+    record.state = TextOrNull(in.at("state"));
+    record.complete = in.at("complete").get<bool>();
+    record.previous_version = in.value("previous_version", int64_t{0});
+    record.previous_state = TextOrNull(in.value("previous_state", json()));
+    if (in.contains("plans")) {
+      for (const auto& [table, plan] : in["plans"].items())
+        record.plans[table] = PlanFromJson(plan);
+    }
+    return record;
+  } catch (const json::exception& e) {
+    throw SinkError(fmt::format(
+        "the state record of task '{}' ('{}') is damaged ({}); restore it from a backup or remove "
+        "it to reload the task from scratch",
+        task_id, path.string(), e.what()));
+  }
+}
+
+void WriteTaskRecord(const fs::path& root, const std::string& task_id, const TaskRecord& record) {
+  json out = {{"task", task_id},
+              {"version", record.version},
+              {"state", OptionalText(record.state)},
+              {"complete", record.complete},
+              {"previous_version", record.previous_version},
+              {"previous_state", OptionalText(record.previous_state)}};
+  if (!record.plans.empty()) {
+    json plans = json::object();
+    for (const auto& [table, plan] : record.plans) plans[table] = PlanToJson(plan);
+    out["plans"] = std::move(plans);
+  }
+  fs::path path = RecordPath(root, task_id);
+  fs::create_directories(path.parent_path());
+  ReplaceFileAtomically(path, out.dump());
+}
+
+}  // namespace tributary

@@ -1,0 +1,137 @@
+// DeltaSink's run records: Delta tables _tributary/runs and
+// _tributary/task_results, one small file per record, compacted as they grow.
+#include <fmt/format.h>
+
+#include "clients/duckdb/duckdb_sql.h"
+#include "clients/duckdb/duckdb_values.h"
+#include "common/error.h"
+#include "common/files.h"
+#include "sink/delta/delta_compact.h"
+#include "sink/delta/delta_files.h"
+#include "sink/delta/delta_sink.h"
+#include "sink/delta/delta_types.h"
+#include "sink/duckdb/run_history.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+constexpr int64_t kCompactAt = 64;  // live files of a record table before compacting it
+
+Schema RunsSchema() {
+  return Schema{{{"run_id", {TypeId::kText}},
+                 {"started_at", {TypeId::kTimestampTz}},
+                 {"ended_at", {TypeId::kTimestampTz}},
+                 {"status", {TypeId::kText}},
+                 {"command", {TypeId::kText}},
+                 {"tasks_total", {TypeId::kInt32}},
+                 {"tasks_failed", {TypeId::kInt32}},
+                 {"recorded_at", {TypeId::kTimestampTz}}}};
+}
+
+Schema TaskResultsSchema() {
+  Schema s;
+  for (const char* name :
+       {"run_id", "task_id", "strategy", "server", "database", "source_table", "frequency"}) {
+    s.fields.push_back({name, {TypeId::kText}});
+  }
+  s.fields.push_back({"started_at", {TypeId::kTimestampTz}});
+  s.fields.push_back({"ended_at", {TypeId::kTimestampTz}});
+  s.fields.push_back({"rows", {TypeId::kInt64}});
+  s.fields.push_back({"bytes", {TypeId::kInt64}});
+  s.fields.push_back({"status", {TypeId::kText}});
+  s.fields.push_back({"error", {TypeId::kText}});
+  return s;
+}
+
+std::string Text(const std::string& value) { return DuckString(value) + "::VARCHAR"; }
+
+std::string Time(const std::optional<TimePoint>& t) {
+  if (!t) return "NULL::TIMESTAMPTZ";
+  return fmt::format("make_timestamp({}::BIGINT)::TIMESTAMPTZ", ToMicros(*t));
+}
+
+std::string Select(const Schema& schema, const std::vector<std::string>& values) {
+  std::string sql;
+  for (size_t i = 0; i < values.size(); ++i) {
+    sql += (sql.empty() ? "" : ", ") + values[i] + " AS " + DuckQuote(schema.fields[i].name);
+  }
+  return "SELECT " + sql;
+}
+
+json NewMetadata(const Schema& schema, int64_t now_ms) {
+  return {{"id", NewUuid()},
+          {"format", {{"provider", "parquet"}, {"options", json::object()}}},
+          {"schemaString", DeltaSchemaString(schema)},
+          {"partitionColumns", json::array()},
+          {"configuration", json::object()},
+          {"createdTime", now_ms}};
+}
+
+// Appends the one row `select_sql` yields to the record table `name`.
+void AppendRecord(DeltaSink& sink, const std::string& name, const Schema& schema,
+                  const std::string& select_sql) {
+  auto lock = FileLock::Acquire(sink.LockPath("records", name));
+  DuckConnection conn = sink.Connect();
+  DeltaTable table(sink.root() / "_tributary" / name, "_tributary/" + name, conn.get());
+  const auto& snapshot = table.Refresh();
+  int64_t now = sink.NowMs();
+  DeltaCommitPlan plan;
+  plan.read_version = snapshot ? snapshot->version : -1;
+  if (!snapshot) {
+    plan.protocol = json{{"minReaderVersion", 1}, {"minWriterVersion", 2}};
+    plan.metadata = NewMetadata(schema, now);
+  }
+  plan.adds = WriteDeltaDataFiles(conn.get(), select_sql, table.dir(),
+                                  DeltaFileSpec{schema, {}, int64_t{1} << 30, true}, now);
+  table.Commit(plan, now);
+  if (static_cast<int64_t>(table.snapshot()->files.size()) >= kCompactAt) {
+    CompactDeltaTable(table, conn.get(), int64_t{64} << 20, now);
+  }
+}
+
+}  // namespace
+
+void DeltaSink::RecordRun(const RunRecord& run) {
+  std::lock_guard lock(records_mutex_);
+  Schema schema = RunsSchema();
+  AppendRecord(
+      *this, "runs", schema,
+      Select(schema, {Text(run.run_id), Time(run.started_at), Time(run.ended_at), Text(run.status),
+                      Text(run.command), fmt::format("{}::INTEGER", run.tasks_total),
+                      fmt::format("{}::INTEGER", run.tasks_failed), Time(clock_.Now())}));
+}
+
+void DeltaSink::RecordTaskResult(const TaskResult& r) {
+  std::lock_guard lock(records_mutex_);
+  Schema schema = TaskResultsSchema();
+  AppendRecord(
+      *this, "task_results", schema,
+      Select(schema, {Text(r.run_id), Text(r.task_id), Text(r.strategy), Text(r.server),
+                      Text(r.database), Text(r.source_table), Text(r.frequency), Time(r.started_at),
+                      Time(r.ended_at), fmt::format("{}::BIGINT", r.rows),
+                      fmt::format("{}::BIGINT", r.bytes), Text(r.status), Text(r.error)}));
+}
+
+std::vector<TaskHistory> DeltaSink::ReadHistory() {
+  DuckConnection conn = Connect();
+  fs::path dir = root_ / "_tributary" / "task_results";
+  auto snapshot = ReadDeltaSnapshot(dir, conn.get());
+  std::vector<TaskHistory> history;
+  if (!snapshot || snapshot->files.empty()) return history;
+  std::string files;
+  for (const auto& [path, add] : snapshot->files) {
+    std::string file = (dir / DecodeDeltaPath(path)).string();
+    files += (files.empty() ? "" : ", ") + Text(file);
+  }
+  DuckResult result =
+      DuckExec(conn.get(),
+               TaskHistorySql(fmt::format(
+                   "read_parquet([{}], union_by_name = true, hive_partitioning = false)", files)),
+               "cannot read the task history");
+  return ReadTaskHistory(result);
+}
+
+}  // namespace tributary

@@ -1,0 +1,172 @@
+#include "sink/delta/delta_sink.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "clients/duckdb/duckdb_row_stream.h"
+#include "clients/duckdb/duckdb_sql.h"
+#include "common/error.h"
+#include "common/files.h"
+#include "data/value_text.h"
+#include "sink/delta/delta_files.h"
+#include "sink/delta/delta_journal.h"
+#include "sink/delta/delta_transaction.h"
+#include "sink/delta/delta_types.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+
+DuckDatabase OpenEngine(const DeltaSinkOptions& options, const fs::path& spill) {
+  DuckConfig config;
+  if (duckdb_create_config(config.out()) == DuckDBError) throw SinkError("duckdb: out of memory");
+  duckdb_set_config(config.get(), "autoinstall_known_extensions", "false");
+  duckdb_set_config(config.get(), "autoload_known_extensions", "false");
+  duckdb_set_config(config.get(), "memory_limit", options.memory_limit.c_str());
+  duckdb_set_config(config.get(), "temp_directory", spill.c_str());
+  // DuckDB's default (a thread per core) unless told otherwise: merges and
+  // rewrites of existing files run in parallel; a streamed COPY reads its rows
+  // on one thread either way.
+  if (options.threads > 0) SetDuckThreads(config.get(), options.threads, "delta");
+  DuckDatabase database;
+  char* error = nullptr;
+  if (duckdb_open_ext(nullptr, database.out(), config.get(), &error) == DuckDBError) {
+    std::string message = error != nullptr ? error : "unknown error";
+    duckdb_free(error);
+    throw SinkError("cannot start the engine that writes Delta files: " + message);
+  }
+  return database;
+}
+
+}  // namespace
+
+DeltaSink::DeltaSink(fs::path root, DeltaSinkOptions options, const Clock& clock)
+    : root_(std::move(root)), options_(std::move(options)), clock_(clock) {
+  std::error_code ec;
+  fs::create_directories(root_ / "_tributary", ec);
+  if (ec) {
+    throw SinkError(fmt::format("cannot create the delta sink directory '{}': {}", root_.string(),
+                                ec.message()));
+  }
+  spill_dir_ =
+      fs::temp_directory_path() / fmt::format("tributary-delta-{}-{}", ::getpid(), NewUuid());
+  database_ = OpenEngine(options_, spill_dir_);
+  DuckConnection conn = Connect();
+  RegisterDuckRowStreams(conn.get());
+}
+
+DeltaSink::~DeltaSink() {
+  database_.reset();
+  std::error_code ec;
+  fs::remove_all(spill_dir_, ec);
+}
+
+int64_t DeltaSink::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_.Now().time_since_epoch())
+      .count();
+}
+
+DuckConnection DeltaSink::Connect() const {
+  DuckConnection conn;
+  if (duckdb_connect(database_.get(), conn.out()) == DuckDBError) {
+    throw SinkError("cannot connect to the engine that writes Delta files");
+  }
+  DuckExec(conn.get(), "SET TimeZone = 'UTC'", "cannot set the session time zone to UTC");
+  return conn;
+}
+
+fs::path DeltaSink::TableDir(const std::string& table) const {
+  if (table.empty() || table == "." || table == ".." || table == "_tributary" ||
+      table.find('/') != std::string::npos || table.find('\0') != std::string::npos) {
+    throw SinkError(fmt::format(
+        "'{}' cannot name a Delta table directory; give the table another sink_table", table));
+  }
+  return root_ / table;
+}
+
+fs::path DeltaSink::LockPath(const std::string& kind, const std::string& name) const {
+  return root_ / "_tributary" / "locks" / (kind + "-" + SafeFileName(name) + ".lock");
+}
+
+std::unique_ptr<LoadTransaction> DeltaSink::Begin(const std::string& task_id) {
+  return std::make_unique<DeltaLoadTransaction>(*this, task_id);
+}
+
+std::optional<std::string> DeltaSink::ReadState(const std::string& task_id) {
+  if (auto lock = FileLock::TryAcquire(LockPath("task", task_id))) {
+    DuckConnection conn = Connect();
+    auto record = CompleteTaskRecord(*this, conn.get(), task_id);
+    return record ? record->state : std::nullopt;
+  }
+  // A load of the task runs right now (another process): its commit is not
+  // settled, so the state before it is the committed one.
+  auto record = ReadTaskRecord(root_, task_id);
+  if (!record) return std::nullopt;
+  return record->complete ? record->state : record->previous_state;
+}
+
+std::optional<Schema> DeltaSink::DescribeTable(const std::string& table) {
+  DuckConnection conn = Connect();
+  auto snapshot = ReadDeltaSnapshot(TableDir(table), conn.get());
+  if (!snapshot) return std::nullopt;
+  return ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
+}
+
+// Reads the live files' values (the log's stats are cut to milliseconds).
+std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
+                                                const std::string& column) {
+  DuckConnection conn = Connect();
+  auto snapshot = ReadDeltaSnapshot(TableDir(table), conn.get());
+  if (!snapshot || snapshot->files.empty()) return std::nullopt;
+  Schema schema = ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
+  int at = schema.IndexOf(column);
+  if (at < 0) return std::nullopt;
+  std::string files;
+  for (const auto& [path, add] : snapshot->files) {
+    files += (files.empty() ? "" : ", ") +
+             DuckString((TableDir(table) / DecodeDeltaPath(path)).string());
+  }
+  DuckResult result =
+      DuckExec(conn.get(),
+               fmt::format("SELECT max({})::VARCHAR FROM read_parquet([{}], union_by_name = true)",
+                           DuckQuote(column), files),
+               fmt::format("cannot read the largest '{}' of Delta table '{}'", column, table));
+  auto text = ResultText(result, 0, 0);
+  if (!text) return std::nullopt;
+  Column value(schema.fields[static_cast<size_t>(at)].type);
+  AppendValueText(value, *text);
+  return ValueText(value, 0);
+}
+
+std::optional<CompactResult> DeltaSink::Compact(const std::string& table,
+                                                int64_t target_file_bytes) {
+  auto lock = FileLock::TryAcquire(LockPath("table", table));
+  if (!lock) {
+    throw SinkError(fmt::format("table '{}' is being loaded; compact it later", table));
+  }
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(root_ / "_tributary" / "tasks", ec)) {
+    auto content = ReadWholeFile(entry.path());
+    auto record = content ? nlohmann::json::parse(*content, nullptr, false) : nlohmann::json();
+    if (record.is_object() && !record.value("complete", true) && record.contains("plans") &&
+        record["plans"].contains(table)) {
+      throw SinkError(fmt::format(
+          "table '{}' has an interrupted load of task '{}' pending; run that task first", table,
+          record.value("task", "")));
+    }
+  }
+  DuckConnection conn = Connect();
+  DeltaTable delta(TableDir(table), table, conn.get());
+  if (!delta.Refresh()) return std::nullopt;
+  RemoveDeltaStaging(delta.dir());
+  return CompactDeltaTable(delta, conn.get(),
+                           target_file_bytes > 0 ? target_file_bytes : options_.target_file_bytes,
+                           NowMs());
+}
+
+std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", root_.string()); }
+
+}  // namespace tributary

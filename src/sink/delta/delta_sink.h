@@ -1,0 +1,82 @@
+// The Delta Lake sink: a root directory on the file system holding one Delta
+// table per sink table (<root>/<table>/_delta_log/…), readable by Spark,
+// Databricks, DuckDB's delta extension and delta-rs, and tributary's own
+// records under <root>/_tributary/: run history as Delta tables (runs,
+// task_results), each task's state and commit journal (delta_journal.h),
+// lock files. See docs/delta.md.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "clients/duckdb/duckdb_handles.h"
+#include "common/clock.h"
+#include "sink/delta/delta_compact.h"
+#include "sink/sink.h"
+
+namespace tributary {
+
+struct DeltaSinkOptions {
+  int64_t target_file_bytes = 128 << 20;  // rows staged before a data file is written
+  bool timestamp_ntz = false;             // store `timestamp` as timestamp_ntz
+  std::string memory_limit = "1GB";       // of the DuckDB engine that writes the files
+  int threads = 0;                        // of that engine; 0: one per core
+  std::map<std::string, std::string> table_properties;  // of every table; LoadSpec's win
+};
+
+class DeltaSink;
+
+// A load's tables and state, committed per docs/delta.md: data files first,
+// then the task journal, then one Delta commit per table carrying the txn
+// action (appId = task, version = the task's commit number).
+class DeltaLoadTransaction;
+
+// Thread-safe. Tasks running in parallel get their own DuckDB connection and
+// lock the tables they write (also against other processes).
+class DeltaSink final : public Sink {
+ public:
+  // Creates `root` if needed. Throws SinkError.
+  DeltaSink(std::filesystem::path root, DeltaSinkOptions options,
+            const Clock& clock = SystemClock::Instance());
+  ~DeltaSink() override;
+
+  std::unique_ptr<LoadTransaction> Begin(const std::string& task_id) override;
+  std::optional<std::string> ReadState(const std::string& task_id) override;
+  void RecordRun(const RunRecord& run) override;
+  void RecordTaskResult(const TaskResult& result) override;
+  std::vector<TaskHistory> ReadHistory() override;
+  std::optional<Schema> DescribeTable(const std::string& table) override;
+  std::optional<std::string> ColumnMax(const std::string& table,
+                                       const std::string& column) override;
+  std::string Describe() const override;
+
+  // Rewrites the small data files of sink table `table` (delta_compact.h)
+  // into files of about `target_file_bytes` (0: the sink's target). Throws
+  // SinkError when the table is being loaded or has an interrupted load
+  // pending (compacting then could make that load conflict); nullopt when
+  // the table does not exist.
+  std::optional<CompactResult> Compact(const std::string& table, int64_t target_file_bytes = 0);
+
+  const std::filesystem::path& root() const { return root_; }
+  const DeltaSinkOptions& options() const { return options_; }
+  int64_t NowMs() const;
+  // A new connection to the sink's DuckDB engine (UTC session). Thread-safe.
+  DuckConnection Connect() const;
+  // The directory of sink table `table`; throws SinkError for names that
+  // cannot be a directory (empty, "/", "..", tributary's own "_tributary").
+  std::filesystem::path TableDir(const std::string& table) const;
+  std::filesystem::path LockPath(const std::string& kind, const std::string& name) const;
+
+ private:
+  std::filesystem::path root_;
+  DeltaSinkOptions options_;
+  const Clock& clock_;
+  std::filesystem::path spill_dir_;
+  DuckDatabase database_;
+  std::mutex records_mutex_;  // one record commit at a time per process
+};
+
+}  // namespace tributary

@@ -1,0 +1,61 @@
+// DuckDbSink's run records: _tributary.runs and _tributary.task_results.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "clients/duckdb/duckdb_sql.h"
+#include "sink/duckdb/duckdb_sink.h"
+#include "sink/duckdb/run_history.h"
+
+namespace tributary {
+namespace {}  // namespace
+
+void DuckDbSink::RecordRun(const RunRecord& run) {
+  std::lock_guard lock(mutex_);
+  DuckStatement(
+      records_.get(),
+      InCatalog("INSERT INTO _tributary.runs VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id) DO "
+                "UPDATE SET started_at = excluded.started_at, ended_at = excluded.ended_at, "
+                "status = excluded.status, command = excluded.command, "
+                "tasks_total = excluded.tasks_total, tasks_failed = excluded.tasks_failed"),
+      fmt::format("cannot record run '{}'", run.run_id))
+      .Bind(1, run.run_id)
+      .BindTime(2, run.started_at)
+      .BindTime(3, run.ended_at)
+      .Bind(4, run.status)
+      .Bind(5, run.command)
+      .Bind(6, int64_t{run.tasks_total})
+      .Bind(7, int64_t{run.tasks_failed})
+      .Execute();
+}
+
+void DuckDbSink::RecordTaskResult(const TaskResult& r) {
+  std::lock_guard lock(mutex_);
+  DuckStatement(records_.get(),
+                InCatalog("INSERT INTO _tributary.task_results VALUES "
+                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                fmt::format("cannot record the result of task '{}'", r.task_id))
+      .Bind(1, r.run_id)
+      .Bind(2, r.task_id)
+      .Bind(3, r.strategy)
+      .Bind(4, r.server)
+      .Bind(5, r.database)
+      .Bind(6, r.source_table)
+      .Bind(7, r.frequency)
+      .BindTime(8, r.started_at)
+      .BindTime(9, r.ended_at)
+      .Bind(10, r.rows)
+      .Bind(11, r.bytes)
+      .Bind(12, r.status)
+      .Bind(13, r.error)
+      .Execute();
+}
+
+std::vector<TaskHistory> DuckDbSink::ReadHistory() {
+  std::lock_guard lock(mutex_);
+  DuckResult result = DuckExec(records_.get(), InCatalog(TaskHistorySql("_tributary.task_results")),
+                               "cannot read the task history");
+  return ReadTaskHistory(result);
+}
+
+}  // namespace tributary

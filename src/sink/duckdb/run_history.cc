@@ -1,0 +1,62 @@
+#include "sink/duckdb/run_history.h"
+
+#include <fmt/format.h>
+
+#include "clients/duckdb/duckdb_sql.h"
+
+namespace tributary {
+namespace {
+
+// The last attempt and the last success of every task, by start time, in one
+// scan; columns 13 and 14 say which of the two a row is (it may be both).
+constexpr const char* kHistorySql = R"(
+WITH ranked AS (
+  SELECT *,
+         row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, ended_at DESC) AS attempt,
+         row_number() OVER (PARTITION BY task_id, status = 'succeeded'
+                            ORDER BY started_at DESC, ended_at DESC) AS by_status
+  FROM {})
+SELECT run_id, task_id, strategy, server, database, source_table, frequency,
+       epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error,
+       attempt = 1 AS is_last_attempt, status = 'succeeded' AND by_status = 1 AS is_last_success
+FROM ranked
+WHERE attempt = 1 OR (status = 'succeeded' AND by_status = 1)
+ORDER BY task_id)";
+
+TaskResult ReadTaskResult(DuckResult& result, uint64_t row) {
+  auto text = [&](uint64_t col) { return ResultText(result, col, row).value_or(""); };
+  TaskResult r;
+  r.run_id = text(0);
+  r.task_id = text(1);
+  r.strategy = text(2);
+  r.server = text(3);
+  r.database = text(4);
+  r.source_table = text(5);
+  r.frequency = text(6);
+  r.started_at = FromMicros(ResultInt(result, 7, row).value_or(0));
+  r.ended_at = FromMicros(ResultInt(result, 8, row).value_or(0));
+  r.rows = ResultInt(result, 9, row).value_or(0);
+  r.bytes = ResultInt(result, 10, row).value_or(0);
+  r.status = text(11);
+  r.error = text(12);
+  return r;
+}
+
+}  // namespace
+
+std::string TaskHistorySql(std::string_view from) { return fmt::format(kHistorySql, from); }
+
+std::vector<TaskHistory> ReadTaskHistory(DuckResult& result) {
+  std::vector<TaskHistory> history;
+  for (uint64_t row = 0; row < ResultRows(result); ++row) {
+    TaskResult r = ReadTaskResult(result, row);
+    if (history.empty() || history.back().task_id != r.task_id) {
+      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt});
+    }
+    if (ResultInt(result, 13, row).value_or(0) != 0) history.back().last_attempt = r;
+    if (ResultInt(result, 14, row).value_or(0) != 0) history.back().last_success = r;
+  }
+  return history;
+}
+
+}  // namespace tributary

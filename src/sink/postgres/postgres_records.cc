@@ -1,0 +1,98 @@
+// PostgresSink's run records: _tributary.runs and _tributary.task_results.
+#include <fmt/format.h>
+
+#include "clients/duckdb/duckdb_sql.h"
+#include "sink/postgres/postgres_sink.h"
+
+namespace tributary {
+namespace {
+
+constexpr const char* kHistorySql = R"sql(
+WITH ranked AS (
+  SELECT *,
+         row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, ended_at DESC) AS attempt,
+         row_number() OVER (PARTITION BY task_id, status = 'succeeded'
+                            ORDER BY started_at DESC, ended_at DESC) AS by_status
+  FROM _tributary.task_results)
+SELECT run_id, task_id, strategy, server, database, source_table, frequency,
+       (extract(epoch FROM started_at) * 1000000)::bigint,
+       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error,
+       attempt = 1, status = 'succeeded' AND by_status = 1
+FROM ranked
+WHERE attempt = 1 OR (status = 'succeeded' AND by_status = 1)
+ORDER BY task_id)sql";
+
+// A timestamptz parameter from a time point, exact to the microsecond.
+std::optional<std::string> Micros(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return std::to_string(ToMicros(*t));
+}
+
+// SQL turning parameter `param` (µs since the epoch) into a timestamptz.
+std::string At(int param) {
+  return fmt::format("'epoch'::timestamptz + ${}::bigint * interval '1 microsecond'", param);
+}
+
+TaskResult ReadTaskResult(const PGresult* r, int row) {
+  auto text = [&](int col) { return PgValue(r, row, col).value_or(""); };
+  auto number = [&](int col) { return std::stoll(PgValue(r, row, col).value_or("0")); };
+  TaskResult t;
+  t.run_id = text(0);
+  t.task_id = text(1);
+  t.strategy = text(2);
+  t.server = text(3);
+  t.database = text(4);
+  t.source_table = text(5);
+  t.frequency = text(6);
+  t.started_at = FromMicros(number(7));
+  t.ended_at = FromMicros(number(8));
+  t.rows = number(9);
+  t.bytes = number(10);
+  t.status = text(11);
+  t.error = text(12);
+  return t;
+}
+
+}  // namespace
+
+void PostgresSink::RecordRun(const RunRecord& run) {
+  std::lock_guard lock(mutex_);
+  records_.Exec(
+      fmt::format("INSERT INTO _tributary.runs VALUES ($1, {}, {}, $4, $5, $6, $7) ON CONFLICT "
+                  "(run_id) DO UPDATE SET started_at = excluded.started_at, ended_at = "
+                  "excluded.ended_at, status = excluded.status, command = excluded.command, "
+                  "tasks_total = excluded.tasks_total, tasks_failed = excluded.tasks_failed",
+                  At(2), At(3)),
+      {run.run_id, Micros(run.started_at), Micros(run.ended_at), run.status, run.command,
+       std::to_string(run.tasks_total), std::to_string(run.tasks_failed)},
+      fmt::format("cannot record run '{}'", run.run_id));
+}
+
+void PostgresSink::RecordTaskResult(const TaskResult& r) {
+  std::lock_guard lock(mutex_);
+  records_.Exec(
+      fmt::format("INSERT INTO _tributary.task_results VALUES ($1, $2, $3, $4, $5, $6, $7, {}, "
+                  "{}, $10, $11, $12, $13)",
+                  At(8), At(9)),
+      {r.run_id, r.task_id, r.strategy, r.server, r.database, r.source_table, r.frequency,
+       Micros(r.started_at), Micros(r.ended_at), std::to_string(r.rows), std::to_string(r.bytes),
+       r.status, r.error},
+      fmt::format("cannot record the result of task '{}'", r.task_id));
+}
+
+std::vector<TaskHistory> PostgresSink::ReadHistory() {
+  std::lock_guard lock(mutex_);
+  PgResult result = records_.Exec(kHistorySql, "cannot read the task history");
+  std::vector<TaskHistory> history;
+  for (int row = 0; row < PQntuples(result.get()); ++row) {
+    TaskResult r = ReadTaskResult(result.get(), row);
+    if (history.empty() || history.back().task_id != r.task_id) {
+      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt});
+    }
+    if (PgValue(result.get(), row, 13) == "t") history.back().last_attempt = r;
+    if (PgValue(result.get(), row, 14) == "t") history.back().last_success = r;
+  }
+  return history;
+}
+
+}  // namespace tributary

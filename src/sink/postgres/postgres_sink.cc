@@ -1,0 +1,127 @@
+#include "sink/postgres/postgres_sink.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "data/value_text.h"
+#include "sink/postgres/postgres_transaction.h"
+#include "sink/postgres/postgres_types.h"
+
+namespace tributary {
+namespace {
+
+constexpr const char* kCreateSql = R"sql(
+SELECT pg_advisory_xact_lock(hashtext('tributary: create schemas'));
+CREATE SCHEMA IF NOT EXISTS _tributary;
+CREATE TABLE IF NOT EXISTS _tributary.runs (run_id text PRIMARY KEY, started_at timestamptz,
+  ended_at timestamptz, status text, command text, tasks_total integer, tasks_failed integer);
+CREATE TABLE IF NOT EXISTS _tributary.task_results (run_id text, task_id text, strategy text,
+  server text, database text, source_table text, frequency text, started_at timestamptz,
+  ended_at timestamptz, rows bigint, bytes bigint, status text, error text);
+CREATE INDEX IF NOT EXISTS task_results_by_task ON _tributary.task_results (task_id, started_at);
+CREATE TABLE IF NOT EXISTS _tributary.state (task_id text PRIMARY KEY, state text,
+  updated_at timestamptz);
+)sql";
+
+}  // namespace
+
+std::optional<Schema> PgTableSchema(PgSinkConnection& conn, const std::string& schema,
+                                    const std::string& table) {
+  PgResult result = conn.Exec(
+      "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+      "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p') AND a.attnum > 0 "
+      "AND NOT a.attisdropped ORDER BY a.attnum",
+      {schema, table}, fmt::format("cannot describe table '{}'", table));
+  if (PQntuples(result.get()) == 0) return std::nullopt;
+  Schema out;
+  for (int row = 0; row < PQntuples(result.get()); ++row) {
+    std::string name = PgValue(result.get(), row, 0).value_or("");
+    std::string type = PgValue(result.get(), row, 1).value_or("");
+    auto mapped = FromPgTypeSql(type);
+    if (!mapped) {
+      throw SinkError(fmt::format(
+          "{}: table '{}' column '{}' has type {}, which tributary does not load into; change "
+          "the column or give the table another sink_table",
+          conn.where(), table, name, type));
+    }
+    out.fields.push_back(Field{name, *mapped});
+  }
+  return out;
+}
+
+PostgresSink::PostgresSink(std::string conninfo, std::string where, std::string schema)
+    : conninfo_(std::move(conninfo)),
+      where_(std::move(where)),
+      schema_(std::move(schema)),
+      records_(Connect()) {
+  CreateSchemas();
+}
+
+void PostgresSink::CreateSchemas() {
+  std::lock_guard lock(mutex_);
+  std::string what = "cannot create tributary's schemas";
+  records_.Exec("BEGIN", what);
+  try {
+    records_.Exec(kCreateSql, what);
+    records_.Exec("CREATE SCHEMA IF NOT EXISTS " + PgQuote(schema_), what);
+    records_.Exec("COMMIT", what);
+  } catch (...) {
+    PgResult rollback(PQexec(records_.get(), "ROLLBACK"));
+    throw;
+  }
+}
+
+std::unique_ptr<LoadTransaction> PostgresSink::Begin(const std::string& task_id) {
+  return std::make_unique<PostgresLoadTransaction>(*this, task_id);
+}
+
+std::optional<std::string> PostgresSink::ReadState(const std::string& task_id) {
+  std::lock_guard lock(mutex_);
+  PgResult result =
+      records_.Exec("SELECT state FROM _tributary.state WHERE task_id = $1", {task_id},
+                    fmt::format("cannot read the state of task '{}'", task_id));
+  if (PQntuples(result.get()) == 0) return std::nullopt;
+  return PgValue(result.get(), 0, 0);
+}
+
+std::optional<Schema> PostgresSink::DescribeTable(const std::string& table) {
+  std::lock_guard lock(mutex_);
+  return PgTableSchema(records_, schema_, table);
+}
+
+// PostgreSQL's own text of a timestamp depends on DateStyle and TimeZone, so
+// the maximum is formatted explicitly into the canonical form.
+std::optional<std::string> PostgresSink::ColumnMax(const std::string& table,
+                                                   const std::string& column) {
+  auto schema = DescribeTable(table);
+  int at = schema ? schema->IndexOf(column) : -1;
+  if (at < 0) return std::nullopt;
+  const DataType& type = schema->fields[static_cast<size_t>(at)].type;
+  std::string value = "max(" + PgQuote(column) + ")";
+  if (type.id == TypeId::kTimestampTz) {
+    value = fmt::format("to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || '+00:00'",
+                        value);
+  } else if (type.id == TypeId::kTimestamp) {
+    value = fmt::format("to_char({}, 'YYYY-MM-DD HH24:MI:SS.US')", value);
+  } else if (type.id == TypeId::kDate) {
+    value = fmt::format("to_char({}, 'YYYY-MM-DD')", value);
+  } else {
+    value += "::text";
+  }
+  std::lock_guard lock(mutex_);
+  PgResult result =
+      records_.Exec(fmt::format("SELECT {} FROM {}.{}", value, PgQuote(schema_), PgQuote(table)),
+                    {}, fmt::format("cannot read the largest '{}' of table '{}'", column, table));
+  auto text = PgValue(result.get(), 0, 0);
+  if (!text) return std::nullopt;
+  Column parsed(type);
+  AppendValueText(parsed, *text);
+  return ValueText(parsed, 0);
+}
+
+std::string PostgresSink::Describe() const {
+  return fmt::format("{} schema '{}'", where_, schema_);
+}
+
+}  // namespace tributary

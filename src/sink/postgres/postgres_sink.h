@@ -1,0 +1,56 @@
+// The PostgreSQL sink: loaded tables in one schema of a PostgreSQL database
+// (`sink.schema`, default bronze), tributary's records and task state in the
+// schema `_tributary` (runs, task_results, state) of the same database. Rows
+// arrive through binary COPY; a load transaction is one PostgreSQL
+// transaction, so the tables and the state commit together. See docs/state.md.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "sink/postgres/postgres_conn.h"
+#include "sink/sink.h"
+
+namespace tributary {
+
+// Thread-safe: each load transaction has its own connection; records and
+// state reads share one connection guarded by a mutex.
+class PostgresSink final : public Sink {
+ public:
+  // `conninfo` is a libpq connection string (it may hold a password: never
+  // shown); `where` names the server and database in messages. Creates the
+  // schemas and tributary's tables if needed. Throws SinkError.
+  PostgresSink(std::string conninfo, std::string where, std::string schema);
+
+  std::unique_ptr<LoadTransaction> Begin(const std::string& task_id) override;
+  std::optional<std::string> ReadState(const std::string& task_id) override;
+  void RecordRun(const RunRecord& run) override;
+  void RecordTaskResult(const TaskResult& result) override;
+  std::vector<TaskHistory> ReadHistory() override;
+  std::optional<Schema> DescribeTable(const std::string& table) override;
+  std::optional<std::string> ColumnMax(const std::string& table,
+                                       const std::string& column) override;
+  std::string Describe() const override;
+
+  PgSinkConnection Connect() const { return PgSinkConnection(conninfo_, where_); }
+  const std::string& schema() const { return schema_; }
+  const std::string& where() const { return where_; }
+
+ private:
+  void CreateSchemas();
+
+  std::string conninfo_;
+  std::string where_;
+  std::string schema_;
+  std::mutex mutex_;  // guards records_
+  PgSinkConnection records_;
+};
+
+// The columns of `schema`.`table` as logical types, in order; nullopt when
+// there is no such table. Throws SinkError for a column type tributary does
+// not map.
+std::optional<Schema> PgTableSchema(PgSinkConnection& conn, const std::string& schema,
+                                    const std::string& table);
+
+}  // namespace tributary

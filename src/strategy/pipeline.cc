@@ -1,0 +1,66 @@
+#include "strategy/pipeline.h"
+
+#include <exception>
+#include <thread>
+
+#include "common/bounded_queue.h"
+#include "common/error.h"
+#include "common/thread_name.h"
+
+namespace tributary {
+namespace {
+
+bool Cancelled(const std::atomic<bool>* cancel) {
+  return cancel != nullptr && cancel->load(std::memory_order_relaxed);
+}
+
+// Reads all batches into `queue`; records the first failure in `error`.
+void ReadAll(Reader& reader, const BatchLimits& limits, BoundedQueue<Batch>& queue,
+             const std::atomic<bool>* cancel, std::exception_ptr& error) {
+  try {
+    while (!Cancelled(cancel)) {
+      Batch batch(reader.schema());
+      if (!reader.Next(batch, limits)) break;
+      if (!queue.Push(std::move(batch))) return;  // writer side gave up
+    }
+    queue.Close();
+  } catch (...) {
+    error = std::current_exception();
+    queue.Cancel();
+  }
+}
+
+}  // namespace
+
+LoadStats CopyAll(Reader& reader, TableWriter& writer, const BatchLimits& limits,
+                  TaskProgress& progress, const std::atomic<bool>* cancel, size_t queue_depth) {
+  BoundedQueue<Batch> queue(queue_depth);
+  std::exception_ptr read_error;
+  std::thread producer([&] {
+    NameThisThread("read");
+    ReadAll(reader, limits, queue, cancel, read_error);
+  });
+  LoadStats stats;
+  try {
+    while (auto batch = queue.Pop()) {
+      writer.Write(*batch);
+      int64_t bytes = static_cast<int64_t>(batch->ByteSize());
+      int64_t rows = static_cast<int64_t>(batch->num_rows());
+      stats.rows += rows;
+      stats.bytes += bytes;
+      progress.Add(rows, bytes);
+      if (Cancelled(cancel)) break;
+    }
+  } catch (...) {
+    queue.Cancel();
+    producer.join();
+    throw;
+  }
+  queue.Cancel();  // no-op when drained; stops the reader when cancelled
+  producer.join();
+  if (read_error) std::rethrow_exception(read_error);
+  if (Cancelled(cancel)) throw CancelledError("load cancelled: tributary is shutting down");
+  return stats;
+}
+
+}  // namespace tributary
