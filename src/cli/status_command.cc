@@ -7,8 +7,8 @@
 
 #include "cli/cli.h"
 #include "common/text_table.h"
+#include "engine/connectors.h"
 #include "engine/status.h"
-#include "sink/open_sink.h"
 
 namespace tributary::cli {
 namespace {
@@ -59,7 +59,7 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& global) {
     auto tasks = SelectOrWarn(*project, *filter);
     auto sink = OpenSink(*project);
     TimePoint now = SystemClock::Instance().Now();
-    auto rows = ComputeStatus(*project, tasks, sink->ReadHistory(), now);
+    auto rows = ComputeStatus(*project, tasks, sink->run_log().ReadHistory(), now);
     std::cout << Render(rows, now);
     bool unhealthy = false;
     for (const auto& s : rows) unhealthy |= s.health != Health::kOk && s.health != Health::kDue;

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/did_you_mean.h"
+#include "config/kinds.h"
 #include "config/loader.h"
 #include "config/lookback.h"
 #include "config/settings.h"
@@ -183,12 +184,15 @@ void LoadSchema(FileContext& ctx, const YAML::Node& node) {
 void CheckServer(FileContext& ctx, const YAML::Node& root) {
   if (ctx.server.empty()) return;
   if (const ServerConfig* server = ctx.project.FindServer(ctx.server)) {
-    if (ctx.strategy == "cdc" && server->kind != "postgresql" && server->kind != "sqlserver") {
+    const StrategyKind* strategy = FindStrategyKind(ctx.strategy);
+    const ServerKind* kind = FindServerKind(server->kind);
+    if (strategy && strategy->needs_cdc && kind && !kind->cdc) {
       ctx.yaml.Error(root["server"],
-                     fmt::format("server '{}' is {}, which has no change stream for cdc",
-                                 ctx.server, server->kind),
-                     "cdc reads postgresql and sqlserver servers; load this table with `full` or "
-                     "`incremental`");
+                     fmt::format("server '{}' is {}, which has no change stream for {}", ctx.server,
+                                 server->kind, ctx.strategy),
+                     fmt::format("{} reads the server kinds {}; load this table with `full` or "
+                                 "`incremental`",
+                                 ctx.strategy, JoinNames(ServerKindNames(true))));
     }
     return;
   }
@@ -265,7 +269,7 @@ void LoadIngestFiles(const fs::path& dir, Project& project, Diagnostics& diagnos
                             JoinNames(StrategyNames()));
       continue;
     }
-    const auto& strategies = StrategyNames();
+    const auto strategies = StrategyNames();
     if (std::find(strategies.begin(), strategies.end(), strategy) == strategies.end()) {
       diagnostics.Error(
           {display, 0, 0},

@@ -5,6 +5,7 @@
 
 #include "common/did_you_mean.h"
 #include "common/error.h"
+#include "config/kinds.h"
 #include "config/loader.h"
 #include "config/schedule_options.h"
 #include "config/secrets.h"
@@ -23,6 +24,35 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 
 void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
                         const std::string& text, const Project& project);
+
+// The `kind` of a sink or server entry (`owner` names it in messages), if it
+// names an available kind of config/kinds.h; otherwise reports why and
+// returns nullopt. `given` receives the kind as written, known or not.
+std::optional<std::string> LoadKind(YamlReader& yaml, const YAML::Node& node,
+                                    const std::string& owner, bool server, std::string& given) {
+  std::vector<std::string> known = server ? ServerKindNames() : SinkKindNames();
+  auto kind = yaml.String(node, "kind");
+  if (kind) given = *kind;
+  if (!kind) {
+    yaml.Error(node, fmt::format("{} is missing the required key 'kind'", owner),
+               "one of: " + JoinNames(known));
+    return std::nullopt;
+  }
+  const ServerKind* reserved = server ? FindServerKind(*kind) : nullptr;
+  if (reserved && !reserved->available) {
+    yaml.Error(node["kind"], fmt::format("{}: kind '{}' is not available", owner, *kind),
+               std::string(reserved->unavailable_why));
+    return std::nullopt;
+  }
+  if (!Contains(known, *kind)) {
+    yaml.Error(node["kind"],
+               fmt::format("unknown {} kind '{}'{}", server ? "server" : "sink", *kind,
+                           DidYouMean(*kind, known)),
+               fmt::format("supported {} kinds: {}", server ? "server" : "sink", JoinNames(known)));
+    return std::nullopt;
+  }
+  return kind;
+}
 
 // Checks the keys of the sink against those of its kind.
 void CheckSinkKeys(YamlReader& yaml, const YAML::Node& node, const std::string& kind) {
@@ -56,19 +86,8 @@ void LoadSink(YamlReader& yaml, const YAML::Node& node, Project& project) {
     return;
   }
   sink.where = yaml.At(node);
-  auto kind = yaml.String(node, "kind");
-  if (!kind) {
-    yaml.Error(node, "the sink is missing the required key 'kind'",
-               "one of: " + JoinNames(SinkKinds()));
-    return;
-  }
-  sink.kind = *kind;
-  if (!Contains(SinkKinds(), *kind)) {
-    yaml.Error(node["kind"],
-               fmt::format("unknown sink kind '{}'{}", *kind, DidYouMean(*kind, SinkKinds())),
-               "supported sink kinds: " + JoinNames(SinkKinds()));
-    return;
-  }
+  auto kind = LoadKind(yaml, node, "the sink", false, sink.kind);
+  if (!kind) return;
   CheckSinkKeys(yaml, node, *kind);
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
@@ -162,19 +181,8 @@ void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& nod
     return;
   }
   server.where = yaml.At(node);
-  auto kind = yaml.String(node, "kind");
-  if (!kind) {
-    yaml.Error(node, fmt::format("server '{}' is missing the required key 'kind'", name),
-               "one of: " + JoinNames(ServerKinds()));
-    return;
-  }
-  server.kind = *kind;
-  if (!Contains(ServerKinds(), *kind)) {
-    yaml.Error(node["kind"],
-               fmt::format("unknown server kind '{}'{}", *kind, DidYouMean(*kind, ServerKinds())),
-               "supported kinds: " + JoinNames(ServerKinds()));
-    return;
-  }
+  auto kind = LoadKind(yaml, node, fmt::format("server '{}'", name), true, server.kind);
+  if (!kind) return;
   auto valid = KeyNames("server." + *kind);
   valid.push_back("kind");
   std::set<std::string> seen;

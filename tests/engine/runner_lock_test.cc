@@ -12,8 +12,8 @@
 #include <fstream>
 #include <thread>
 
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"

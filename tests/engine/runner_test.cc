@@ -7,7 +7,7 @@
 #include <mutex>
 #include <set>
 
-#include "sink/open_sink.h"
+#include "engine/connectors.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
 
@@ -136,6 +136,37 @@ TEST_F(RunnerTest, CancelledBeforeStartRunsNothing) {
   EXPECT_EQ(summary.run.status, "cancelled");
   EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'bronze'"),
             "0");
+}
+
+TEST_F(RunnerTest, TasksOpenTheirSourcesThroughTheGivenConnectors) {
+  // A server that refuses connections fails its own tasks only; the others
+  // still load through the real connectors.
+  project_.tasks.push_back(FullTask("t0"));
+  project_.tasks.back().database = "down.db";
+  project_.tasks.back().sink_table = "down__t0";
+  std::atomic<int> opened{0};
+  Connectors connectors = RealConnectors();
+  connectors.open_source = [&opened](const Project& project, const ServerConfig& server,
+                                     const std::string& database) -> std::unique_ptr<Source> {
+    ++opened;
+    if (database == "down.db") throw SourceError("sqlite server 'src': connection refused");
+    return OpenSource(project, server, database);
+  };
+  RecordingObserver observer;
+  RunSummary summary;
+  {
+    auto sink = OpenSink(project_);
+    RunOptions options;
+    options.threads = 3;
+    options.connectors = &connectors;
+    summary = RunTasks(project_, project_.tasks, *sink, clock_, options, observer);
+  }
+  EXPECT_EQ(opened.load(), 7);
+  EXPECT_EQ(summary.failed(), 1);
+  EXPECT_EQ(summary.results.back().status, "failed");
+  EXPECT_NE(summary.results.back().error.find("connection refused"), std::string::npos)
+      << summary.results.back().error;
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.src__t5"), "6000");
 }
 
 }  // namespace

@@ -2,8 +2,8 @@
 // seconds or Julian days; incremental windows must be exact over all of them.
 #include <gtest/gtest.h>
 
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
 

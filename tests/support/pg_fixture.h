@@ -14,9 +14,8 @@
 
 #include "common/clock.h"
 #include "config/project.h"
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
-#include "source/open_source.h"
 #include "support/pg_cluster.h"
 #include "support/temp_dir.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "config/project.h"
-#include "source/open_source.h"
+#include "engine/connectors.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
 
