@@ -103,9 +103,12 @@ class CdcReaderContractTest : public ::testing::TestWithParam<CdcTestSourceKind>
     return snapshot.checkpoint;
   }
   // Streams the changes after `from` up to the reader's bound as a run does.
-  // `boundary` sees each boundary as it comes.
+  // `boundary` sees each boundary as it comes, `end` the position the run
+  // stores after the last batch, while the stream is still open (the cdc
+  // strategy commits and acknowledges it there).
   Streamed Stream(CdcReader& reader, const CdcCheckpoint& from, const BatchLimits& limits,
-                  const std::function<void(const std::string&)>& boundary = {}) {
+                  const std::function<void(const std::string&)>& boundary = {},
+                  const std::function<void(const std::string&)>& end = {}) {
     std::string bound = reader.Bound();
     CdcStreamRequest request{from, bound, reader.DescribeTable().columns, 0};
     auto stream = reader.ReadChanges(request);
@@ -118,6 +121,7 @@ class CdcReaderContractTest : public ::testing::TestWithParam<CdcTestSourceKind>
       if (batch.boundary && boundary) boundary(*batch.boundary);
     }
     out.position = std::max(bound, from.position);
+    if (end) end(out.position);
     return out;
   }
   // A later run: resumes from `from` and streams.
@@ -320,18 +324,29 @@ TEST_P(CdcReaderContractTest, AcknowledgeIsSafeWhileAStreamReads) {
       std::this_thread::yield();
     }
   });
+  // Hands each boundary to the acknowledging thread; the first one is waited
+  // for, so that acknowledgements surely overlap the rest of the stream.
+  auto latest_boundary = [&](const std::string& b) {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      latest = b;
+    }
+    for (int i = 0; i < 5000 && acks == 0; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+  };
+  auto last_commit = [&](const std::string& position) {
+    done = true;
+    acknowledger.join();
+    reader->Acknowledge(position);
+  };
   Streamed streamed =
-      Stream(*reader, checkpoint, BatchLimits{3, 1 << 20}, [&](const std::string& b) {
-        std::lock_guard<std::mutex> lock(mu);
-        latest = b;
-      });
-  done = true;
-  acknowledger.join();
+      Stream(*reader, checkpoint, BatchLimits{3, 1 << 20}, latest_boundary, last_commit);
   EXPECT_GT(acks.load(), 0);
   ASSERT_EQ(streamed.rows.size(), 200u);
-  for (int i = 0; i < 200; ++i)
+  for (int i = 0; i < 200; ++i) {
     EXPECT_EQ(streamed.rows[i].text, fmt::format("insert:{}:x", 100 + i));
-  reader->Acknowledge(streamed.position);
+  }
   reader.reset();
   if (!db_->Acknowledged("items")) return;  // the source keeps no acknowledgements
   std::optional<std::string> acknowledged;

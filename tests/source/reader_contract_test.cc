@@ -2,9 +2,10 @@
 // against every source kind of support/test_source.h: every logical type
 // round-trips with NULLs and edge values, empty tables, batch limits, the
 // end of a result, awkward identifiers, a missing table's error, WHERE
-// filters, parallel reads, a reader dropped mid-stream, and no password in
-// Describe(). A new source kind gets all of it from one entry in
-// TestSourceKinds().
+// filters, parallel reads, a reader dropped mid-stream or outliving its
+// source, the query tag at the server, and no password in Describe(). A new
+// source kind gets all of it from one entry in TestSourceKinds(); what a kind
+// cannot hold or do, its fixture says, and the test skips.
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -350,6 +351,30 @@ TEST_P(ReaderContractTest, ADroppedReaderStopsPromptlyAndReleasesTheTable) {
         << "the source reads on after a dropped reader";
     ExpectDroppable(*db_, table, source);
   }
+}
+
+TEST_P(ReaderContractTest, AReaderOutlivesItsSource) {
+  Fill("kept", 3000);
+  auto source = Open();
+  auto reader = source->Read(Request(*source, "kept"));
+  Batch first(reader->schema());
+  ASSERT_TRUE(reader->Next(first, BatchLimits{10, 1 << 20}));
+  source.reset();
+  EXPECT_EQ(Drain(*reader).rows.size(), 3000u - first.num_rows());
+}
+
+TEST_P(ReaderContractTest, TheQueryTagLeadsTheStatementAtTheServer) {
+  if (!db_->RunningStatements()) GTEST_SKIP() << GetParam().name << " keeps no statement record";
+  Fill("tagged", 100'000);  // 20 MB: more than the connection buffers while one batch is read
+  auto source = Open();
+  ReadRequest request = Request(*source, "tagged");
+  request.tag = "/* tributary run=contract task=tagged */ ";
+  auto reader = source->Read(request);
+  Batch batch(reader->schema());
+  ASSERT_TRUE(reader->Next(batch, BatchLimits{10, 1 << 20}));
+  std::vector<std::string> running = *db_->RunningStatements();
+  ASSERT_EQ(running.size(), 1u) << "the reader's statement is still running";
+  EXPECT_THAT(running[0], ::testing::StartsWith(request.tag));
 }
 
 TEST_P(ReaderContractTest, DescribeNamesServerAndDatabaseButNeverThePassword) {

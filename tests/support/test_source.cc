@@ -227,6 +227,10 @@ class PostgresTestSource final : public TestSource {
                                      const std::string& value) const override {
     return Quoted(value) + "::" + ColumnType(type);
   }
+  std::optional<std::vector<std::string>> RunningStatements() override {
+    return Values("SELECT query FROM pg_stat_activity WHERE datname = '" + database_ +
+                  "' AND state = 'active' AND pid <> pg_backend_pid()");
+  }
   // Two ranges of PgParallelOptions' default 1024 pages.
   int64_t ParallelRows() const override { return 100'000; }
   std::optional<PasswordLogin> PasswordServer(const std::filesystem::path& dir) override {

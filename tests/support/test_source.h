@@ -52,6 +52,10 @@ class TestSource {
   // Rows of about 200 bytes a table needs before a read with parallelism > 1
   // splits it; 0 when this kind always reads in one stream.
   virtual int64_t ParallelRows() const { return 0; }
+  // The statements the server runs now for other sessions of this database
+  // (tributary's, while a reader streams); nullopt when the database keeps
+  // no such record (the reader contract then skips the query tag).
+  virtual std::optional<std::vector<std::string>> RunningStatements() { return std::nullopt; }
   // A server entry for the same database that logs in with a password;
   // nullopt when the kind has no password.
   virtual std::optional<PasswordLogin> PasswordServer(const std::filesystem::path& project_dir) {
