@@ -65,6 +65,7 @@ class PostgresCdcSource final : public CdcTestSource {
     Exec("SELECT pg_replication_slot_advance('" + SlotName(table) + "', pg_current_wal_lsn())");
   }
   bool InclusivePositions() const override { return false; }
+  bool ExactSnapshot() const override { return true; }
   // The slot's confirmed_flush_lsn ("1/6A0012D0") in the fixed-width form
   // of positions ("00000001/6A0012D0").
   std::optional<std::string> Acknowledged(const std::string& table) override {
@@ -121,6 +122,7 @@ void DropReplicationSlots(const PgCluster& pg, const std::string& database) {
 std::vector<CdcTestSourceKind> CdcTestSourceKinds() {
   return {
       {"postgresql", [] { return std::make_unique<PostgresCdcSource>(); }},
+      {"sqlserver_scripted", MakeScriptedSqlServerCdcSource},
   };
 }
 

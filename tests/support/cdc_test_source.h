@@ -41,6 +41,10 @@ class CdcTestSource {
   // "every transaction up to and including P landed" (SQL Server), false
   // when it means "every one before P" (PostgreSQL).
   virtual bool InclusivePositions() const = 0;
+  // Whether a snapshot is exactly the table at its position (PostgreSQL's
+  // exported snapshot); SQL Server's initial load reads the table after
+  // recording the LSN, so a change made meanwhile may be in both.
+  virtual bool ExactSnapshot() const = 0;
   // The position up to which the source was last acknowledged for `table`,
   // in the reader's position text; nullopt for a source that keeps no
   // acknowledgements (its retention does not wait for readers).
@@ -56,6 +60,9 @@ inline void PrintTo(const CdcTestSourceKind& kind, std::ostream* out) { *out << 
 
 // Every kind the CDC suite runs against.
 std::vector<CdcTestSourceKind> CdcTestSourceKinds();
+
+// SQL Server's CdcReader on the scripted server (sqlserver_cdc_test_source.cc).
+std::unique_ptr<CdcTestSource> MakeScriptedSqlServerCdcSource();
 
 // Drops the replication slots of `database` (there are few per cluster, and
 // a database with slots cannot be dropped), waiting up to 10 s for a
