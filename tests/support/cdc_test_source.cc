@@ -19,11 +19,7 @@ class PostgresCdcSource final : public CdcTestSource {
  public:
   PostgresCdcSource() : pg_(SharedPgCluster()), database_(pg_.CreateDatabase()) {
     project_.name = database_;  // slots are per cluster: names must not collide
-    server_ = ServerConfig{
-        "src",
-        "postgresql",
-        {{"host", "127.0.0.1"}, {"port", std::to_string(pg_.port())}, {"user", "tributary"}},
-        {}};
+    server_ = pg_.Server("src");
   }
   ~PostgresCdcSource() override {
     DropReplicationSlots(pg_, database_);

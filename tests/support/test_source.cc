@@ -174,13 +174,7 @@ class PostgresTestSource final : public TestSource {
     }
     return values;
   }
-  ServerConfig Server(const std::filesystem::path&) override {
-    return ServerConfig{
-        "src",
-        "postgresql",
-        {{"host", "127.0.0.1"}, {"port", std::to_string(pg_.port())}, {"user", "tributary"}},
-        {}};
-  }
+  ServerConfig Server(const std::filesystem::path&) override { return pg_.Server("src"); }
   std::string Database() const override { return database_; }
   std::string Schema() const override { return "public"; }
 
