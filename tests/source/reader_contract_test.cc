@@ -282,6 +282,14 @@ TEST_P(ReaderContractTest, AMissingTableIsASourceErrorNamingIt) {
       << "the source stays usable after the error";
 }
 
+TEST_P(ReaderContractTest, AFailingQueryIsASourceErrorNamingServerAndDatabase) {
+  auto source = Open();
+  EXPECT_THAT(SourceErrorOf([&] { return source->Query("SELECT nope FROM nowhere"); }),
+              AllOf(HasSubstr("'src'"), HasSubstr(db_->Database()), HasSubstr("nowhere")));
+  Fill("later", 2);
+  EXPECT_EQ(Drain(*source->Query("SELECT id FROM later")).rows.size(), 2u);
+}
+
 TEST_P(ReaderContractTest, AWhereFilterSelectsExactlyItsRows) {
   Fill("filtered", 100);
   db_->Exec("UPDATE filtered SET pad = 'it''s' WHERE id = 95");
