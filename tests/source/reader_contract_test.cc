@@ -16,8 +16,9 @@
 #include <future>
 
 #include "common/error.h"
-#include "data/value_text.h"
+#include "data/types.h"
 #include "source/open_source.h"
+#include "support/reader_rows.h"
 #include "support/temp_dir.h"
 #include "support/test_source.h"
 #include "support/type_samples.h"
@@ -26,39 +27,14 @@ namespace tributary {
 namespace {
 
 using ::testing::AllOf;
+using testing::Drain;
+using testing::Drained;
 using testing::EveryType;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::Render;
 using testing::TestSourceKind;
 using testing::TypeSamples;
-
-// Row `row` of `batch` as "v1|v2|NULL" in canonical value text.
-std::string Render(const Batch& batch, size_t row) {
-  std::string out;
-  for (size_t c = 0; c < batch.num_columns(); ++c) {
-    if (c > 0) out += '|';
-    const Column& column = batch.column(c);
-    out += column.IsNull(row) ? "NULL" : ValueText(column, row);
-  }
-  return out;
-}
-
-// What a reader gave: every row rendered, and each batch's size.
-struct Drained {
-  std::vector<std::string> rows;
-  std::vector<size_t> batch_rows;
-  std::vector<size_t> batch_bytes;
-};
-
-Drained Drain(Reader& reader, const BatchLimits& limits = {}) {
-  Drained out;
-  for (Batch batch(reader.schema()); reader.Next(batch, limits); batch = Batch(reader.schema())) {
-    for (size_t r = 0; r < batch.num_rows(); ++r) out.rows.push_back(Render(batch, r));
-    out.batch_rows.push_back(batch.num_rows());
-    out.batch_bytes.push_back(batch.ByteSize());
-  }
-  return out;
-}
 
 std::vector<std::string> Sorted(std::vector<std::string> rows) {
   std::sort(rows.begin(), rows.end());
