@@ -9,6 +9,7 @@
 
 #include "engine/connectors.h"
 #include "support/quickstart.h"
+#include "support/sqlite_fixture.h"
 #include "support/temp_dir.h"
 
 namespace tributary {
@@ -35,31 +36,17 @@ class RecordingObserver final : public RunObserver {
   int max_active_ = 0;
 };
 
-Task FullTask(const std::string& table) {
-  Task t;
-  t.strategy = "full";
-  t.server = "src";
-  t.database = "src.db";
-  t.source_table = table;
-  t.frequency = "daily";
-  t.sink_table = "src__" + table;
-  return t;
-}
-
 class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    project_.name = "runner_test";
-    project_.dir = dir_.path();
-    project_.sink.path = "lake.duckdb";
-    project_.servers = {{"src", "sqlite", {{"directory", "."}}, {}}};
+    project_ = testing::SqliteProject(dir_.path(), "runner_test");
     std::string sql;
     for (int t = 0; t < 6; ++t) {
       sql += "CREATE TABLE t" + std::to_string(t) + " (id INTEGER, name TEXT);";
       sql += "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
              std::to_string(1000 * (t + 1)) + ") INSERT INTO t" + std::to_string(t) +
              " SELECT i, 'row ' || i FROM n;";
-      project_.tasks.push_back(FullTask("t" + std::to_string(t)));
+      project_.tasks.push_back(testing::SqliteTask("t" + std::to_string(t)));
     }
     testing::SqliteExec(dir_ / "src.db", sql);
   }
@@ -97,8 +84,8 @@ TEST_F(RunnerTest, LoadsAllTasksInParallelAndRecordsTheRun) {
 }
 
 TEST_F(RunnerTest, AFailingTaskIsIsolatedAndReported) {
-  project_.tasks.insert(project_.tasks.begin() + 2, FullTask("missing_table"));
-  project_.tasks.push_back(FullTask("t0"));
+  project_.tasks.insert(project_.tasks.begin() + 2, testing::SqliteTask("missing_table"));
+  project_.tasks.push_back(testing::SqliteTask("t0"));
   project_.tasks.back().sink_table = "copy_of_t0";
   project_.tasks.back().server = "no_such_server";
   RecordingObserver observer;
