@@ -212,6 +212,8 @@ std::optional<YAML::Node> YamlReader::Load() {
 }
 
 SourceLocation YamlReader::At(const YAML::Node& node) const {
+  // A node looked up under a missing key throws from Mark().
+  if (!node.IsDefined()) return {display_, 0, 0};
   auto mark = node.Mark();
   if (mark.is_null()) return {display_, 0, 0};
   return {display_, mark.line + 1, mark.column + 1};
@@ -358,11 +360,11 @@ std::optional<std::map<std::string, std::string>> YamlReader::StringMap(const YA
 
 YAML::Node YamlReader::Sequence(const YAML::Node& map, const char* key) {
   YAML::Node v = map[key];
-  if (!v) return YAML::Node();
+  if (!v) return YAML::Node(YAML::NodeType::Undefined);
   if (!v.IsSequence()) {
     ErrorAt(AtValue(map, key),
             fmt::format("'{}' must be a list ('- ' items), found {}", key, DescribeNode(v)));
-    return YAML::Node();
+    return YAML::Node(YAML::NodeType::Undefined);
   }
   return v;
 }

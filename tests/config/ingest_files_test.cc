@@ -78,6 +78,19 @@ TEST_F(IngestFilesTest, ABrokenLinkIsAnError) {
             "  hint: fix or remove the link\n");
 }
 
+// Found by tests/fuzz/config_fuzz: the missing list was looked up again to
+// place a warning, and yaml-cpp threw.
+TEST_F(IngestFilesTest, ASchemaWithoutTablesIsAnErrorNotAnException) {
+  fs::create_directories(dir_ / "ingest/full/s");
+  std::ofstream(dir_ / "ingest/full/s/db.yml")
+      << "server: s\ndatabase: db.sqlite\nschemas:\n  - name: main\n    tabels:\n";
+  auto result = LoadProject(dir_.path());
+  EXPECT_EQ(result.diagnostics.ErrorCount(), 2u) << result.diagnostics.RenderText();
+  EXPECT_NE(result.diagnostics.RenderText().find("missing the required key 'tables'"),
+            std::string::npos)
+      << result.diagnostics.RenderText();
+}
+
 TEST_F(IngestFilesTest, AProjectFileThatIsAFolderIsNamed) {
   fs::remove(dir_ / "tributary.yml");
   fs::create_directory(dir_ / "tributary.yml");
