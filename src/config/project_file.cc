@@ -274,7 +274,14 @@ void LoadDefaults(YamlReader& yaml, const YAML::Node& node, Project& project) {
 
 void AddImplicitDaily(Project& project) {
   if (project.FindFrequency("daily") != nullptr) return;
-  project.frequencies.push_back({"daily", kDefaultDailyCron, "UTC", {"tributary.yml", 0, 0}});
+  // Named members, not a braced temporary: GCC 12 at -O3 reports a false
+  // -Wmaybe-uninitialized for the latter.
+  FrequencyConfig daily;
+  daily.name = "daily";
+  daily.cron = kDefaultDailyCron;
+  daily.timezone = "UTC";
+  daily.where.file = "tributary.yml";
+  project.frequencies.push_back(std::move(daily));
 }
 
 }  // namespace
