@@ -1,6 +1,7 @@
 // tributary.yml: project name, sink, frequencies, servers, defaults.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <set>
 
 #include "common/did_you_mean.h"
@@ -79,10 +80,41 @@ void CheckSinkKeys(YamlReader& yaml, const YAML::Node& node, const std::string& 
   }
 }
 
-void LoadSink(YamlReader& yaml, const YAML::Node& node, Project& project) {
+// "s3://" for "s3://bucket/x", "dbfs:" for "dbfs:/x"; "" for a local path. A
+// scheme has two or more characters, so "C:/x" stays a path.
+std::string UrlScheme(const std::string& path) {
+  size_t colon = path.find(':');
+  if (colon == std::string::npos || colon < 2 || !std::isalpha(static_cast<unsigned char>(path[0])))
+    return "";
+  for (size_t i = 0; i < colon; ++i) {
+    char c = path[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return "";
+  }
+  std::string scheme = path.substr(0, colon);
+  if (path.compare(colon, 3, "://") == 0) return scheme + "://";
+  return scheme == "dbfs" ? "dbfs:" : "";
+}
+
+// Until object storage exists, a URL would be taken for a local folder.
+void CheckSinkPath(YamlReader& yaml, const YAML::Node& node, const std::string& kind,
+                   const std::string& path) {
+  std::string scheme = UrlScheme(path);
+  if (scheme.empty()) return;
+  yaml.Error(node["path"],
+             fmt::format("the {} sink's path uses the scheme '{}': object storage is not "
+                         "supported yet",
+                         kind, scheme),
+             "write to a local or mounted folder instead (e.g. a /dbfs/... or /Volumes/... "
+             "mount), relative to the project or absolute");
+}
+
+void LoadSink(YamlReader& yaml, const YAML::Node& root, Project& project) {
+  const YAML::Node node = root["sink"];
   SinkConfig& sink = project.sink;
   if (!node.IsMap()) {
-    yaml.Error(node, "the sink must be a mapping of keys to values, found " + DescribeNode(node));
+    yaml.ErrorAt(yaml.AtValue(root, "sink"),
+                 "the sink must be a mapping of keys to values, found " + DescribeNode(node),
+                 "e.g. sink: {kind: duckdb, path: lakehouse.duckdb}");
     return;
   }
   sink.where = yaml.At(node);
@@ -93,7 +125,10 @@ void LoadSink(YamlReader& yaml, const YAML::Node& node, Project& project) {
     std::string key = it->first.Scalar();
     if (key == "kind") continue;
     if (key == "path") {
-      if (auto path = yaml.String(node, "path")) sink.path = *path;
+      if (auto path = yaml.String(node, "path")) {
+        sink.path = *path;
+        CheckSinkPath(yaml, node, *kind, *path);
+      }
     } else if (key == "schema") {
       if (auto schema = yaml.String(node, "schema")) sink.schema = *schema;
     } else if (key == "table_properties") {
@@ -108,20 +143,23 @@ void LoadSink(YamlReader& yaml, const YAML::Node& node, Project& project) {
   }
 }
 
+// The expression is parsed in UTC first, so an error of the expression (such
+// as a 5-field cron, reported for the whole text) is never blamed on the zone.
 void CheckCron(YamlReader& yaml, const YAML::Node& node, const FrequencyConfig& f) {
+  try {
+    CronSchedule::Parse(f.cron, "UTC");
+  } catch (const CronError& e) {
+    yaml.ErrorAt(yaml.AtOffset(node["cron"], std::max(e.column(), 1) - 1),
+                 fmt::format("invalid cron expression '{}': {}", f.cron, e.what()),
+                 "Quartz syntax: sec min hour day-of-month month day-of-week [year], with ? in one "
+                 "of the day fields; e.g. \"0 0/15 * * * ?\"");
+    return;
+  }
   try {
     CronSchedule::Parse(f.cron, f.timezone);
   } catch (const CronError& e) {
-    if (e.column() == 0 && node["timezone"]) {
-      yaml.Error(node["timezone"], e.what(),
+    yaml.ErrorAt(yaml.AtValue(node, "timezone"), e.what(),
                  "use an IANA time zone name such as UTC or Europe/Oslo");
-    } else {
-      yaml.ErrorAt(
-          yaml.AtOffset(node["cron"], std::max(e.column(), 1) - 1),
-          fmt::format("invalid cron expression '{}': {}", f.cron, e.what()),
-          "Quartz syntax: sec min hour day-of-month month day-of-week [year], with ? in one "
-          "of the day fields; e.g. \"0 0/15 * * * ?\"");
-    }
   }
 }
 
@@ -244,7 +282,14 @@ void LoadDefaults(YamlReader& yaml, const YAML::Node& node, Project& project) {
 
 void AddImplicitDaily(Project& project) {
   if (project.FindFrequency("daily") != nullptr) return;
-  project.frequencies.push_back({"daily", kDefaultDailyCron, "UTC", {"tributary.yml", 0, 0}});
+  // Named members, not a braced temporary: GCC 12 at -O3 reports a false
+  // -Wmaybe-uninitialized for the latter.
+  FrequencyConfig daily;
+  daily.name = "daily";
+  daily.cron = kDefaultDailyCron;
+  daily.timezone = "UTC";
+  daily.where.file = "tributary.yml";
+  project.frequencies.push_back(std::move(daily));
 }
 
 }  // namespace
@@ -261,7 +306,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
   if (!root) return;
   if (!yaml.CheckMapping(*root, "project", "", "tributary.yml")) return;
   project.name = yaml.String(*root, "project").value_or("");
-  if ((*root)["sink"]) LoadSink(yaml, (*root)["sink"], project);
+  if ((*root)["sink"]) LoadSink(yaml, *root, project);
   LoadFrequencies(yaml, (*root)["frequencies"], project);
   AddImplicitDaily(project);
   LoadServers(yaml, (*root)["servers"], project);
