@@ -17,7 +17,7 @@
 
 #include "common/error.h"
 #include "data/types.h"
-#include "source/open_source.h"
+#include "engine/connectors.h"
 #include "support/reader_rows.h"
 #include "support/temp_dir.h"
 #include "support/test_source.h"

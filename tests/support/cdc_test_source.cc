@@ -6,7 +6,7 @@
 #include <thread>
 
 #include "config/project.h"
-#include "source/open_cdc_reader.h"
+#include "engine/connectors.h"
 #include "source/postgres/pg_cdc_reader.h"
 #include "support/pg_cluster.h"
 
