@@ -21,6 +21,8 @@ done
 
 echo "== tributary: format check =="
 "$here/scripts/check-format.sh"
+echo "== tributary: include rules (src/README.md) =="
+python3 "$here/scripts/check-layers.py" "$here/src"
 
 jobs=$(nproc)
 launcher=()
