@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything tributary needs to build and test on Debian 12:
 # Debian packages (compiler, libraries, PostgreSQL for the test harness) and
-# DuckDB's C library (header + shared library) from the npm registry, pinned.
+# DuckDB's C library (header + shared library) from the npm registry, pinned;
+# then dbt into .venv/ (scripts/install-tools.sh).
 # Idempotent: safe to run again; cached downloads are reused.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,7 +13,7 @@ packages=(
   libcli11-dev libhowardhinnant-date-dev libpq-dev postgresql postgresql-contrib
   unixodbc-dev tdsodbc odbc-postgresql libsqliteodbc
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format time bc
+  clang-format time bc python3-venv python3-pip
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's
 # nodejs/npm conflict with other Node.js installations).
@@ -31,3 +32,4 @@ if ((${#missing[@]})); then
 fi
 
 "$here/scripts/fetch-duckdb.sh"
+"$here/scripts/install-tools.sh"
