@@ -80,6 +80,27 @@ void WriteSelectors(const GlobalOptions& global, const std::string& output, int&
   }
 }
 
+// The last attempt of `model` (name or unique_id) with dbt's message in full.
+int ShowModelError(const GlobalOptions& global, const std::string& model) {
+  auto project = LoadOrReport(global);
+  if (!project) return kExitFailed;
+  auto history = OpenSink(*project)->ReadHistory();
+  for (const auto& h : history) {
+    if (!h.last_attempt || h.last_attempt->strategy != "dbt") continue;
+    if (h.task_id != model && h.last_attempt->source_table != model) continue;
+    const TaskResult& r = *h.last_attempt;
+    std::cout << fmt::format("model {} ({}), run {}, ended {:%Y-%m-%d %H:%M:%S}Z: {}\n", r.task_id,
+                             r.frequency, r.run_id,
+                             std::chrono::floor<std::chrono::seconds>(r.ended_at), r.status);
+    if (!r.error.empty()) std::cout << r.error << "\n";
+    std::cout << "dbt's output of that run: "
+              << (ResolveDbtPaths(*project).log_dir / (r.run_id + ".log")).string() << "\n";
+    return r.status == "succeeded" ? kExitOk : kExitFailed;
+  }
+  std::cerr << "tributary: no run history for the model '" << model << "'\n";
+  return kExitFailed;
+}
+
 }  // namespace
 
 int RunDbtAfterLoad(const Project& project, const LoadFlags& flags, const RunSummary& summary,
@@ -169,6 +190,11 @@ void AddDbtCommand(CLI::App& app, GlobalOptions& global) {
   selectors->add_option("-o,--output", *output,
                         "File to write (default: selectors.yml in the dbt project)");
   selectors->callback([&global, output] { WriteSelectors(global, *output, global.exit_code); });
+  auto model = std::make_shared<std::string>();
+  auto* error = cmd->add_subcommand(
+      "error", "Show a model's last result with dbt's message in full (status shows one line)");
+  error->add_option("model", *model, "Model name or unique_id")->required();
+  error->callback([&global, model] { global.exit_code = ShowModelError(global, *model); });
 }
 
 }  // namespace tributary::cli

@@ -151,6 +151,13 @@ TEST_F(DbtRunTest, AFailedTableSkipsItsModelsAndAFailingModelKeepsDbtsMessage) {
   auto status = Tributary({"status"});
   EXPECT_EQ(status.exit_code, 1);
   EXPECT_NE(status.out.find("failing"), std::string::npos) << status.out;
+  auto full = Tributary({"dbt", "error", "stg_broken"});
+  EXPECT_EQ(full.exit_code, 1);
+  EXPECT_NE(full.out.find("model model.quickstart.stg_broken (hourly)"), std::string::npos)
+      << full.out;
+  EXPECT_NE(full.out.find("no_such_column"), std::string::npos) << full.out;
+  EXPECT_NE(full.out.find(".tributary/dbt/logs/"), std::string::npos) << full.out;
+  EXPECT_EQ(Tributary({"dbt", "error", "stg_order_lines"}).exit_code, 0);
 }
 
 TEST_F(DbtRunTest, PlanAndSelectorsNameTheModelsOfEachFrequency) {
