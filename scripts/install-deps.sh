@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything tributary needs to build and test on Debian 12:
 # Debian packages (compiler, libraries, PostgreSQL for the test harness, the
-# checks: ccache, clang with libFuzzer) and
-# DuckDB's C library (header + shared library) from the npm registry, pinned.
+# checks: ccache, clang with libFuzzer) and DuckDB's C library (header +
+# shared library) from the npm registry, pinned; then dbt into .venv/
+# (scripts/install-tools.sh).
 # Idempotent: safe to run again; cached downloads are reused.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,7 +14,7 @@ packages=(
   libcli11-dev libhowardhinnant-date-dev libpq-dev postgresql postgresql-contrib
   unixodbc-dev tdsodbc odbc-postgresql libsqliteodbc
   libgtest-dev libgmock-dev libbenchmark-dev
-  clang-format time bc
+  clang-format time bc python3-venv python3-pip
   ccache clang libclang-rt-14-dev
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's
@@ -33,3 +34,4 @@ if ((${#missing[@]})); then
 fi
 
 "$here/scripts/fetch-duckdb.sh"
+"$here/scripts/install-tools.sh"

@@ -10,6 +10,7 @@
 
 #include "config/filter.h"
 #include "config/project.h"
+#include "engine/runner.h"
 #include "strategy/strategy.h"
 
 namespace tributary::cli {
@@ -52,10 +53,27 @@ struct LoadFlags {
 // Refuses a selection before anything runs (printing why); nullptr: none.
 using TaskCheck = std::function<bool(const std::vector<Task>&)>;
 
+// Runs after the loads, with the sink closed (the dbt step); returns an exit
+// code that is combined with the loads'.
+using AfterLoad = std::function<int(const Project&, const RunSummary&)>;
+
 // Loads the selected tables with live progress and prints a summary; the
 // shared body of `run` and `backfill`. Returns the exit code.
 int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::string& command,
-            const TaskCheck& check = nullptr);
+            const TaskCheck& check = nullptr, const AfterLoad& after = nullptr);
+
+// The dbt step after the loads of `run` (cli/dbt_command.cc): builds the
+// models of the run's frequencies when the project has a dbt: block and the
+// filters name only frequencies. REQUIRES: the run's sink is closed (dbt
+// attaches the DuckDB bronze file). Records each model in the run history.
+// Returns the exit code of the dbt part.
+int RunDbtAfterLoad(const Project& project, const LoadFlags& flags, const RunSummary& summary,
+                    const std::atomic<bool>* cancel);
+// `plan`: the models a run with `filter` would build (nothing without dbt:).
+void PrintDbtPlan(const Project& project, const TaskFilter& filter);
+// `status`: one line per model; false when any is overdue, failing or never built.
+bool PrintModelStatus(const Project& project, const std::vector<TaskHistory>& history,
+                      TimePoint now);
 
 void AddValidateCommand(CLI::App& app, GlobalOptions& global);
 void AddPlanCommand(CLI::App& app, GlobalOptions& global);
@@ -67,5 +85,6 @@ void AddJobsCommand(CLI::App& app, GlobalOptions& global);
 void AddBackfillCommand(CLI::App& app, GlobalOptions& global);
 void AddCompactCommand(CLI::App& app, GlobalOptions& global);
 void AddCdcCommand(CLI::App& app, GlobalOptions& global);
+void AddDbtCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

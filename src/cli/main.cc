@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   AddBackfillCommand(app, global);
   AddCompactCommand(app, global);
   AddCdcCommand(app, global);
+  AddDbtCommand(app, global);
 
   try {
     app.parse(argc, argv);

@@ -45,13 +45,14 @@ std::string Summary(const RunSummary& summary) {
 }  // namespace
 
 int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::string& command,
-            const TaskCheck& check) {
+            const TaskCheck& check, const AfterLoad& after) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
   auto tasks = SelectOrWarn(*project, flags.filter);
   if (tasks.empty()) {
-    std::cerr << "tributary: no table matches the filters; nothing to run (see `tributary plan`)\n";
-    return kExitOk;
+    std::cerr
+        << "tributary: no table matches the filters; nothing to load (see `tributary plan`)\n";
+    return after ? after(*project, RunSummary{}) : kExitOk;
   }
   if (check && !check(tasks)) return kExitUsage;
   auto sink = OpenSink(*project);
@@ -72,7 +73,10 @@ int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::stri
   }
   if (GetLogFormat() == LogFormat::kText) std::cout << "\n" << Summary(summary);
   if (g_stop.load()) return kExitFailed;
-  return summary.failed() == 0 ? kExitOk : kExitFailed;
+  int code = summary.failed() == 0 ? kExitOk : kExitFailed;
+  sink.reset();  // dbt-duckdb attaches the bronze file: one writer per DuckDB file
+  if (after && after(*project, summary) != kExitOk) code = kExitFailed;
+  return code;
 }
 
 void AddRunCommand(CLI::App& app, GlobalOptions& global) {
@@ -89,14 +93,19 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--batch-rows", flags->batch_rows,
                   "Rows per batch (default: defaults.batch_rows)")
       ->check(CLI::Range(1, 10'000'000));
+  auto no_dbt = std::make_shared<bool>(false);
+  cmd->add_flag("--no-dbt", *no_dbt, "Load only: do not build the dbt models (see docs/dbt.md)");
   cmd->add_flag_function(
       "--full-refresh", [flags](int64_t) { flags->reload.kind = Reload::Kind::kFullRefresh; },
       "Forget the stored state (watermarks, log positions) of the selected tables and rebuild "
       "them from the source");
-  cmd->callback([&global, flags] {
+  cmd->callback([&global, flags, no_dbt] {
     std::string command = "run " + DescribeFilter(flags->filter);
     if (flags->reload.kind == Reload::Kind::kFullRefresh) command += " --full-refresh";
-    global.exit_code = RunLoad(global, *flags, command);
+    AfterLoad dbt = [flags](const Project& project, const RunSummary& summary) {
+      return RunDbtAfterLoad(project, *flags, summary, &g_stop);
+    };
+    global.exit_code = RunLoad(global, *flags, command, nullptr, *no_dbt ? nullptr : dbt);
   });
 }
 

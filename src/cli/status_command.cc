@@ -59,9 +59,10 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& global) {
     auto tasks = SelectOrWarn(*project, *filter);
     auto sink = OpenSink(*project);
     TimePoint now = SystemClock::Instance().Now();
-    auto rows = ComputeStatus(*project, tasks, sink->run_log().ReadHistory(), now);
+    auto history = sink->run_log().ReadHistory();
+    auto rows = ComputeStatus(*project, tasks, history, now);
     std::cout << Render(rows, now);
-    bool unhealthy = false;
+    bool unhealthy = !PrintModelStatus(*project, history, now);
     for (const auto& s : rows) unhealthy |= s.health != Health::kOk && s.health != Health::kDue;
     global.exit_code = unhealthy ? kExitFailed : kExitOk;
   });

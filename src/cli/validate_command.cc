@@ -3,6 +3,7 @@
 
 #include "cli/cli.h"
 #include "config/loader.h"
+#include "dbt/dbt_validation.h"
 
 namespace tributary::cli {
 
@@ -18,6 +19,9 @@ void AddValidateCommand(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([&global, format] {
     LoadResult result = LoadProject(global.project_dir);
+    if (result.project && result.project->dbt.enabled && !result.diagnostics.HasErrors()) {
+      ValidateDbtSide(*result.project, result.diagnostics);  // runs `dbt parse`
+    }
     const Diagnostics& d = result.diagnostics;
     if (*format == "json") {
       std::cout << d.RenderJson();

@@ -48,6 +48,23 @@ struct JobsConfig {
   SourceLocation where;
 };
 
+// `dbt:` in tributary.yml: the dbt project tributary builds after the loads
+// of each frequency (see docs/dbt.md). Paths are relative to the project.
+struct DbtConfig {
+  bool enabled = false;                      // a dbt: block was given
+  std::string project_dir;                   // holds dbt_project.yml
+  std::string profiles_dir;                  // holds profiles.yml; "": project_dir
+  std::string target;                        // profile target; "": the profile's default
+  std::string executable = "dbt";            // a name on PATH, or a path
+  std::vector<std::string> flags;            // added to every dbt command
+  std::map<std::string, std::string> vars;   // passed as --vars
+  std::string selection = "same_or_higher";  // same_or_higher | yield
+  bool skip_unchanged = false;
+  std::string default_frequency = "daily";  // of untagged models
+  int timeout_minutes = 0;                  // one dbt command; 0: no limit
+  SourceLocation where;
+};
+
 struct ServerConfig {
   std::string name;
   std::string kind;  // sqlite | postgresql | sqlserver | duckdb
@@ -116,6 +133,7 @@ struct Project {
   RunDefaults defaults;
   SchedulerConfig scheduler;
   JobsConfig jobs;
+  DbtConfig dbt;
   std::vector<Task> tasks;  // in file order
 
   const ServerConfig* FindServer(const std::string& wanted) const;

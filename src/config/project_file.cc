@@ -280,6 +280,61 @@ void LoadDefaults(YamlReader& yaml, const YAML::Node& node, Project& project) {
   }
 }
 
+// The values of `dbt:` that depend on others: the rule, the default
+// frequency (declared?), the dbt project folder (there?).
+void CheckDbt(YamlReader& yaml, const YAML::Node& node, const Project& project);
+
+// `dbt:` (see docs/dbt.md); after the frequencies, which default_frequency names.
+void LoadDbt(YamlReader& yaml, const YAML::Node& node, Project& project) {
+  if (!node || !yaml.CheckMapping(node, "dbt", "", "dbt")) return;
+  DbtConfig& dbt = project.dbt;
+  dbt.enabled = true;
+  dbt.where = yaml.At(node);
+  for (auto [key, field] : {std::pair{"project_dir", &dbt.project_dir},
+                            {"profiles_dir", &dbt.profiles_dir},
+                            {"target", &dbt.target},
+                            {"executable", &dbt.executable},
+                            {"selection", &dbt.selection},
+                            {"default_frequency", &dbt.default_frequency}}) {
+    if (auto v = yaml.String(node, key)) *field = *v;
+  }
+  if (auto flags = yaml.StringList(node, "flags")) dbt.flags = *flags;
+  if (auto vars = yaml.StringMap(node, "vars")) dbt.vars = *vars;
+  if (auto t = yaml.Integer(node, "timeout_minutes", 0, 7 * 24 * 60)) dbt.timeout_minutes = *t;
+  if (auto skip = node["skip_unchanged"]) {
+    // YAML 1.2 core booleans only, as for `paused`.
+    dbt.skip_unchanged = skip.IsScalar() && skip.Scalar() == "true";
+    if (!skip.IsScalar() || (skip.Scalar() != "true" && skip.Scalar() != "false")) {
+      yaml.Error(skip, "'skip_unchanged' must be true or false, found " + DescribeNode(skip));
+    }
+  }
+  CheckDbt(yaml, node, project);
+}
+
+void CheckDbt(YamlReader& yaml, const YAML::Node& node, const Project& project) {
+  const DbtConfig& dbt = project.dbt;
+  const std::vector<std::string> rules = {"same_or_higher", "yield"};
+  if (node["selection"] && !Contains(rules, dbt.selection)) {
+    yaml.Error(node["selection"],
+               fmt::format("'selection' cannot be '{}'{}", dbt.selection,
+                           DidYouMean(dbt.selection, rules)),
+               "one of: " + JoinNames(rules));
+  }
+  std::vector<std::string> names;
+  for (const auto& f : project.frequencies) names.push_back(f.name);
+  if (!Contains(names, dbt.default_frequency)) {
+    yaml.Error(node["default_frequency"] ? node["default_frequency"] : node,
+               fmt::format("unknown frequency '{}'{}", dbt.default_frequency,
+                           DidYouMean(dbt.default_frequency, names)),
+               "frequencies declared in tributary.yml: " + JoinNames(names));
+  }
+  auto dir = std::filesystem::path(dbt.project_dir);
+  if (node["project_dir"] && !std::filesystem::exists(project.dir / dir / "dbt_project.yml")) {
+    yaml.Error(node["project_dir"], fmt::format("no dbt_project.yml in '{}'", dbt.project_dir),
+               "project_dir is the dbt project's folder, relative to tributary.yml");
+  }
+}
+
 void AddImplicitDaily(Project& project) {
   if (project.FindFrequency("daily") != nullptr) return;
   // Named members, not a braced temporary: GCC 12 at -O3 reports a false
@@ -313,6 +368,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
   LoadDefaults(yaml, (*root)["defaults"], project);
   LoadSchedulerConfig(yaml, (*root)["scheduler"], project.scheduler);
   LoadJobsConfig(yaml, (*root)["jobs"], project.jobs);
+  LoadDbt(yaml, (*root)["dbt"], project);
 }
 
 }  // namespace tributary

@@ -25,6 +25,8 @@ const std::vector<Setting> kSettings = {
      "How runs coordinate on this machine (see Scheduler)."},
     {"project", "jobs", VT::kMapping, false, "", "",
      "What `tributary jobs export` writes into job definitions (see Jobs)."},
+    {"project", "dbt", VT::kMapping, false, "", "",
+     "The dbt project built after each frequency's loads (see dbt, docs/dbt.md)."},
 
     {"sink", "kind", VT::kString, true, "", "", "Sink kind: one of the sink kinds above."},
     {"sink", "schema", VT::kString, false, "bronze", "",
@@ -111,6 +113,31 @@ const std::vector<Setting> kSettings = {
      "Namespace of the exported CronJobs; none: the one `kubectl` applies to."},
     {"jobs", "databricks_cluster_id", VT::kString, false, "", "",
      "Existing cluster the exported Databricks tasks run on; none: serverless compute."},
+
+    {"dbt", "project_dir", VT::kString, true, "", "",
+     "Folder holding `dbt_project.yml`, relative to the project folder."},
+    {"dbt", "profiles_dir", VT::kString, false, "project_dir", "",
+     "Folder holding `profiles.yml`, relative to the project folder."},
+    {"dbt", "target", VT::kString, false, "", "",
+     "Target of the dbt profile (`--target`); none: the profile's default."},
+    {"dbt", "executable", VT::kString, false, "dbt", "",
+     "The dbt command: a name looked up on PATH, or a path (relative to the project folder), "
+     "e.g. `.venv/bin/dbt`."},
+    {"dbt", "flags", VT::kStringList, false, "", "",
+     "Extra arguments added to every dbt command, e.g. `[--threads, \"4\"]`."},
+    {"dbt", "vars", VT::kMapping, false, "", "", "dbt variables, passed as `--vars`."},
+    {"dbt", "selection", VT::kString, false, "same_or_higher", "",
+     "Which models a frequency's run builds: `same_or_higher` (its own and every more frequent "
+     "frequency's, so the daily run also builds the hourly models) or `yield` (the same, but a "
+     "run whose tick is also a tick of a less frequent frequency leaves its models to that run)."},
+    {"dbt", "skip_unchanged", VT::kBoolean, false, "false", "",
+     "Leave out models none of whose upstream bronze tables received rows since their last "
+     "successful build (not built yet: accepted, ignored)."},
+    {"dbt", "default_frequency", VT::kString, false, "daily", "",
+     "Frequency of models with no frequency tag; a declared frequency."},
+    {"dbt", "timeout_minutes", VT::kInteger, false, "0", "",
+     "A dbt command still running after this long is stopped (SIGTERM, then SIGKILL); 0: no "
+     "limit."},
 
     {"defaults", "threads", VT::kInteger, false, "4", "",
      "Tables loaded at once by `run` (`run --threads` overrides it); each table's own reading "
@@ -231,6 +258,7 @@ const char* ScopeTitle(std::string_view scope) {
   if (scope == "defaults") return "Defaults (`defaults:`)";
   if (scope == "scheduler") return "Scheduler (`scheduler:`)";
   if (scope == "jobs") return "Jobs export (`jobs:`)";
+  if (scope == "dbt") return "dbt (`dbt:`, see docs/dbt.md)";
   if (scope == "server") return "Server, any kind (`servers: {name: …}`)";
   if (scope == "ingest") return "Ingest file (`ingest/<strategy>/…/<database>.yml`), top level";
   if (scope == "schema") return "Schema entry (`schemas: [ … ]`)";

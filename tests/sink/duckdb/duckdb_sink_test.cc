@@ -244,9 +244,9 @@ TEST(DuckDbOpenSinkTest, DispatchesOnKind) {
   EXPECT_THAT(sink->Describe(), HasSubstr("bronze.duckdb"));
   EXPECT_TRUE(std::filesystem::exists(dir / "lake" / "bronze.duckdb"));
   project.sink.kind = "iceberg";
-  EXPECT_THAT(
-      [&] { OpenSink(project); },
-      ::testing::ThrowsMessage<SinkError>(HasSubstr("sink kind 'iceberg' is not supported by this build")));
+  EXPECT_THAT([&] { OpenSink(project); },
+              ::testing::ThrowsMessage<SinkError>(
+                  HasSubstr("sink kind 'iceberg' is not supported by this build")));
 }
 
 }  // namespace

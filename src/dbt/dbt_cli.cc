@@ -1,0 +1,131 @@
+#include "dbt/dbt_cli.h"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <deque>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "dbt/dbt_error.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path Under(const fs::path& base, const std::string& path) {
+  return (fs::path(path).is_absolute() ? fs::path(path) : base / path).lexically_normal();
+}
+
+// Variables dbt's profiles can read with env_var(): where bronze is.
+std::vector<std::string> Environment(const Project& project) {
+  std::vector<std::string> env = {"TRIBUTARY_PROJECT_DIR=" + project.dir.string(),
+                                  "TRIBUTARY_BRONZE_SCHEMA=" + project.sink.schema};
+  if (project.sink.kind == "duckdb") {
+    env.push_back("TRIBUTARY_BRONZE_PATH=" + Under(project.dir, project.sink.path).string());
+  }
+  // dbt would otherwise try to send usage events on every invocation.
+  if (std::getenv("DBT_SEND_ANONYMOUS_USAGE_STATS") == nullptr) {
+    env.push_back("DBT_SEND_ANONYMOUS_USAGE_STATS=false");
+  }
+  return env;
+}
+
+std::string VarsJson(const std::map<std::string, std::string>& vars) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : vars) j[k] = v;
+  return j.dump();
+}
+
+}  // namespace
+
+DbtPaths ResolveDbtPaths(const Project& project) {
+  const DbtConfig& dbt = project.dbt;
+  DbtPaths p;
+  p.project_dir = Under(project.dir, dbt.project_dir);  // lexically normal
+  p.profiles_dir = dbt.profiles_dir.empty() ? p.project_dir : Under(project.dir, dbt.profiles_dir);
+  p.executable = FindExecutable(dbt.executable, project.dir);
+  p.work_dir = (project.dir / ".tributary" / "dbt").lexically_normal();
+  p.target_dir = p.work_dir / "target";
+  p.log_dir = p.work_dir / "logs";
+  p.lock_file = p.work_dir / "dbt.lock";
+  return p;
+}
+
+DbtCli::DbtCli(const Project& project) : project_(project), paths_(ResolveDbtPaths(project)) {}
+
+std::vector<std::string> DbtCli::CommandLine(const std::string& command,
+                                             const std::vector<std::string>& select) const {
+  const DbtConfig& dbt = project_.dbt;
+  std::vector<std::string> args = {
+      paths_.executable.empty() ? dbt.executable : paths_.executable.string(), command};
+  if (!select.empty()) {
+    args.push_back("--select");
+    args.insert(args.end(), select.begin(), select.end());
+  }
+  for (const auto& a :
+       {std::string("--project-dir"), paths_.project_dir.string(), std::string("--profiles-dir"),
+        paths_.profiles_dir.string(), std::string("--target-path"), paths_.target_dir.string(),
+        std::string("--log-path"), paths_.log_dir.string(), std::string("--no-use-colors")}) {
+    args.push_back(a);
+  }
+  if (!dbt.target.empty()) args.insert(args.end(), {"--target", dbt.target});
+  if (!dbt.vars.empty()) args.insert(args.end(), {"--vars", VarsJson(dbt.vars)});
+  args.insert(args.end(), dbt.flags.begin(), dbt.flags.end());
+  return args;
+}
+
+DbtInvocation DbtCli::Run(const std::string& command, const std::vector<std::string>& select,
+                          const std::string& log_name, const std::atomic<bool>* cancel) const {
+  if (paths_.executable.empty()) {
+    throw DbtError(
+        fmt::format("cannot find the dbt executable '{}' (dbt.executable in tributary.yml)",
+                    project_.dbt.executable));
+  }
+  DbtInvocation inv;
+  inv.args = CommandLine(command, select);
+  inv.log_file = paths_.log_dir / (log_name + ".log");
+  SubprocessSpec spec;
+  spec.args = inv.args;
+  spec.cwd = paths_.project_dir;
+  spec.env = Environment(project_);
+  spec.log_file = inv.log_file;
+  spec.timeout = std::chrono::minutes(project_.dbt.timeout_minutes);
+  spec.cancel = cancel;
+  std::error_code ec;
+  fs::create_directories(paths_.log_dir, ec);
+  {
+    std::ofstream log(inv.log_file, std::ios::app);
+    log << "$";
+    for (const auto& a : inv.args) log << " " << a;
+    log << "\n";
+  }
+  inv.result = RunSubprocess(spec);
+  return inv;
+}
+
+Manifest DbtCli::Parse(const std::string& log_name, const std::atomic<bool>* cancel) const {
+  DbtInvocation inv = Run("parse", {}, log_name, cancel);
+  if (inv.result.exit_code != 0) {
+    throw DbtError(fmt::format("dbt parse of {} failed (exit status {}{}):\n{}\nfull output: {}",
+                               paths_.project_dir.string(), inv.result.exit_code,
+                               inv.result.timed_out ? ", timed out" : "", LogTail(inv.log_file, 15),
+                               inv.log_file.string()));
+  }
+  return LoadManifest(paths_.target_dir / "manifest.json");
+}
+
+std::string LogTail(const fs::path& log_file, int lines) {
+  std::ifstream in(log_file);
+  std::deque<std::string> tail;
+  for (std::string line; std::getline(in, line);) {
+    tail.push_back(line);
+    if (static_cast<int>(tail.size()) > lines) tail.pop_front();
+  }
+  std::string out;
+  for (const auto& line : tail) out += (out.empty() ? "" : "\n") + line;
+  return out;
+}
+
+}  // namespace tributary
