@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <deque>
 #include <fstream>
@@ -24,6 +26,16 @@ std::vector<std::string> Environment(const Project& project) {
                                   "TRIBUTARY_BRONZE_SCHEMA=" + project.sink.schema};
   if (project.sink.kind == "duckdb") {
     env.push_back("TRIBUTARY_BRONZE_PATH=" + Under(project.dir, project.sink.path).string());
+  }
+  if (project.sink.kind == "postgresql") {
+    // Where bronze is, never a secret: values written as references are left out.
+    for (const char* key : {"host", "port", "database", "user"}) {
+      auto it = project.sink.settings.find(key);
+      if (it == project.sink.settings.end() || it->second.find("${") != std::string::npos) continue;
+      std::string name = key;
+      std::transform(name.begin(), name.end(), name.begin(), ::toupper);
+      env.push_back("TRIBUTARY_PG_" + name + "=" + it->second);
+    }
   }
   // dbt would otherwise try to send usage events on every invocation.
   if (std::getenv("DBT_SEND_ANONYMOUS_USAGE_STATS") == nullptr) {

@@ -4,6 +4,9 @@
 // the same project never overwrites the manifest or run results tributary is
 // reading; every invocation's output is appended to a log file of its own
 // under <project>/.tributary/dbt/logs, which is never deleted by tributary.
+// dbt's profiles find bronze in the environment: TRIBUTARY_PROJECT_DIR,
+// TRIBUTARY_BRONZE_SCHEMA, and TRIBUTARY_BRONZE_PATH (duckdb sink) or
+// TRIBUTARY_PG_HOST/PORT/DATABASE/USER (postgresql sink, when not secrets).
 #pragma once
 
 #include <atomic>

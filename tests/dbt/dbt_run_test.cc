@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "dbt/dbt_testing.h"
+#include "support/pg_cluster.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
@@ -31,9 +32,10 @@ class DbtRunTest : public ::testing::Test {
         << "\ndbt:\n  project_dir: dbt\n  executable: " << executable.string() << "\n";
   }
 
-  testing::ProcessResult Tributary(std::vector<std::string> args) {
+  testing::ProcessResult Tributary(std::vector<std::string> args,
+                                   const std::vector<std::string>& env = {}) {
     args.insert(args.begin(), {"--project", project_.string()});
-    return testing::RunTributary(args);
+    return testing::RunTributary(args, env);
   }
   std::string Warehouse(const std::string& sql) {
     return DuckDbScalar(project_ / "warehouse.duckdb", sql);
@@ -187,6 +189,35 @@ TEST_F(DbtRunTest, PlanAndSelectorsNameTheModelsOfEachFrequency) {
   EXPECT_EQ(listed.exit_code, 0) << listed.out << listed.err;
   EXPECT_NE(listed.out.find("quickstart.staging.stg_orders"), std::string::npos) << listed.out;
   EXPECT_EQ(listed.out.find("revenue_by_country"), std::string::npos) << listed.out;
+}
+
+// The PostgreSQL sink: dbt-postgres reads bronze in the same database and
+// writes the models to their own schema.
+TEST_F(DbtRunTest, WithThePostgresqlSinkDbtPostgresBuildsInTheSameDatabase) {
+  TRIBUTARY_REQUIRE_DBT();
+  EnableDbt();
+  auto& pg = testing::SharedPgCluster();
+  std::string db = pg.CreateDatabase();
+  std::string port = std::to_string(pg.port());
+  std::stringstream yml;
+  yml << std::ifstream(project_ / "tributary.yml").rdbuf();
+  std::string text = yml.str();
+  const std::string duckdb_sink = "sink:\n  kind: duckdb\n  path: lakehouse.duckdb\n";
+  ASSERT_NE(text.find(duckdb_sink), std::string::npos);
+  text.replace(text.find(duckdb_sink), duckdb_sink.size(),
+               "sink:\n  kind: postgresql\n  host: 127.0.0.1\n  port: " + port +
+                   "\n  database: " + db + "\n  user: tributary\n  sslmode: disable\n");
+  std::ofstream(project_ / "tributary.yml") << text << "  target: postgres\n";
+  auto r = Tributary({"run"});  // tributary tells dbt where bronze is
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("dbt: 5 of 5 models built"), std::string::npos) << r.out;
+  EXPECT_EQ(pg.Scalar("SELECT count(*) FROM analytics.stg_events", db), "100000");
+  EXPECT_EQ(pg.Scalar("SELECT sum(orders) FROM analytics.revenue_by_country", db),
+            pg.Scalar("SELECT count(*) FROM bronze.shop__orders", db));
+  EXPECT_EQ(pg.Scalar("SELECT count(*) FROM _tributary.task_results WHERE strategy = 'dbt' AND "
+                      "status = 'succeeded'",
+                      db),
+            "5");
 }
 
 TEST_F(DbtRunTest, AMissingDbtFailsTheDbtStepNotTheLoads) {

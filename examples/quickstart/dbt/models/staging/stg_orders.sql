@@ -5,5 +5,5 @@ select
   customer_id,
   ordered_at,
   status,
-  cast(total as double) as total
+  cast(total as double precision) as total
 from {{ source('bronze', 'shop__orders') }}
