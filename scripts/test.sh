@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds tributary twice (Release, as users build it,
 # and Debug with AddressSanitizer + UndefinedBehaviorSanitizer), runs every
-# test in both, and the config loader's fuzz target for a bounded time
-# (TRIBUTARY_FUZZ_SECONDS, default 60). Warnings are errors here. Uses ccache
-# when it is installed.
+# test in both, clang-tidy on the changed files, and the config loader's fuzz
+# target for a bounded time (TRIBUTARY_FUZZ_SECONDS, default 60). Warnings are
+# errors here. Uses ccache when it is installed.
 # Usage: scripts/test.sh [--no-install] [--only release|sanitize|fuzz]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -44,6 +44,11 @@ run_suite() {  # name, extra cmake flags...
   (cd "$dir" && ctest --output-on-failure --no-tests=error -j "$jobs" --timeout 600)
 }
 
+run_tidy() {  # build dir whose compile_commands.json to use
+  echo "== tributary: clang-tidy on the changed files =="
+  "$here/scripts/check-tidy.sh" --build "$1" -j "$jobs"
+}
+
 run_fuzz() {
   local dir="$here/build-fuzz" seconds=${TRIBUTARY_FUZZ_SECONDS:-60}
   echo "== tributary: config fuzz build =="
@@ -66,6 +71,7 @@ run_fuzz() {
 
 if [ -z "$only" ] || [ "$only" = release ]; then
   run_suite release -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_SANITIZE=OFF
+  run_tidy "$here/build-release"
 fi
 if [ -z "$only" ] || [ "$only" = sanitize ]; then
   run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_SANITIZE=ON

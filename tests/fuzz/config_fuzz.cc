@@ -29,7 +29,15 @@ constexpr std::string_view kDefaultIngest =
     "server: shop\ndatabase: shop.db\nschemas:\n  - name: main\n    tables:\n"
     "      - name: customers\n";
 
-// One project folder per process, rewritten for every input.
+const fs::path& ProjectDir();
+
+void RemoveProjectDir() {
+  std::error_code ignored;
+  fs::remove_all(ProjectDir(), ignored);
+}
+
+// One project folder per process, rewritten for every input and removed at
+// exit (libFuzzer ends a bounded run with exit()).
 const fs::path& ProjectDir() {
   static const fs::path dir = [] {
     std::string pattern = (fs::temp_directory_path() / "tributary-fuzz-XXXXXX").string();
@@ -37,6 +45,8 @@ const fs::path& ProjectDir() {
     fs::create_directories(fs::path(pattern) / "ingest" / "full" / "shop");
     return fs::path(pattern);
   }();
+  // Registered once `dir` exists, so it runs before `dir` is destroyed.
+  [[maybe_unused]] static const int registered = std::atexit(RemoveProjectDir);
   return dir;
 }
 
