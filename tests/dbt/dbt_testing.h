@@ -45,9 +45,17 @@ inline Project MakeProject(const std::vector<std::pair<std::string, std::string>
   Project p;
   p.name = "test";
   p.dir = "/nonexistent/project";
-  p.frequencies = {{"every_5_minutes", "0 0/5 * * * ?", "UTC", {}},
-                   {"hourly", "0 0 * * * ?", "UTC", {}},
-                   {"daily", "0 0 5 * * ?", "UTC", {}}};
+  // Named members, not braced temporaries: GCC 12 at -O3 misreports the latter
+  // as maybe-uninitialized.
+  for (auto [name, cron] : {std::pair<const char*, const char*>{"every_5_minutes", "0 0/5 * * * ?"},
+                            {"hourly", "0 0 * * * ?"},
+                            {"daily", "0 0 5 * * ?"}}) {
+    FrequencyConfig f;
+    f.name = name;
+    f.cron = cron;
+    f.timezone = "UTC";
+    p.frequencies.push_back(std::move(f));
+  }
   p.dbt.enabled = true;
   p.dbt.project_dir = "dbt";
   for (const auto& [table, frequency] : tables) {

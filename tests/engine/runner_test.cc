@@ -128,7 +128,7 @@ TEST_F(RunnerTest, CancelledBeforeStartRunsNothing) {
 TEST_F(RunnerTest, TasksOpenTheirSourcesThroughTheGivenConnectors) {
   // A server that refuses connections fails its own tasks only; the others
   // still load through the real connectors.
-  project_.tasks.push_back(FullTask("t0"));
+  project_.tasks.push_back(testing::SqliteTask("t0"));
   project_.tasks.back().database = "down.db";
   project_.tasks.back().sink_table = "down__t0";
   std::atomic<int> opened{0};
