@@ -115,7 +115,7 @@ struct ChangeBatch {
 // has not committed and reads again from its last commit with `columns`.
 class CdcRestart : public Error {
  public:
-  CdcRestart(std::string why, Schema wider) : Error(std::move(why)), columns(std::move(wider)) {}
+  CdcRestart(const std::string& why, Schema wider) : Error(why), columns(std::move(wider)) {}
   Schema columns;
 };
 

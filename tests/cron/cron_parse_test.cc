@@ -31,6 +31,7 @@ TEST(CronParseTest, KeepsExpressionAndZone) {
   const CronSchedule s = CronSchedule::Parse("0 0 6 * * ?", "Europe/Oslo");
   EXPECT_EQ(s.expression(), "0 0 6 * * ?");
   EXPECT_EQ(s.timezone(), "Europe/Oslo");
+  // NOLINTNEXTLINE(performance-unnecessary-copy-initialization): the copy is what is tested
   const CronSchedule copy = s;
   EXPECT_EQ(copy.expression(), s.expression());
 }

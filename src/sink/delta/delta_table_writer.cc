@@ -313,7 +313,9 @@ void DeltaTableWriter::Write(const Batch& batch) {
     return;
   }
   if (!copy_) StartCopy();
-  if (!copy_->rows.Push(converted ? std::move(*converted) : batch)) {
+  // Moves the converted batch; the caller's batch (no conversion) is copied.
+  bool pushed = converted ? copy_->rows.Push(std::move(*converted)) : copy_->rows.Push(batch);
+  if (!pushed) {
     FinishCopy();  // the COPY failed: throws its error
     throw SinkError(fmt::format("table '{}': the data file writer stopped", spec_.table));
   }

@@ -27,7 +27,7 @@ TEST_F(SqliteSourceTest, OtherServerKindsAreNotSupportedYet) {
     Open();
     FAIL() << "expected an error";
   } catch (const SourceError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("server kind 'duckdb' is not supported yet by this build"));
+    EXPECT_THAT(e.what(), HasSubstr("is of kind 'duckdb', which this build cannot read"));
   }
 }
 
