@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything tributary needs to build and test on Debian 12:
-# Debian packages (compiler, libraries, PostgreSQL for the test harness) and
+# Debian packages (compiler, libraries, PostgreSQL for the test harness, the
+# checks: ccache, clang with libFuzzer) and
 # DuckDB's C library (header + shared library) from the npm registry, pinned;
 # then dbt into .venv/ (scripts/install-tools.sh).
 # Idempotent: safe to run again; cached downloads are reused.
@@ -14,6 +15,7 @@ packages=(
   unixodbc-dev tdsodbc odbc-postgresql libsqliteodbc
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format time bc python3-venv python3-pip
+  ccache clang libclang-rt-14-dev
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's
 # nodejs/npm conflict with other Node.js installations).

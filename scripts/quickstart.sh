@@ -9,8 +9,14 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 [ "${1:-}" = "--no-install" ] || "$here/scripts/install-deps.sh"
 
 build="$here/build-release"
+launcher=()
+if command -v ccache >/dev/null 2>&1; then  # as scripts/test.sh, which shares build-release
+  export CCACHE_BASEDIR="$here" CCACHE_NOHASHDIR=1
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
 echo "== building tributary =="
-cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRIBUTARY_TESTS=OFF >/dev/null
+cmake -S "$here" -B "$build" -G Ninja "${launcher[@]}" -DCMAKE_BUILD_TYPE=Release \
+  -DTRIBUTARY_TESTS=OFF >/dev/null
 cmake --build "$build" -j "$(nproc)" --target tributary
 tributary="$build/src/tributary"
 project="$here/examples/quickstart"

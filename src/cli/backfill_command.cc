@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "config/kinds.h"
 
 namespace tributary::cli {
 namespace {
@@ -21,8 +22,10 @@ constexpr const char* kFooter =
 bool Backfillable(const std::vector<Task>& tasks, const Reload& reload) {
   bool ok = true;
   for (const auto& t : tasks) {
-    if (t.strategy == "incremental") continue;
-    if (t.strategy == "cdc") {
+    const StrategyKind* kind = FindStrategyKind(t.strategy);
+    Backfill backfill = kind != nullptr ? kind->backfill : Backfill::kNone;
+    if (backfill == Backfill::kRange) continue;
+    if (backfill == Backfill::kSnapshot) {
       if (reload.from.empty() && reload.to.empty()) continue;
       std::cerr << "tributary: '" << t.id() << "' is a cdc table: it is backfilled whole, with a "
                 << "fresh snapshot; drop --from and --to\n";

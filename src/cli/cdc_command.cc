@@ -8,8 +8,7 @@
 
 #include "cli/cli.h"
 #include "common/text_table.h"
-#include "sink/open_sink.h"
-#include "source/open_cdc_reader.h"
+#include "engine/connectors.h"
 
 namespace tributary::cli {
 namespace {

@@ -7,8 +7,7 @@
 #include "cli/cli.h"
 #include "common/error.h"
 #include "common/text_table.h"
-#include "sink/delta/delta_sink.h"
-#include "sink/open_sink.h"
+#include "engine/connectors.h"
 
 namespace tributary::cli {
 namespace {
@@ -27,10 +26,10 @@ void Compact(GlobalOptions& global, const CompactOptions& options) {
     return;
   }
   auto sink = OpenSink(*project);
-  auto* delta = dynamic_cast<DeltaSink*>(sink.get());
-  if (delta == nullptr) {
-    std::cerr << "tributary: compact rewrites Delta tables; the " << project->sink.kind
-              << " sink manages its own storage (nothing to do)\n";
+  Compactor* compactor = sink->compactor();
+  if (compactor == nullptr) {
+    std::cerr << "tributary: compact rewrites the small files of file-based tables (delta); the "
+              << project->sink.kind << " sink manages its own storage (nothing to do)\n";
     global.exit_code = kExitFailed;
     return;
   }
@@ -38,7 +37,7 @@ void Compact(GlobalOptions& global, const CompactOptions& options) {
   for (int col : {1, 2, 3}) table.AlignRight(col);
   for (const Task& task : SelectOrWarn(*project, options.filter)) {
     try {
-      auto result = delta->Compact(task.sink_table, int64_t{options.target_file_mb} << 20);
+      auto result = compactor->Compact(task.sink_table, int64_t{options.target_file_mb} << 20);
       if (!result) {
         table.AddRow({task.sink_table, "", "", "", "not loaded yet"});
         continue;

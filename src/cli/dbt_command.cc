@@ -13,8 +13,8 @@
 #include "dbt/dbt_step.h"
 #include "dbt/model_history.h"
 #include "dbt/selectors_file.h"
+#include "engine/connectors.h"
 #include "engine/status.h"
-#include "sink/open_sink.h"
 
 namespace tributary::cli {
 namespace {
@@ -84,7 +84,7 @@ void WriteSelectors(const GlobalOptions& global, const std::string& output, int&
 int ShowModelError(const GlobalOptions& global, const std::string& model) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
-  auto history = OpenSink(*project)->ReadHistory();
+  auto history = OpenSink(*project)->run_log().ReadHistory();
   for (const auto& h : history) {
     if (!h.last_attempt || h.last_attempt->strategy != "dbt") continue;
     if (h.task_id != model && h.last_attempt->source_table != model) continue;
@@ -123,7 +123,7 @@ int RunDbtAfterLoad(const Project& project, const LoadFlags& flags, const RunSum
   }
   if (!result.models.empty()) {
     auto sink = OpenSink(project);
-    RecordModelOutcomes(*sink, request.run_id, result);
+    RecordModelOutcomes(sink->run_log(), request.run_id, result);
   }
   return result.ok() ? kExitOk : kExitFailed;
 }

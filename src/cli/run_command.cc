@@ -9,8 +9,8 @@
 #include "cli/progress.h"
 #include "common/log.h"
 #include "common/text_table.h"
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
 
 namespace tributary::cli {
 namespace {

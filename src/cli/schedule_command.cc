@@ -20,9 +20,9 @@
 #include "common/text_table.h"
 #include "common/thread_name.h"
 #include "cron/cron.h"
+#include "engine/connectors.h"
 #include "engine/runner.h"
 #include "schedule/scheduler.h"
-#include "sink/open_sink.h"
 
 namespace tributary::cli {
 namespace {
@@ -102,7 +102,7 @@ class EngineActions final : public ScheduleActions {
     record.status = DecisionName(d.kind);
     record.command = "schedule: " + Describe(d);
     Lease lease(*this);
-    sink_->RecordRun(record);
+    sink_->run_log().RecordRun(record);
   }
 
   // When each frequency's tables were all last attempted (see
@@ -110,7 +110,7 @@ class EngineActions final : public ScheduleActions {
   std::map<std::string, TimePoint> AttemptedSince() {
     Lease lease(*this);
     std::map<std::string, TimePoint> last;
-    for (const auto& h : sink_->ReadHistory()) {
+    for (const auto& h : sink_->run_log().ReadHistory()) {
       if (h.last_attempt) last[h.task_id] = h.last_attempt->started_at;
     }
     std::map<std::string, TimePoint> since;

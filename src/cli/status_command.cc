@@ -7,8 +7,8 @@
 
 #include "cli/cli.h"
 #include "common/text_table.h"
+#include "engine/connectors.h"
 #include "engine/status.h"
-#include "sink/open_sink.h"
 
 namespace tributary::cli {
 namespace {
@@ -59,7 +59,7 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& global) {
     auto tasks = SelectOrWarn(*project, *filter);
     auto sink = OpenSink(*project);
     TimePoint now = SystemClock::Instance().Now();
-    auto history = sink->ReadHistory();
+    auto history = sink->run_log().ReadHistory();
     auto rows = ComputeStatus(*project, tasks, history, now);
     std::cout << Render(rows, now);
     bool unhealthy = !PrintModelStatus(*project, history, now);

@@ -4,10 +4,21 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 
 namespace tributary {
 
 using TimePoint = std::chrono::system_clock::time_point;
+
+// Microseconds since the Unix epoch, the unit every sink stores times in.
+inline int64_t ToMicros(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
+inline TimePoint FromMicros(int64_t micros) {
+  return TimePoint(
+      std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
+}
 
 class Clock {
  public:

@@ -63,6 +63,8 @@ void SetLogFormat(LogFormat format) { g_format = format; }
 LogFormat GetLogFormat() { return g_format; }
 void SetLogLevel(LogLevel level) { g_level = level; }
 
+bool LogEnabled(LogLevel level) { return level >= g_level; }
+
 void Log(LogLevel level, std::string_view message, const LogFields& fields) {
   if (level < g_level) return;
   std::string line = g_format == LogFormat::kJson ? FormatJson(level, message, fields)

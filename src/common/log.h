@@ -19,6 +19,10 @@ void SetLogFormat(LogFormat format);
 LogFormat GetLogFormat();
 void SetLogLevel(LogLevel level);
 
+// Whether a line of `level` would be written: lets hot paths skip building
+// the fields of a debug line nobody asked for.
+bool LogEnabled(LogLevel level);
+
 // Thread-safe: lines from parallel tasks never interleave.
 void Log(LogLevel level, std::string_view message, const LogFields& fields = {});
 

@@ -61,7 +61,9 @@ std::string Diagnostics::RenderJson() const {
                    {"message", d.message},
                    {"hint", d.hint}});
   }
-  return all.dump(2) + "\n";
+  // Replaces bytes that are not UTF-8 (a file name can hold any) instead of
+  // throwing: the report must always print.
+  return all.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace tributary

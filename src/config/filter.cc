@@ -7,6 +7,7 @@
 #include <set>
 
 #include "common/did_you_mean.h"
+#include "config/kinds.h"
 #include "config/settings.h"
 
 namespace tributary {

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "common/did_you_mean.h"
+#include "config/kinds.h"
 #include "config/loader.h"
 #include "config/lookback.h"
 #include "config/settings.h"
@@ -183,12 +184,15 @@ void LoadSchema(FileContext& ctx, const YAML::Node& node) {
 void CheckServer(FileContext& ctx, const YAML::Node& root) {
   if (ctx.server.empty()) return;
   if (const ServerConfig* server = ctx.project.FindServer(ctx.server)) {
-    if (ctx.strategy == "cdc" && server->kind != "postgresql" && server->kind != "sqlserver") {
+    const StrategyKind* strategy = FindStrategyKind(ctx.strategy);
+    const ServerKind* kind = FindServerKind(server->kind);
+    if (strategy && strategy->needs_cdc && kind && !kind->cdc) {
       ctx.yaml.Error(root["server"],
-                     fmt::format("server '{}' is {}, which has no change stream for cdc",
-                                 ctx.server, server->kind),
-                     "cdc reads postgresql and sqlserver servers; load this table with `full` or "
-                     "`incremental`");
+                     fmt::format("server '{}' is {}, which has no change stream for {}", ctx.server,
+                                 server->kind, ctx.strategy),
+                     fmt::format("{} reads the server kinds {}; load this table with `full` or "
+                                 "`incremental`",
+                                 ctx.strategy, JoinNames(ServerKindNames(true))));
     }
     return;
   }
@@ -224,6 +228,58 @@ void LoadIngestFile(const fs::path& path, const std::string& display, const std:
 
 bool IsYaml(const fs::path& p) { return p.extension() == ".yml" || p.extension() == ".yaml"; }
 
+// Collects the files under ingest/, following folder links (a linked folder
+// is as much a part of the project as a copied one) and reporting what it
+// cannot follow instead of dropping it. Paths keep the links' names, so a
+// file's strategy folder is the one it is listed under.
+struct IngestWalk {
+  fs::path project_dir;
+  std::vector<std::pair<fs::path, fs::path>> chain;  // (canonical, as walked) down to here
+  std::vector<fs::path> files;
+  Diagnostics& diagnostics;
+
+  std::string Shown(const fs::path& p) const {
+    return p.lexically_relative(project_dir).generic_string();
+  }
+
+  void Visit(const fs::path& folder) {
+    std::error_code ec;
+    fs::path real = fs::canonical(folder, ec);
+    for (const auto& [ancestor, shown] : chain) {
+      if (ec || real != ancestor) continue;
+      diagnostics.Error({Shown(folder), 0, 0},
+                        fmt::format("folder link loop: this is {} again", Shown(shown) + "/"),
+                        "remove the link, or point it at a folder that does not contain it");
+      return;
+    }
+    chain.emplace_back(real, folder);
+    fs::directory_iterator it(folder, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) Add(it->path());
+    if (ec) {
+      diagnostics.Error({Shown(folder) + "/", 0, 0}, "cannot list the folder: " + ec.message(),
+                        "check that tributary may read it");
+    }
+    chain.pop_back();
+  }
+
+  void Add(const fs::path& path) {
+    std::error_code ec;
+    fs::file_status status = fs::status(path, ec);  // follows links
+    if (fs::is_directory(status)) {
+      Visit(path);
+    } else if (fs::is_regular_file(status)) {
+      files.push_back(path);
+    } else if (std::error_code link_ec; fs::is_symlink(fs::symlink_status(path, link_ec))) {
+      diagnostics.Error({Shown(path), 0, 0},
+                        "cannot follow the link: " + (ec ? ec.message() : "not a file or a folder"),
+                        "fix or remove the link");
+    } else {
+      diagnostics.Warning({Shown(path), 0, 0}, "not a file or a folder; ignored",
+                          "ingest/ holds YAML files in folders");
+    }
+  }
+};
+
 }  // namespace
 
 std::string DefaultSinkTable(const std::string& database, const std::string& table) {
@@ -244,20 +300,19 @@ void LoadIngestFiles(const fs::path& dir, Project& project, Diagnostics& diagnos
                         "add ingest/<strategy>/<server>/<database>.yml files");
     return;
   }
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files.push_back(entry.path());
-  }
+  IngestWalk walk{dir, {}, {}, diagnostics};
+  walk.Visit(root);
+  std::vector<fs::path>& files = walk.files;
   std::sort(files.begin(), files.end());
   SeenTables seen;
   for (const auto& file : files) {
-    std::string display = fs::relative(file, dir).generic_string();
+    std::string display = file.lexically_relative(dir).generic_string();
     if (!IsYaml(file)) {
       diagnostics.Warning({display, 0, 0}, "not a YAML file; ignored",
                           "ingest files end in .yml or .yaml");
       continue;
     }
-    fs::path rel = fs::relative(file, root);
+    fs::path rel = file.lexically_relative(root);
     std::string strategy = rel.begin()->string();
     if (std::distance(rel.begin(), rel.end()) < 2) {
       diagnostics.Error({display, 0, 0}, "ingest file outside a strategy folder",
@@ -265,7 +320,7 @@ void LoadIngestFiles(const fs::path& dir, Project& project, Diagnostics& diagnos
                             JoinNames(StrategyNames()));
       continue;
     }
-    const auto& strategies = StrategyNames();
+    const auto strategies = StrategyNames();
     if (std::find(strategies.begin(), strategies.end(), strategy) == strategies.end()) {
       diagnostics.Error(
           {display, 0, 0},

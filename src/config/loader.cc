@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "config/kinds.h"
+
 namespace tributary {
 namespace {
 
@@ -27,7 +29,8 @@ void CheckSinkTablesUnique(const Project& project, Diagnostics& diagnostics) {
 }
 
 void CheckSinkName(const Project& project, Diagnostics& diagnostics) {
-  if (project.sink.kind == "duckdb" && fs::path(project.sink.path).stem() == project.sink.schema) {
+  const SinkKind* kind = FindSinkKind(project.sink.kind);
+  if (kind && kind->single_file && fs::path(project.sink.path).stem() == project.sink.schema) {
     diagnostics.Warning(project.sink.where,
                         fmt::format("the DuckDB file '{}' has the same name as the schema '{}'",
                                     project.sink.path, project.sink.schema),

@@ -1,10 +1,12 @@
 // tributary.yml: project name, sink, frequencies, servers, defaults.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <set>
 
 #include "common/did_you_mean.h"
 #include "common/error.h"
+#include "config/kinds.h"
 #include "config/loader.h"
 #include "config/schedule_options.h"
 #include "config/secrets.h"
@@ -23,6 +25,35 @@ bool Contains(const std::vector<std::string>& names, const std::string& name) {
 
 void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
                         const std::string& text, const Project& project);
+
+// The `kind` of a sink or server entry (`owner` names it in messages), if it
+// names an available kind of config/kinds.h; otherwise reports why and
+// returns nullopt. `given` receives the kind as written, known or not.
+std::optional<std::string> LoadKind(YamlReader& yaml, const YAML::Node& node,
+                                    const std::string& owner, bool server, std::string& given) {
+  std::vector<std::string> known = server ? ServerKindNames() : SinkKindNames();
+  auto kind = yaml.String(node, "kind");
+  if (kind) given = *kind;
+  if (!kind) {
+    yaml.Error(node, fmt::format("{} is missing the required key 'kind'", owner),
+               "one of: " + JoinNames(known));
+    return std::nullopt;
+  }
+  const ServerKind* reserved = server ? FindServerKind(*kind) : nullptr;
+  if (reserved && !reserved->available) {
+    yaml.Error(node["kind"], fmt::format("{}: kind '{}' is not available", owner, *kind),
+               std::string(reserved->unavailable_why));
+    return std::nullopt;
+  }
+  if (!Contains(known, *kind)) {
+    yaml.Error(node["kind"],
+               fmt::format("unknown {} kind '{}'{}", server ? "server" : "sink", *kind,
+                           DidYouMean(*kind, known)),
+               fmt::format("supported {} kinds: {}", server ? "server" : "sink", JoinNames(known)));
+    return std::nullopt;
+  }
+  return kind;
+}
 
 // Checks the keys of the sink against those of its kind.
 void CheckSinkKeys(YamlReader& yaml, const YAML::Node& node, const std::string& kind) {
@@ -49,32 +80,55 @@ void CheckSinkKeys(YamlReader& yaml, const YAML::Node& node, const std::string& 
   }
 }
 
-void LoadSink(YamlReader& yaml, const YAML::Node& node, Project& project) {
+// "s3://" for "s3://bucket/x", "dbfs:" for "dbfs:/x"; "" for a local path. A
+// scheme has two or more characters, so "C:/x" stays a path.
+std::string UrlScheme(const std::string& path) {
+  size_t colon = path.find(':');
+  if (colon == std::string::npos || colon < 2 || !std::isalpha(static_cast<unsigned char>(path[0])))
+    return "";
+  for (size_t i = 0; i < colon; ++i) {
+    char c = path[i];
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.') return "";
+  }
+  std::string scheme = path.substr(0, colon);
+  if (path.compare(colon, 3, "://") == 0) return scheme + "://";
+  return scheme == "dbfs" ? "dbfs:" : "";
+}
+
+// Until object storage exists, a URL would be taken for a local folder.
+void CheckSinkPath(YamlReader& yaml, const YAML::Node& node, const std::string& kind,
+                   const std::string& path) {
+  std::string scheme = UrlScheme(path);
+  if (scheme.empty()) return;
+  yaml.Error(node["path"],
+             fmt::format("the {} sink's path uses the scheme '{}': object storage is not "
+                         "supported yet",
+                         kind, scheme),
+             "write to a local or mounted folder instead (e.g. a /dbfs/... or /Volumes/... "
+             "mount), relative to the project or absolute");
+}
+
+void LoadSink(YamlReader& yaml, const YAML::Node& root, Project& project) {
+  const YAML::Node node = root["sink"];
   SinkConfig& sink = project.sink;
   if (!node.IsMap()) {
-    yaml.Error(node, "the sink must be a mapping of keys to values, found " + DescribeNode(node));
+    yaml.ErrorAt(yaml.AtValue(root, "sink"),
+                 "the sink must be a mapping of keys to values, found " + DescribeNode(node),
+                 "e.g. sink: {kind: duckdb, path: lakehouse.duckdb}");
     return;
   }
   sink.where = yaml.At(node);
-  auto kind = yaml.String(node, "kind");
-  if (!kind) {
-    yaml.Error(node, "the sink is missing the required key 'kind'",
-               "one of: " + JoinNames(SinkKinds()));
-    return;
-  }
-  sink.kind = *kind;
-  if (!Contains(SinkKinds(), *kind)) {
-    yaml.Error(node["kind"],
-               fmt::format("unknown sink kind '{}'{}", *kind, DidYouMean(*kind, SinkKinds())),
-               "supported sink kinds: " + JoinNames(SinkKinds()));
-    return;
-  }
+  auto kind = LoadKind(yaml, node, "the sink", false, sink.kind);
+  if (!kind) return;
   CheckSinkKeys(yaml, node, *kind);
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
     if (key == "kind") continue;
     if (key == "path") {
-      if (auto path = yaml.String(node, "path")) sink.path = *path;
+      if (auto path = yaml.String(node, "path")) {
+        sink.path = *path;
+        CheckSinkPath(yaml, node, *kind, *path);
+      }
     } else if (key == "schema") {
       if (auto schema = yaml.String(node, "schema")) sink.schema = *schema;
     } else if (key == "table_properties") {
@@ -89,20 +143,23 @@ void LoadSink(YamlReader& yaml, const YAML::Node& node, Project& project) {
   }
 }
 
+// The expression is parsed in UTC first, so an error of the expression (such
+// as a 5-field cron, reported for the whole text) is never blamed on the zone.
 void CheckCron(YamlReader& yaml, const YAML::Node& node, const FrequencyConfig& f) {
+  try {
+    CronSchedule::Parse(f.cron, "UTC");
+  } catch (const CronError& e) {
+    yaml.ErrorAt(yaml.AtOffset(node["cron"], std::max(e.column(), 1) - 1),
+                 fmt::format("invalid cron expression '{}': {}", f.cron, e.what()),
+                 "Quartz syntax: sec min hour day-of-month month day-of-week [year], with ? in one "
+                 "of the day fields; e.g. \"0 0/15 * * * ?\"");
+    return;
+  }
   try {
     CronSchedule::Parse(f.cron, f.timezone);
   } catch (const CronError& e) {
-    if (e.column() == 0 && node["timezone"]) {
-      yaml.Error(node["timezone"], e.what(),
+    yaml.ErrorAt(yaml.AtValue(node, "timezone"), e.what(),
                  "use an IANA time zone name such as UTC or Europe/Oslo");
-    } else {
-      yaml.ErrorAt(
-          yaml.AtOffset(node["cron"], std::max(e.column(), 1) - 1),
-          fmt::format("invalid cron expression '{}': {}", f.cron, e.what()),
-          "Quartz syntax: sec min hour day-of-month month day-of-week [year], with ? in one "
-          "of the day fields; e.g. \"0 0/15 * * * ?\"");
-    }
   }
 }
 
@@ -162,19 +219,8 @@ void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& nod
     return;
   }
   server.where = yaml.At(node);
-  auto kind = yaml.String(node, "kind");
-  if (!kind) {
-    yaml.Error(node, fmt::format("server '{}' is missing the required key 'kind'", name),
-               "one of: " + JoinNames(ServerKinds()));
-    return;
-  }
-  server.kind = *kind;
-  if (!Contains(ServerKinds(), *kind)) {
-    yaml.Error(node["kind"],
-               fmt::format("unknown server kind '{}'{}", *kind, DidYouMean(*kind, ServerKinds())),
-               "supported kinds: " + JoinNames(ServerKinds()));
-    return;
-  }
+  auto kind = LoadKind(yaml, node, fmt::format("server '{}'", name), true, server.kind);
+  if (!kind) return;
   auto valid = KeyNames("server." + *kind);
   valid.push_back("kind");
   std::set<std::string> seen;
@@ -291,7 +337,14 @@ void CheckDbt(YamlReader& yaml, const YAML::Node& node, const Project& project) 
 
 void AddImplicitDaily(Project& project) {
   if (project.FindFrequency("daily") != nullptr) return;
-  project.frequencies.push_back({"daily", kDefaultDailyCron, "UTC", {"tributary.yml", 0, 0}});
+  // Named members, not a braced temporary: GCC 12 at -O3 reports a false
+  // -Wmaybe-uninitialized for the latter.
+  FrequencyConfig daily;
+  daily.name = "daily";
+  daily.cron = kDefaultDailyCron;
+  daily.timezone = "UTC";
+  daily.where.file = "tributary.yml";
+  project.frequencies.push_back(std::move(daily));
 }
 
 }  // namespace
@@ -308,7 +361,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
   if (!root) return;
   if (!yaml.CheckMapping(*root, "project", "", "tributary.yml")) return;
   project.name = yaml.String(*root, "project").value_or("");
-  if ((*root)["sink"]) LoadSink(yaml, (*root)["sink"], project);
+  if ((*root)["sink"]) LoadSink(yaml, *root, project);
   LoadFrequencies(yaml, (*root)["frequencies"], project);
   AddImplicitDaily(project);
   LoadServers(yaml, (*root)["servers"], project);

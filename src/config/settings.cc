@@ -1,6 +1,10 @@
 #include "config/settings.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+
+#include "config/kinds.h"
 
 namespace tributary {
 namespace {
@@ -24,9 +28,7 @@ const std::vector<Setting> kSettings = {
     {"project", "dbt", VT::kMapping, false, "", "",
      "The dbt project built after each frequency's loads (see dbt, docs/dbt.md)."},
 
-    {"sink", "kind", VT::kString, true, "", "",
-     "Sink kind: `duckdb` (one database file), `delta` (Delta Lake tables in a directory, read "
-     "by Databricks/Spark) or `postgresql`."},
+    {"sink", "kind", VT::kString, true, "", "", "Sink kind: one of the sink kinds above."},
     {"sink", "schema", VT::kString, false, "bronze", "",
      "Schema that holds the loaded tables (duckdb, postgresql; a delta sink has none)."},
 
@@ -146,11 +148,8 @@ const std::vector<Setting> kSettings = {
      "Connections that read one table at once, for sources that split a table into ranges "
      "under one snapshot (PostgreSQL); a table's own `parallelism` overrides it."},
 
-    {"server", "kind", VT::kString, true, "", "",
-     "`sqlite`, `postgresql`, `sqlserver` or `duckdb`."},
+    {"server", "kind", VT::kString, true, "", "", "One of the server kinds above."},
     {"server.sqlite", "directory", VT::kString, false, ".", "",
-     "Folder holding the database files, relative to the project folder."},
-    {"server.duckdb", "directory", VT::kString, false, ".", "",
      "Folder holding the database files, relative to the project folder."},
     {"server.postgresql", "host", VT::kString, true, "", "", "Host name or address."},
     {"server.postgresql", "port", VT::kInteger, false, "5432", "", "TCP port."},
@@ -285,22 +284,6 @@ std::vector<std::string> KeyNames(std::string_view scope, std::string_view strat
   return out;
 }
 
-const std::vector<std::string>& StrategyNames() {
-  static const std::vector<std::string> names = {"full", "query", "selected_columns", "incremental",
-                                                 "cdc"};
-  return names;
-}
-
-const std::vector<std::string>& ServerKinds() {
-  static const std::vector<std::string> kinds = {"sqlite", "postgresql", "sqlserver", "duckdb"};
-  return kinds;
-}
-
-const std::vector<std::string>& SinkKinds() {
-  static const std::vector<std::string> kinds = {"duckdb", "delta", "postgresql"};
-  return kinds;
-}
-
 const char* ValueTypeName(ValueType type) {
   switch (type) {
     case VT::kString:
@@ -321,8 +304,36 @@ const char* ValueTypeName(ValueType type) {
   return "value";
 }
 
+namespace {
+
+// The kinds table of config/kinds.h, as markdown.
+std::string RenderKinds() {
+  auto yes = [](bool b) { return b ? "yes" : ""; };
+  std::string out =
+      "\n## Kinds\n\n| server kind | what | cdc | parallel reads |\n|---|---|---|---|\n";
+  for (const ServerKind& k : ServerKinds()) {
+    std::string what(k.what);
+    if (!k.available) what += " — not available yet: " + std::string(k.unavailable_why);
+    out += fmt::format("| `{}` | {} | {} | {} |\n", k.name, what, yes(k.cdc), yes(k.split_reads));
+  }
+  out += "\n| sink kind | what | compact |\n|---|---|---|\n";
+  for (const SinkKind& k : SinkKinds()) {
+    out += fmt::format("| `{}` | {} | {} |\n", k.name, k.what, yes(k.compact));
+  }
+  out += "\n| strategy (folder under `ingest/`) | what | backfill |\n|---|---|---|\n";
+  for (const StrategyKind& k : StrategyKinds()) {
+    const char* backfill = k.backfill == Backfill::kRange      ? "a watermark range"
+                           : k.backfill == Backfill::kSnapshot ? "a fresh snapshot"
+                                                               : "";
+    out += fmt::format("| `{}` | {} | {} |\n", k.name, k.what, backfill);
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string RenderConfigReference() {
-  std::string out;
+  std::string out = RenderKinds();
   std::string current;
   for (const auto& s : kSettings) {
     if (s.scope != current) {

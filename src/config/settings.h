@@ -12,7 +12,7 @@ namespace tributary {
 enum class ValueType { kString, kInteger, kBoolean, kStringList, kMapping, kList, kSecret };
 
 struct Setting {
-  const char* scope;  // see kScopes in settings.cc: "project", "sink", "server.sqlite", "table", …
+  const char* scope;  // "project", "sink", "sink.<kind>", "server", "server.<kind>", "table", …
   const char* key;
   ValueType type;
   bool required;
@@ -28,13 +28,6 @@ std::vector<const Setting*> SettingsFor(std::string_view scope, std::string_view
 // Every key valid in `scope` for any strategy (to tell "not valid for this
 // strategy" apart from "unknown").
 std::vector<std::string> KeyNames(std::string_view scope, std::string_view strategy = "");
-
-// The load strategies, in documentation order: the folder names under ingest/.
-const std::vector<std::string>& StrategyNames();
-// The server kinds tributary knows.
-const std::vector<std::string>& ServerKinds();
-// The sink kinds tributary knows.
-const std::vector<std::string>& SinkKinds();
 
 const char* ValueTypeName(ValueType type);
 

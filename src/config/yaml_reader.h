@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/diagnostics.h"
@@ -20,11 +21,15 @@ class YamlReader {
   // `display` is the path shown in diagnostics (relative to the project).
   YamlReader(std::filesystem::path path, std::string display, Diagnostics& diagnostics);
 
-  // Parses the file; on a syntax error or unreadable file reports it and
-  // returns nullopt.
+  // Parses the file; reports it and returns nullopt when it cannot be read
+  // (missing, a folder), is not UTF-8, has a syntax error, nests past
+  // yaml-cpp's limit, or leaves a quote open (which yaml-cpp accepts).
   std::optional<YAML::Node> Load();
 
   SourceLocation At(const YAML::Node& node) const;
+  // Where the value of `key` in `map` is written, or the key itself when the
+  // value is empty (an empty value's mark is the next token, often a line on).
+  SourceLocation AtValue(const YAML::Node& map, const char* key) const;
   // Location of the character `offset` bytes into a scalar (for cron
   // expressions): accounts for the opening quote of quoted scalars.
   SourceLocation AtOffset(const YAML::Node& scalar, int offset) const;
@@ -57,6 +62,10 @@ class YamlReader {
   void Warning(const YAML::Node& node, std::string message, std::string hint = "");
 
  private:
+  std::optional<std::string> ReadText();
+  bool CheckEncoding(std::string_view text);
+  bool CheckQuotesClosed(const YAML::Node& root, std::string_view text);
+
   std::filesystem::path path_;
   std::string display_;
   Diagnostics& diagnostics_;

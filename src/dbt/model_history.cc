@@ -7,7 +7,7 @@
 
 namespace tributary {
 
-void RecordModelOutcomes(Sink& sink, const std::string& run_id, const DbtStepResult& result) {
+void RecordModelOutcomes(RunLog& log, const std::string& run_id, const DbtStepResult& result) {
   for (const auto& m : result.models) {
     TaskResult r;
     r.run_id = run_id;
@@ -21,7 +21,7 @@ void RecordModelOutcomes(Sink& sink, const std::string& run_id, const DbtStepRes
     r.rows = std::max<int64_t>(m.rows, 0);
     r.status = m.status == "succeeded" ? "succeeded" : "failed";
     r.error = m.status == "skipped" ? "skipped: " + m.message : m.message;
-    sink.RecordTaskResult(r);
+    log.RecordTaskResult(r);
   }
 }
 

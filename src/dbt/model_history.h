@@ -10,12 +10,13 @@
 #include "config/project.h"
 #include "dbt/dbt_step.h"
 #include "dbt/manifest.h"
-#include "sink/sink.h"
+#include "sink/run_log.h"
 
 namespace tributary {
 
-// Records every model of `result` under `run_id`. Throws SinkError.
-void RecordModelOutcomes(Sink& sink, const std::string& run_id, const DbtStepResult& result);
+// Records every model of `result` under `run_id` in the sink's run log.
+// Throws SinkError.
+void RecordModelOutcomes(RunLog& log, const std::string& run_id, const DbtStepResult& result);
 
 // One pseudo-task per model (strategy `dbt`, id = unique_id, the model's
 // frequency), for ComputeStatus.

@@ -18,8 +18,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "common/thread_name.h"
-#include "source/open_cdc_reader.h"
-#include "source/open_source.h"
+#include "engine/connectors.h"
 
 namespace tributary {
 namespace {
@@ -114,12 +113,15 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
       lock.emplace(dir, task.id(), run_id, options.cancel);
     const ServerConfig* server = project.FindServer(task.server);
     if (server == nullptr) throw Error(fmt::format("unknown server '{}'", task.server));
-    auto source = OpenSource(project, *server, task.database);
+    const Connectors& connectors = options.connectors ? *options.connectors : RealConnectors();
+    auto source = connectors.open_source(project, *server, task.database);
     auto strategy = MakeStrategy(task.strategy);
     TaskContext ctx{task,   *source,        sink,           clock,         progress,
                     run_id, options.limits, options.cancel, options.reload};
     source->SetQueryTag(QueryTag(ctx));
-    ctx.open_cdc = [&project, server, &task] { return OpenCdcReader(project, *server, task); };
+    ctx.open_cdc = [&connectors, &project, server, &task] {
+      return connectors.open_cdc_reader(project, *server, task);
+    };
     LoadStats stats = strategy->Run(ctx);
     result.rows = stats.rows;
     result.bytes = stats.bytes;
@@ -132,7 +134,7 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
   }
   result.ended_at = clock.Now();
   try {
-    sink.RecordTaskResult(result);
+    sink.run_log().RecordTaskResult(result);
   } catch (const std::exception& e) {
     Log(LogLevel::kError, "could not record the task result",
         {{"task", task.id()}, {"error", e.what()}});
@@ -158,7 +160,7 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
   run.status = "running";
   run.command = options.command;
   run.tasks_total = static_cast<int>(tasks.size());
-  sink.RecordRun(run);
+  sink.run_log().RecordRun(run);
   observer.RunStarted(run);
 
   summary.results.resize(tasks.size());
@@ -190,7 +192,7 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
   run.status =
       run.tasks_failed == 0 && complete ? "succeeded" : (complete ? "failed" : "cancelled");
   run.ended_at = clock.Now();
-  sink.RecordRun(run);
+  sink.run_log().RecordRun(run);
   return summary;
 }
 

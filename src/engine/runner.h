@@ -8,6 +8,7 @@
 
 #include "common/clock.h"
 #include "config/project.h"
+#include "engine/connectors.h"
 #include "sink/sink.h"
 #include "strategy/strategy.h"
 
@@ -20,6 +21,9 @@ struct RunOptions {
   BatchLimits limits;
   const std::atomic<bool>* cancel = nullptr;  // stop taking new tasks, abort loads
   Reload reload;  // --full-refresh / backfill: applies to every task of the run
+  // How tasks open their sources; nullptr: RealConnectors(). Tests pass their
+  // own to make a source fail, hang or be slow without a database.
+  const Connectors* connectors = nullptr;
 };
 
 // Watches a run as it happens (progress display, logs). Called from worker

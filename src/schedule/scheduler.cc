@@ -135,7 +135,16 @@ void Scheduler::Run() {
     AddQueued(due);
     if (!due.empty()) Launch(std::move(due), now);
     due.clear();
-    timer_.WaitUntil(NextWake());
+    TimePoint wake = NextWake();
+    if (LogEnabled(LogLevel::kDebug)) {
+      std::string in =
+          wake == TimePoint::max()
+              ? "until a run finishes"
+              : fmt::format("{:.1f} s", std::chrono::duration<double>(wake - now).count());
+      Log(LogLevel::kDebug, "waiting",
+          {{"for", in}, {"runs_in_flight", std::to_string(in_flight_.size())}});
+    }
+    timer_.WaitUntil(wake);
   }
   Shutdown();
 }

@@ -1,6 +1,8 @@
 // The sink side: where bronze lives. A Sink creates tables from a schema,
-// loads them through a TableWriter, keeps each task's state (watermarks, log
-// positions) and commits it atomically with the data, and records runs.
+// loads them through a TableWriter, and keeps each task's state (watermarks,
+// log positions), committed atomically with the data. Run bookkeeping is the
+// sink's RunLog (sink/run_log.h); optional abilities are small interfaces
+// reached through the sink (compactor()), never casts to a concrete sink.
 #pragma once
 
 #include <chrono>
@@ -13,6 +15,7 @@
 
 #include "common/clock.h"
 #include "data/batch.h"
+#include "sink/run_log.h"
 
 namespace tributary {
 
@@ -23,7 +26,7 @@ enum class WriteMode {
 };
 
 // Before writing, delete the sink rows whose `column` >= `from` and < `to`
-// (values in canonical text form, source/value_text.h, of the column's type;
+// (values in canonical text form, data/value_text.h, of the column's type;
 // an empty bound is unbounded). An
 // incremental load re-reads that window from the source, so deleting it
 // first makes the load exact and idempotent: rows at the boundary are
@@ -81,37 +84,25 @@ class LoadTransaction {
   virtual void Commit(const std::optional<std::string>& state) = 0;
 };
 
-struct RunRecord {
-  std::string run_id;
-  TimePoint started_at;
-  std::optional<TimePoint> ended_at;
-  std::string status;   // running | succeeded | failed
-  std::string command;  // the filters, as given on the command line
-  int tasks_total = 0;
-  int tasks_failed = 0;
+// What compacting one table did.
+struct CompactResult {
+  int64_t files_before = 0;  // live files before
+  int64_t files_after = 0;   // live files after
+  int64_t files_rewritten = 0;
+  int64_t bytes_rewritten = 0;
 };
 
-struct TaskResult {
-  std::string run_id;
-  std::string task_id;  // the sink table
-  std::string strategy;
-  std::string server;
-  std::string database;
-  std::string source_table;
-  std::string frequency;
-  TimePoint started_at;
-  TimePoint ended_at;
-  int64_t rows = 0;
-  int64_t bytes = 0;
-  std::string status;  // succeeded | failed
-  std::string error;   // empty on success
-};
-
-// What the sink knows about one task: its last attempt and last success.
-struct TaskHistory {
-  std::string task_id;
-  std::optional<TaskResult> last_attempt;
-  std::optional<TaskResult> last_success;
+// A sink whose tables collect small files from frequent loads, which can be
+// rewritten into fewer, larger ones (`tributary compact`). Thread-safe.
+class Compactor {
+ public:
+  virtual ~Compactor() = default;
+  // Rewrites the small data files of sink table `table` into files of about
+  // `target_file_bytes` (0: the sink's target). nullopt when the table does
+  // not exist; throws SinkError when it cannot compact now (e.g. the table is
+  // being loaded), leaving the table as it was.
+  virtual std::optional<CompactResult> Compact(const std::string& table,
+                                               int64_t target_file_bytes) = 0;
 };
 
 // Thread-safe: tasks running in parallel share one Sink.
@@ -122,18 +113,20 @@ class Sink {
   virtual std::unique_ptr<LoadTransaction> Begin(const std::string& task_id) = 0;
   // The state last committed for `task_id`, if any.
   virtual std::optional<std::string> ReadState(const std::string& task_id) = 0;
-  virtual void RecordRun(const RunRecord& run) = 0;  // insert or update by run_id
-  virtual void RecordTaskResult(const TaskResult& result) = 0;
-  virtual std::vector<TaskHistory> ReadHistory() = 0;
   // Columns and row count of a sink table, for tests and `status`; nullopt
   // when the table does not exist.
   virtual std::optional<Schema> DescribeTable(const std::string& table) = 0;
   // The largest value of `column` in `table`, in canonical text
-  // (source/value_text.h); nullopt when the table is empty or the column all
+  // (data/value_text.h); nullopt when the table is empty or the column all
   // NULL. Lets an incremental task adopt a table loaded before it had state.
   virtual std::optional<std::string> ColumnMax(const std::string& table,
                                                const std::string& column) = 0;
   virtual std::string Describe() const = 0;
+  // Where this sink records runs and task results (in the sink itself, so a
+  // run's record is as durable as its data).
+  virtual RunLog& run_log() = 0;
+  // nullptr when the sink has nothing to compact.
+  virtual Compactor* compactor() { return nullptr; }
 };
 
 }  // namespace tributary

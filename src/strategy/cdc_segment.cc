@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "strategy/pipeline.h"
 
 namespace tributary {
 namespace {
@@ -47,7 +48,7 @@ std::string CurrentTableName(const std::string& history) { return history + "_cu
 CdcSegment::CdcSegment(Sink& sink, const std::string& task_id, const CdcTables& tables,
                        std::shared_ptr<const Schema> history_schema, CurrentMode mode,
                        std::string opened_at)
-    : txn_(sink.Begin(task_id)), mode_(mode), opened_at_(std::move(opened_at)) {
+    : task_id_(task_id), txn_(sink.Begin(task_id)), mode_(mode), opened_at_(std::move(opened_at)) {
   history_ = &txn_->Open(LoadSpec{tables.history, *history_schema, WriteMode::kAppend});
   if (!tables.current) return;
   bool merge = mode != CurrentMode::kReplace;
@@ -114,7 +115,7 @@ Batch CdcSegment::CurrentRows(const Batch& batch, size_t begin, size_t end,
 }
 
 void CdcSegment::Commit(const std::string& state) {
-  txn_->Commit(state);
+  CommitTimed(*txn_, state, task_id_);
   history_ = current_ = nullptr;
 }
 

@@ -61,6 +61,7 @@ class CdcSegment {
   Batch CurrentRows(const Batch& batch, size_t begin, size_t end, const std::string& skip_lsn,
                     int64_t skip_below);
 
+  std::string task_id_;
   std::unique_ptr<LoadTransaction> txn_;
   TableWriter* history_ = nullptr;
   TableWriter* current_ = nullptr;

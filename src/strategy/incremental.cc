@@ -222,7 +222,7 @@ LoadStats IncrementalStrategy::Run(TaskContext& ctx) {
   WatermarkState state{field.name, field.type, reached.value_or(""), std::nullopt};
   // The boundary is known when this run read every row from the watermark up.
   if (plan.to.empty() && tracker.max() == reached) state.boundary = tracker.boundary();
-  transaction->Commit(state.ToJson());
+  CommitTimed(*transaction, state.ToJson(), ctx.task.id());
   return stats;
 }
 

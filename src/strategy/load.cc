@@ -14,7 +14,7 @@ LoadStats LoadAll(TaskContext& ctx, Reader& reader, WriteMode mode,
   auto transaction = ctx.sink.Begin(ctx.task.id());
   TableWriter& writer = transaction->Open(spec);
   LoadStats stats = CopyAll(reader, writer, ctx.limits, ctx.progress, ctx.cancel);
-  transaction->Commit(state);
+  CommitTimed(*transaction, state, ctx.task.id());
   return stats;
 }
 

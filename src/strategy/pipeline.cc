@@ -1,14 +1,23 @@
 #include "strategy/pipeline.h"
 
+#include <chrono>
 #include <exception>
 #include <thread>
 
 #include "common/bounded_queue.h"
 #include "common/error.h"
+#include "common/log.h"
 #include "common/thread_name.h"
 
 namespace tributary {
 namespace {
+
+using Steady = std::chrono::steady_clock;
+
+std::string MillisSince(Steady::time_point start) {
+  auto us = std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - start).count();
+  return std::to_string(us / 1000) + "." + std::to_string(us / 100 % 10);
+}
 
 bool Cancelled(const std::atomic<bool>* cancel) {
   return cancel != nullptr && cancel->load(std::memory_order_relaxed);
@@ -42,10 +51,18 @@ LoadStats CopyAll(Reader& reader, TableWriter& writer, const BatchLimits& limits
   });
   LoadStats stats;
   try {
+    bool verbose = LogEnabled(LogLevel::kDebug);
     while (auto batch = queue.Pop()) {
+      Steady::time_point start = verbose ? Steady::now() : Steady::time_point{};
       writer.Write(*batch);
       int64_t bytes = static_cast<int64_t>(batch->ByteSize());
       int64_t rows = static_cast<int64_t>(batch->num_rows());
+      if (verbose) {
+        Log(LogLevel::kDebug, "batch written",
+            {{"rows", std::to_string(rows)},
+             {"bytes", std::to_string(bytes)},
+             {"write_ms", MillisSince(start)}});
+      }
       stats.rows += rows;
       stats.bytes += bytes;
       progress.Add(rows, bytes);
@@ -61,6 +78,15 @@ LoadStats CopyAll(Reader& reader, TableWriter& writer, const BatchLimits& limits
   if (read_error) std::rethrow_exception(read_error);
   if (Cancelled(cancel)) throw CancelledError("load cancelled: tributary is shutting down");
   return stats;
+}
+
+void CommitTimed(LoadTransaction& transaction, const std::optional<std::string>& state,
+                 const std::string& task_id) {
+  Steady::time_point start = Steady::now();
+  transaction.Commit(state);
+  if (LogEnabled(LogLevel::kDebug)) {
+    Log(LogLevel::kDebug, "committed", {{"task", task_id}, {"commit_ms", MillisSince(start)}});
+  }
 }
 
 }  // namespace tributary

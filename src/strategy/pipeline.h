@@ -2,12 +2,35 @@
 #pragma once
 
 #include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
 
 #include "sink/sink.h"
 #include "source/source.h"
-#include "strategy/strategy.h"
 
 namespace tributary {
+
+// Live counters of one task, written by its sink thread and read by the
+// progress display. Thread-safe.
+class TaskProgress {
+ public:
+  void Add(int64_t rows, int64_t bytes) {
+    rows_.fetch_add(rows, std::memory_order_relaxed);
+    bytes_.fetch_add(bytes, std::memory_order_relaxed);
+  }
+  int64_t rows() const { return rows_.load(std::memory_order_relaxed); }
+  int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+
+ private:
+  std::atomic<int64_t> rows_{0};
+  std::atomic<int64_t> bytes_{0};
+};
+
+struct LoadStats {
+  int64_t rows = 0;
+  int64_t bytes = 0;
+};
 
 // Streams every batch of `reader` into `writer` (does not commit). The reader
 // runs on a thread of its own and the writer on the calling thread, joined by
@@ -17,5 +40,11 @@ namespace tributary {
 LoadStats CopyAll(Reader& reader, TableWriter& writer, const BatchLimits& limits,
                   TaskProgress& progress, const std::atomic<bool>* cancel = nullptr,
                   size_t queue_depth = 4);
+
+// Commits `transaction` with `state` (see LoadTransaction::Commit) and logs
+// at debug level (--verbose) how long the commit took. Throws what Commit
+// throws.
+void CommitTimed(LoadTransaction& transaction, const std::optional<std::string>& state,
+                 const std::string& task_id);
 
 }  // namespace tributary

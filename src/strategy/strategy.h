@@ -17,29 +17,9 @@
 #include "sink/sink.h"
 #include "source/cdc_reader.h"
 #include "source/source.h"
+#include "strategy/pipeline.h"
 
 namespace tributary {
-
-// Live counters of one task, written by its sink thread and read by the
-// progress display. Thread-safe.
-class TaskProgress {
- public:
-  void Add(int64_t rows, int64_t bytes) {
-    rows_.fetch_add(rows, std::memory_order_relaxed);
-    bytes_.fetch_add(bytes, std::memory_order_relaxed);
-  }
-  int64_t rows() const { return rows_.load(std::memory_order_relaxed); }
-  int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-
- private:
-  std::atomic<int64_t> rows_{0};
-  std::atomic<int64_t> bytes_{0};
-};
-
-struct LoadStats {
-  int64_t rows = 0;
-  int64_t bytes = 0;
-};
 
 // What a run asks of a task beyond its regular load.
 struct Reload {

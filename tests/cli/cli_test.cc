@@ -194,6 +194,34 @@ TEST_F(CliTest, JsonLogsAreOneObjectPerLine) {
   EXPECT_GE(lines, 2);
 }
 
+TEST_F(CliTest, VerboseShowsTheSqlEachTaskSendsBatchesAndCommitTimes) {
+  auto quiet = Tributary({"--log-format", "json", "run", "--tables", "products"});
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+  EXPECT_EQ(CountLines(quiet.err, "\"debug\""), 0) << quiet.err;
+
+  auto r = Tributary({"--log-format", "json", "--verbose", "run", "--tables", "products"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  bool source_sql = false, sink_sql = false, batch = false, commit = false;
+  std::istringstream in(r.err);
+  for (std::string line; std::getline(in, line);) {
+    auto j = nlohmann::json::parse(line);
+    if (j["msg"] == "sql" && j.contains("source")) {
+      // The query carries the run's tag and reads the table it loads.
+      std::string sql = j["sql"];
+      source_sql |= sql.find("tributary run=") != std::string::npos &&
+                    sql.find("products") != std::string::npos;
+    }
+    sink_sql |= j["msg"] == "sql" && j.contains("sink");
+    batch |= j["msg"] == "batch written" && j.contains("rows") && j.contains("write_ms");
+    commit |= j["msg"] == "committed" && j.contains("commit_ms") &&
+              j["task"].get<std::string>().find("products") != std::string::npos;
+  }
+  EXPECT_TRUE(source_sql) << r.err;
+  EXPECT_TRUE(sink_sql) << r.err;
+  EXPECT_TRUE(batch) << r.err;
+  EXPECT_TRUE(commit) << r.err;
+}
+
 }  // namespace
 }  // namespace tributary
 

@@ -17,11 +17,19 @@ Task MakeTask(std::string strategy, std::string server, std::string table, std::
   return t;
 }
 
+// Named members, not a braced temporary: GCC 12 at -O3 reports a false
+// -Wmaybe-uninitialized for {"hourly", "", "", {}}.
+FrequencyConfig MakeFrequency(std::string name) {
+  FrequencyConfig f;
+  f.name = std::move(name);
+  return f;
+}
+
 class FilterTest : public ::testing::Test {
  protected:
   void SetUp() override {
     project_.servers = {{"coredb", "sqlite", {}, {}}, {"crm", "sqlite", {}, {}}};
-    project_.frequencies = {{"hourly", "", "", {}}, {"daily", "", "", {}}};
+    project_.frequencies = {MakeFrequency("hourly"), MakeFrequency("daily")};
     project_.tasks = {MakeTask("full", "coredb", "addresses", "daily"),
                       MakeTask("full", "coredb", "consents", "hourly"),
                       MakeTask("query", "crm", "contacts", "hourly"),

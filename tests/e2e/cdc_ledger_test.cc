@@ -20,7 +20,7 @@
 #include <thread>
 
 #include "common/fault_point.h"
-#include "sink/open_sink.h"
+#include "engine/connectors.h"
 #include "support/cdc_fixture.h"
 
 namespace tributary::testing {

@@ -10,8 +10,8 @@
 #include <functional>
 #include <vector>
 
+#include "engine/connectors.h"
 #include "source/odbc/odbc_reader.h"
-#include "source/open_source.h"
 #include "support/odbc_fixture.h"
 #include "support/sqlite_fixture.h"
 

@@ -1,7 +1,7 @@
 // SQLite table with every mapped type → SqliteReader → Batch → DuckDB
 // writer → read back through DuckDB SQL as text.
 #include "config/project.h"
-#include "source/open_source.h"
+#include "engine/connectors.h"
 #include "support/duckdb_fixture.h"
 #include "support/quickstart.h"
 

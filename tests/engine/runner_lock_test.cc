@@ -12,10 +12,11 @@
 #include <fstream>
 #include <thread>
 
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
 #include "support/process.h"
 #include "support/quickstart.h"
+#include "support/sqlite_fixture.h"
 #include "support/temp_dir.h"
 
 namespace tributary {
@@ -33,18 +34,8 @@ class RunnerLockTest : public ::testing::Test {
  protected:
   void SetUp() override {
     testing::SqliteExec(dir_ / "src.db", "CREATE TABLE t (id INTEGER); INSERT INTO t VALUES (1);");
-    project_.name = "lock_test";
-    project_.dir = dir_.path();
-    project_.sink.path = "lake.duckdb";
-    project_.servers = {{"src", "sqlite", {{"directory", "."}}, {}}};
-    Task t;
-    t.strategy = "full";
-    t.server = "src";
-    t.database = "src.db";
-    t.source_table = "t";
-    t.frequency = "daily";
-    t.sink_table = "src__t";
-    project_.tasks = {t};
+    project_ = testing::SqliteProject(dir_.path(), "lock_test");
+    project_.tasks = {testing::SqliteTask("t")};
   }
   std::filesystem::path LockFile() const { return dir_ / ".tributary" / "locks" / "src__t.lock"; }
   // Holds the table's lock as another run would; returns the descriptor.

@@ -7,8 +7,9 @@
 #include <mutex>
 #include <set>
 
-#include "sink/open_sink.h"
+#include "engine/connectors.h"
 #include "support/quickstart.h"
+#include "support/sqlite_fixture.h"
 #include "support/temp_dir.h"
 
 namespace tributary {
@@ -35,31 +36,17 @@ class RecordingObserver final : public RunObserver {
   int max_active_ = 0;
 };
 
-Task FullTask(const std::string& table) {
-  Task t;
-  t.strategy = "full";
-  t.server = "src";
-  t.database = "src.db";
-  t.source_table = table;
-  t.frequency = "daily";
-  t.sink_table = "src__" + table;
-  return t;
-}
-
 class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    project_.name = "runner_test";
-    project_.dir = dir_.path();
-    project_.sink.path = "lake.duckdb";
-    project_.servers = {{"src", "sqlite", {{"directory", "."}}, {}}};
+    project_ = testing::SqliteProject(dir_.path(), "runner_test");
     std::string sql;
     for (int t = 0; t < 6; ++t) {
       sql += "CREATE TABLE t" + std::to_string(t) + " (id INTEGER, name TEXT);";
       sql += "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
              std::to_string(1000 * (t + 1)) + ") INSERT INTO t" + std::to_string(t) +
              " SELECT i, 'row ' || i FROM n;";
-      project_.tasks.push_back(FullTask("t" + std::to_string(t)));
+      project_.tasks.push_back(testing::SqliteTask("t" + std::to_string(t)));
     }
     testing::SqliteExec(dir_ / "src.db", sql);
   }
@@ -97,8 +84,8 @@ TEST_F(RunnerTest, LoadsAllTasksInParallelAndRecordsTheRun) {
 }
 
 TEST_F(RunnerTest, AFailingTaskIsIsolatedAndReported) {
-  project_.tasks.insert(project_.tasks.begin() + 2, FullTask("missing_table"));
-  project_.tasks.push_back(FullTask("t0"));
+  project_.tasks.insert(project_.tasks.begin() + 2, testing::SqliteTask("missing_table"));
+  project_.tasks.push_back(testing::SqliteTask("t0"));
   project_.tasks.back().sink_table = "copy_of_t0";
   project_.tasks.back().server = "no_such_server";
   RecordingObserver observer;
@@ -136,6 +123,37 @@ TEST_F(RunnerTest, CancelledBeforeStartRunsNothing) {
   EXPECT_EQ(summary.run.status, "cancelled");
   EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'bronze'"),
             "0");
+}
+
+TEST_F(RunnerTest, TasksOpenTheirSourcesThroughTheGivenConnectors) {
+  // A server that refuses connections fails its own tasks only; the others
+  // still load through the real connectors.
+  project_.tasks.push_back(FullTask("t0"));
+  project_.tasks.back().database = "down.db";
+  project_.tasks.back().sink_table = "down__t0";
+  std::atomic<int> opened{0};
+  Connectors connectors = RealConnectors();
+  connectors.open_source = [&opened](const Project& project, const ServerConfig& server,
+                                     const std::string& database) -> std::unique_ptr<Source> {
+    ++opened;
+    if (database == "down.db") throw SourceError("sqlite server 'src': connection refused");
+    return OpenSource(project, server, database);
+  };
+  RecordingObserver observer;
+  RunSummary summary;
+  {
+    auto sink = OpenSink(project_);
+    RunOptions options;
+    options.threads = 3;
+    options.connectors = &connectors;
+    summary = RunTasks(project_, project_.tasks, *sink, clock_, options, observer);
+  }
+  EXPECT_EQ(opened.load(), 7);
+  EXPECT_EQ(summary.failed(), 1);
+  EXPECT_EQ(summary.results.back().status, "failed");
+  EXPECT_NE(summary.results.back().error.find("connection refused"), std::string::npos)
+      << summary.results.back().error;
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.src__t5"), "6000");
 }
 
 }  // namespace

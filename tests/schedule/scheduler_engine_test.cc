@@ -5,9 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "config/loader.h"
+#include "engine/connectors.h"
 #include "engine/runner.h"
 #include "schedule/scheduler.h"
-#include "sink/open_sink.h"
 #include "support/fake_timer.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"

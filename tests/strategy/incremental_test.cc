@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
 #include "strategy/watermark.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"

@@ -5,13 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "source/postgres/pg_cdc_reader.h"
+#include "support/cdc_test_source.h"
 #include "support/pg_fixture.h"
 
 namespace tributary::testing {
@@ -20,23 +19,8 @@ class CdcFixture : public PgFixture {
  protected:
   // Slots are per cluster and the cluster is shared: names must not collide.
   CdcFixture() { project_.name = database_; }
-  // The cluster's slots are few (max_replication_slots): free this test's,
-  // waiting for a killed or finished run's server process to let go.
-  ~CdcFixture() override {
-    const std::string mine =
-        "SELECT count(*) FROM pg_replication_slots WHERE database = '" + database_ + "'";
-    try {
-      for (int i = 0; i < 100 && pg_.Scalar(mine + " AND active") != "0"; ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      pg_.Exec(
-          "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE "
-          "database = '" +
-          database_ + "' AND NOT active");
-    } catch (const std::exception&) {
-      // A test that stopped the cluster: nothing to free.
-    }
-  }
+  // The cluster's slots are few (max_replication_slots): free this test's.
+  ~CdcFixture() override { DropReplicationSlots(pg_, database_); }
 
   Task CdcTask(const std::string& table, bool current = false) {
     Task t = MakeTask(table, "cdc");

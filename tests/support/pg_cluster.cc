@@ -163,6 +163,14 @@ std::string PgCluster::ConnectionString(const std::string& database) const {
          " connect_timeout=10";
 }
 
+ServerConfig PgCluster::Server(const std::string& name) const {
+  return ServerConfig{
+      name,
+      "postgresql",
+      {{"host", "127.0.0.1"}, {"port", std::to_string(port_)}, {"user", "tributary"}},
+      {}};
+}
+
 void PgCluster::Exec(const std::string& sql, const std::string& database) const {
   Conn conn = Connect(ConnectionString(database));
   Result res(PQexec(conn.get(), sql.c_str()), &PQclear);

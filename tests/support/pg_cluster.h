@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "config/project.h"
+
 namespace tributary::testing {
 
 class PgCluster {
@@ -36,6 +38,9 @@ class PgCluster {
   void Start();
   // libpq connection string for `database` as the superuser `tributary`.
   std::string ConnectionString(const std::string& database = "postgres") const;
+  // A project's `kind: postgresql` server entry `name` for this cluster, as
+  // the superuser `tributary`.
+  ServerConfig Server(const std::string& name) const;
   // Runs SQL (several statements allowed); throws with the server's message.
   void Exec(const std::string& sql, const std::string& database = "postgres") const;
   // Runs a query and returns the first column of the first row as text.

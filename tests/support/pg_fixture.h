@@ -14,9 +14,8 @@
 
 #include "common/clock.h"
 #include "config/project.h"
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
-#include "source/open_source.h"
 #include "support/pg_cluster.h"
 #include "support/temp_dir.h"
 
@@ -66,11 +65,7 @@ class PgFixture : public ::testing::Test {
     project_.name = "pg_test";
     project_.dir = dir_.path();
     project_.sink.path = "lake.duckdb";
-    project_.servers = {ServerConfig{
-        "pg",
-        "postgresql",
-        {{"host", "127.0.0.1"}, {"port", std::to_string(pg_.port())}, {"user", "tributary"}},
-        {}}};
+    project_.servers = {pg_.Server("pg")};
   }
 
   void Exec(const std::string& sql) { pg_.Exec(sql, database_); }

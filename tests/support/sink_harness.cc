@@ -176,7 +176,7 @@ class PostgresHarness final : public SinkHarness {
 
   std::vector<std::string> Rows(const std::string& table, const std::vector<std::string>& columns,
                                 const std::string& order_by) override {
-    PgSinkConnection conn(location_, "test cluster");
+    PgConnection conn(PgConnectInfo::FromConninfo(location_, "test cluster", PgSide::kSink));
     auto schema = PgTableSchema(conn, "bronze", table);
     if (!schema) return {};
     std::string sql;
@@ -190,7 +190,7 @@ class PostgresHarness final : public SinkHarness {
     }
     // Qualified, so that ORDER BY never means an output column of that name.
     PgResult result = conn.Exec(
-        fmt::format("SELECT {} FROM bronze.{} t ORDER BY t.{}", sql, PgQuote(table), order_by),
+        fmt::format("SELECT {} FROM bronze.{} t ORDER BY t.{}", sql, PgQuote(table), order_by), {},
         "harness rows");
     std::vector<std::string> rows;
     for (int r = 0; r < PQntuples(result.get()); ++r) {
@@ -203,14 +203,16 @@ class PostgresHarness final : public SinkHarness {
     if (column.IsNull(row) || column.type().id != TypeId::kJson) {
       return SinkHarness::Expected(column, row);
     }
-    PgSinkConnection conn(location_, "test cluster");  // jsonb spells JSON its own way
+    PgConnection conn(PgConnectInfo::FromConninfo(location_, "test cluster",
+                                                  PgSide::kSink));  // jsonb spells JSON its own way
     PgResult r = conn.Exec("SELECT $1::jsonb::text", {std::string(column.GetBytes(row))}, "json");
     return PgValue(r.get(), 0, 0).value_or("NULL");
   }
 
  protected:
   std::unique_ptr<Sink> Open() override {
-    return std::make_unique<PostgresSink>(location_, "test cluster", "bronze");
+    return std::make_unique<PostgresSink>(
+        PgConnectInfo::FromConninfo(location_, "test cluster", PgSide::kSink), "bronze");
   }
 
  private:

@@ -1,4 +1,5 @@
-// A SQLite database file in a temp project, opened through OpenSource.
+// A SQLite database file in a temp project, opened through OpenSource, and
+// the project and task set-up of tests that load SQLite through the runner.
 #pragma once
 
 #include <gmock/gmock.h>
@@ -9,7 +10,7 @@
 #include <string>
 
 #include "config/project.h"
-#include "source/open_source.h"
+#include "engine/connectors.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
 
@@ -61,6 +62,31 @@ class SqliteFixture : public ::testing::Test {
   Project project_;
   ServerConfig server_;
 };
+
+// A project in `dir` whose server `src` (sqlite) reads the databases in
+// `dir` itself and whose DuckDB sink is `dir`/lake.duckdb: the set-up of the
+// runner and strategy tests over SQLite.
+inline Project SqliteProject(const std::filesystem::path& dir, const std::string& name) {
+  Project project;
+  project.name = name;
+  project.dir = dir;
+  project.sink.path = "lake.duckdb";
+  project.servers = {{"src", "sqlite", {{"directory", "."}}, {}}};
+  return project;
+}
+
+// A daily task of `strategy` reading `table` of src.db on SqliteProject's
+// server, landing as `src__<table>`.
+inline Task SqliteTask(const std::string& table, const std::string& strategy = "full") {
+  Task task;
+  task.strategy = strategy;
+  task.server = "src";
+  task.database = "src.db";
+  task.source_table = table;
+  task.frequency = "daily";
+  task.sink_table = "src__" + table;
+  return task;
+}
 
 inline int32_t Days(int y, unsigned m, unsigned d) {
   using namespace std::chrono;

@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "common/log.h"
 
 namespace tributary {
 
@@ -56,20 +57,13 @@ std::string DuckErrorText(const char* message) {
 }
 
 DuckResult DuckExec(duckdb_connection conn, const std::string& sql, std::string_view what) {
+  if (LogEnabled(LogLevel::kDebug))
+    Log(LogLevel::kDebug, "sql", {{"sink", "duckdb"}, {"sql", sql}});
   DuckResult result;
   if (duckdb_query(conn, sql.c_str(), result.out()) == DuckDBError) {
     throw SinkError(fmt::format("{}: {}", what, DuckErrorText(duckdb_result_error(result.get()))));
   }
   return result;
-}
-
-int64_t ToMicros(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
-}
-
-TimePoint FromMicros(int64_t micros) {
-  return TimePoint(
-      std::chrono::duration_cast<TimePoint::duration>(std::chrono::microseconds(micros)));
 }
 
 DuckStatement::DuckStatement(duckdb_connection conn, const std::string& sql, std::string what)

@@ -36,9 +36,6 @@ std::string DuckErrorText(const char* message);
 // Runs `sql`; throws SinkError "<what>: <duckdb message>" on failure.
 DuckResult DuckExec(duckdb_connection conn, const std::string& sql, std::string_view what);
 
-int64_t ToMicros(TimePoint t);
-TimePoint FromMicros(int64_t micros);
-
 // A prepared statement with positional (1-based) parameters.
 class DuckStatement {
  public:

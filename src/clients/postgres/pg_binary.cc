@@ -13,8 +13,6 @@ namespace tributary {
 namespace {
 
 // PostgreSQL counts dates and timestamps from 2000-01-01, tributary from 1970.
-constexpr int32_t kPgEpochDays = 10957;
-constexpr int64_t kPgEpochMicros = int64_t{kPgEpochDays} * 86'400'000'000;
 constexpr int64_t kPgTimestampInfinity = INT64_MAX;
 constexpr int64_t kPgTimestampMinusInfinity = INT64_MIN;
 constexpr int32_t kPgDateInfinity = INT32_MAX;

@@ -2,25 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "common/error.h"
 #include "common/log.h"
-#include "config/secrets.h"
-#include "config/settings.h"
 
 namespace tributary {
 namespace {
-
-// A setting as written (secrets resolved), or its documented default.
-std::string SettingValue(const Project& project, const ServerConfig& server,
-                         const std::string& key) {
-  if (auto it = server.settings.find(key); it != server.settings.end()) {
-    return ResolveSecrets(it->second, project.dir);
-  }
-  for (const Setting* s : SettingsFor("server.postgresql")) {
-    if (key == s->key) return s->default_value;
-  }
-  return "";
-}
 
 // Seconds of silence before TCP keepalive probes start, and how many lost
 // probes (10 s apart) mean the server is gone: a COPY from a vanished server
@@ -31,32 +20,41 @@ constexpr const char* kKeepaliveCount = "6";
 
 // Server notices and warnings go to the log, not straight to stderr where
 // they would tear through the progress display.
-void LogNotice(void* self, const char* message) {
-  const auto* conn = static_cast<const PgConnection*>(self);
+void LogNotice(void* target, const char* message) {
+  const auto* t = static_cast<const PgConnection::NoticeTarget*>(target);
   Log(LogLevel::kWarn, "postgresql server notice",
-      {{"source", conn->describe()}, {"message", PgErrorText(message, conn->info().password)}});
+      {{"source", t->describe}, {"message", PgErrorText(message, t->password)}});
+}
+
+void IgnoreNotice(void*, const char*) {}
+
+[[noreturn]] void Throw(PgSide side, const std::string& message) {
+  if (side == PgSide::kSink) throw SinkError(message);
+  throw SourceError(message);
+}
+
+// The failure to connect, naming where (never the password) and what to check.
+std::string ConnectError(const PgConnectInfo& info, const std::string& why) {
+  if (!info.conninfo.empty()) return fmt::format("{}: cannot connect: {}", info.Describe(), why);
+  if (info.side == PgSide::kSink) {
+    return fmt::format(
+        "{}: cannot connect (user {}): {}; check the sink's settings in "
+        "tributary.yml and that the database exists",
+        info.Describe(), info.user, why);
+  }
+  return fmt::format(
+      "cannot connect to postgresql server '{}' (host {}, port {}, user {}) database '{}': {}; "
+      "check the server's settings in tributary.yml, that the database exists and that the "
+      "server accepts this user from this machine",
+      info.server, info.host, info.port, info.user, info.database, why);
 }
 
 }  // namespace
 
 std::string PgConnectInfo::Describe() const {
+  if (!conninfo.empty()) return label;
+  if (side == PgSide::kSink) return fmt::format("postgresql sink {}:{}/{}", host, port, database);
   return fmt::format("postgresql server '{}' database '{}'", server, database);
-}
-
-PgConnectInfo MakePgConnectInfo(const Project& project, const ServerConfig& server,
-                                const std::string& database) {
-  PgConnectInfo info;
-  info.server = server.name;
-  info.database = database;
-  auto get = [&](const char* key) { return SettingValue(project, server, key); };
-  info.host = get("host");
-  info.port = get("port");
-  info.user = get("user");
-  info.password = get("password");
-  info.sslmode = get("sslmode");
-  info.connect_timeout = get("connect_timeout");
-  info.application_name = get("application_name");
-  return info;
 }
 
 std::string PgErrorText(std::string_view message, const std::string& password) {
@@ -74,23 +72,50 @@ std::string PgErrorText(std::string_view message, const std::string& password) {
   return text;
 }
 
+PgConnectInfo PgConnectInfo::FromConninfo(std::string conninfo, std::string label, PgSide side) {
+  PgConnectInfo info;
+  info.side = side;
+  info.conninfo = std::move(conninfo);
+  info.label = std::move(label);
+  return info;
+}
+
 PgConnection::PgConnection(PgConnectInfo info)
-    : info_(std::move(info)), describe_(info_.Describe()) {
-  std::vector<std::pair<const char*, const char*>> params = {
-      {"host", info_.host.c_str()},
-      {"port", info_.port.c_str()},
-      {"user", info_.user.c_str()},
-      {"dbname", info_.database.c_str()},
-      {"sslmode", info_.sslmode.c_str()},
-      {"connect_timeout", info_.connect_timeout.c_str()},
-      {"application_name", info_.application_name.c_str()},
-      {"client_encoding", "UTF8"},
-      {"keepalives", "1"},
-      {"keepalives_idle", kKeepaliveIdle},
-      {"keepalives_interval", kKeepaliveInterval},
-      {"keepalives_count", kKeepaliveCount},
-  };
-  if (!info_.password.empty()) params.emplace_back("password", info_.password.c_str());
+    : info_(std::move(info)),
+      describe_(info_.Describe()),
+      notice_(std::make_unique<NoticeTarget>(NoticeTarget{describe_, info_.password})) {
+  Connect();
+  if (info_.side == PgSide::kSink) {
+    PQsetNoticeProcessor(conn_.get(), &IgnoreNotice, nullptr);
+    Exec("SET TimeZone = 'UTC'", {}, "cannot prepare the session");
+  } else {
+    PQsetNoticeProcessor(conn_.get(), &LogNotice, notice_.get());
+  }
+}
+
+PgConn PgOpen(const PgConnectInfo& info,
+              std::initializer_list<std::pair<const char*, const char*>> extra) {
+  // A given conninfo is expanded as the dbname; the fixed settings after it
+  // still apply. Otherwise expand_dbname = 0: a database name is only a name.
+  bool expand = !info.conninfo.empty();
+  std::vector<std::pair<const char*, const char*>> params;
+  if (expand) {
+    params = {{"dbname", info.conninfo.c_str()}};
+  } else {
+    params = {{"host", info.host.c_str()},       {"port", info.port.c_str()},
+              {"user", info.user.c_str()},       {"dbname", info.database.c_str()},
+              {"sslmode", info.sslmode.c_str()}, {"connect_timeout", info.connect_timeout.c_str()}};
+    if (!info.password.empty()) params.emplace_back("password", info.password.c_str());
+  }
+  if (!info.application_name.empty()) {
+    params.emplace_back("application_name", info.application_name.c_str());
+  }
+  params.insert(params.end(), {{"client_encoding", "UTF8"},
+                               {"keepalives", "1"},
+                               {"keepalives_idle", kKeepaliveIdle},
+                               {"keepalives_interval", kKeepaliveInterval},
+                               {"keepalives_count", kKeepaliveCount}});
+  params.insert(params.end(), extra);
   std::vector<const char*> keys, values;
   for (const auto& [k, v] : params) {
     keys.push_back(k);
@@ -98,39 +123,69 @@ PgConnection::PgConnection(PgConnectInfo info)
   }
   keys.push_back(nullptr);
   values.push_back(nullptr);
-  // expand_dbname = 0: a database name is only ever a name, never a conninfo.
-  conn_.reset(PQconnectdbParams(keys.data(), values.data(), 0));
+  return PgConn(PQconnectdbParams(keys.data(), values.data(), expand ? 1 : 0));
+}
+
+void PgConnection::LogSql(const std::string& sql, LogFields fields) const {
+  if (!LogEnabled(LogLevel::kDebug)) return;
+  fields[info_.side == PgSide::kSink ? "sink" : "source"] = describe_;
+  fields["sql"] = sql;
+  Log(LogLevel::kDebug, "sql", fields);
+}
+
+void PgConnection::Connect() {
+  conn_ = PgOpen(info_);
   if (conn_ == nullptr || PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string why = conn_ == nullptr ? "out of memory"
                                        : PgErrorText(PQerrorMessage(conn_.get()), info_.password);
-    throw SourceError(fmt::format(
-        "cannot connect to postgresql server '{}' (host {}, port {}, user {}) database '{}': {}; "
-        "check the server's settings in tributary.yml, that the database exists and that the "
-        "server accepts this user from this machine",
-        info_.server, info_.host, info_.port, info_.user, info_.database, why));
+    Throw(info_.side, ConnectError(info_, why));
   }
-  PQsetNoticeProcessor(conn_.get(), &LogNotice, this);
 }
 
-void PgConnection::Fail(const std::string& what) const {
-  std::string why = PgErrorText(PQerrorMessage(conn_.get()), info_.password);
+void PgConnection::Fail(std::string_view what, const PGresult* result) const {
+  const char* message = result != nullptr ? PQresultErrorMessage(result) : nullptr;
+  if (message == nullptr || *message == '\0') message = PQerrorMessage(conn_.get());
+  std::string why = PgErrorText(message, info_.password);
   if (PQstatus(conn_.get()) == CONNECTION_BAD) {
-    throw SourceError(
-        fmt::format("{}: {}: the connection to the server was lost ({}); the load was not "
-                    "committed: run it again once the server is reachable",
-                    describe_, what, why));
+    Throw(info_.side,
+          fmt::format("{}: {}: the connection to the server was lost ({}); the load was not "
+                      "committed: run it again once the server is reachable",
+                      describe_, what, why));
   }
-  throw SourceError(fmt::format("{}: {}: {}", describe_, what, why));
+  Throw(info_.side, fmt::format("{}: {}: {}", describe_, what, why));
 }
 
-PgResult PgConnection::Exec(const std::string& sql, const std::vector<std::string>& params) {
-  std::vector<const char*> values;
-  for (const auto& p : params) values.push_back(p.c_str());
-  PgResult result(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                               values.data(), nullptr, nullptr, 0));
+PgResult PgConnection::Exec(const std::string& sql, const PgParams& params, std::string_view what) {
+  LogSql(sql);
+  PgResult result;
+  if (params.empty()) {
+    result.reset(PQexec(conn_.get(), sql.c_str()));  // may hold several statements
+  } else {
+    std::vector<const char*> values;
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    result.reset(PQexecParams(conn_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
+                              values.data(), nullptr, nullptr, 0));
+  }
   ExecStatusType status = PQresultStatus(result.get());
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) Fail("query failed");
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) Fail(what, result.get());
   return result;
+}
+
+void PgConnection::CopyIn(const std::string& copy_sql, std::string_view data,
+                          std::string_view what) {
+  LogSql(copy_sql, {{"bytes", std::to_string(data.size())}});
+  PgResult start(PQexec(conn_.get(), copy_sql.c_str()));
+  if (PQresultStatus(start.get()) != PGRES_COPY_IN) Fail(what, start.get());
+  constexpr size_t kChunk = 1 << 20;
+  for (size_t at = 0; at < data.size(); at += kChunk) {
+    size_t n = std::min(kChunk, data.size() - at);
+    if (PQputCopyData(conn_.get(), data.data() + at, static_cast<int>(n)) != 1) Fail(what);
+  }
+  if (PQputCopyEnd(conn_.get(), nullptr) != 1) Fail(what);
+  PgResult end(PQgetResult(conn_.get()));
+  if (PQresultStatus(end.get()) != PGRES_COMMAND_OK) Fail(what, end.get());
+  while (PgResult more{PQgetResult(conn_.get())}) {
+  }
 }
 
 std::vector<PgColumnDesc> PgConnection::DescribeQuery(const std::string& sql) {
@@ -147,6 +202,7 @@ std::vector<PgColumnDesc> PgConnection::DescribeQuery(const std::string& sql) {
 }
 
 void PgConnection::StartCopy(const std::string& sql) {
+  LogSql(sql);
   PgResult result(PQexec(conn_.get(), sql.c_str()));
   if (PQresultStatus(result.get()) != PGRES_COPY_OUT) Fail("query failed");
   in_copy_ = true;
@@ -187,6 +243,29 @@ void PgConnection::AbandonCopy() noexcept {
   while ((size = PQgetCopyData(conn_.get(), &raw, 0)) > 0) PQfreemem(raw);
   while (PgResult(PQgetResult(conn_.get())) != nullptr) {
   }
+}
+
+std::optional<std::string> PgValue(const PGresult* result, int row, int col) {
+  if (PQgetisnull(result, row, col)) return std::nullopt;
+  return std::string(PQgetvalue(result, row, col), PQgetlength(result, row, col));
+}
+
+std::string PgQuote(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+std::string PgLiteral(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
 }
 
 }  // namespace tributary

@@ -7,13 +7,11 @@
 #include <utility>
 #include <vector>
 
+#include "clients/postgres/pg_wire.h"
 #include "common/error.h"
 
 namespace tributary {
 namespace {
-
-// Microseconds between the Unix epoch and PostgreSQL's (2000-01-01).
-constexpr int64_t kPgEpochMicros = 946'684'800'000'000;
 
 void PutInt64(std::string& out, uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
@@ -45,30 +43,7 @@ int64_t PgTimestampNow() {
 
 PgReplicationConnection::PgReplicationConnection(const PgConnectInfo& info)
     : describe_(info.Describe()), password_(info.password) {
-  std::vector<std::pair<const char*, const char*>> params = {
-      {"host", info.host.c_str()},
-      {"port", info.port.c_str()},
-      {"user", info.user.c_str()},
-      {"dbname", info.database.c_str()},
-      {"replication", "database"},
-      {"sslmode", info.sslmode.c_str()},
-      {"connect_timeout", info.connect_timeout.c_str()},
-      {"application_name", info.application_name.c_str()},
-      {"client_encoding", "UTF8"},
-      {"keepalives", "1"},
-      {"keepalives_idle", "60"},
-      {"keepalives_interval", "10"},
-      {"keepalives_count", "6"},
-  };
-  if (!info.password.empty()) params.emplace_back("password", info.password.c_str());
-  std::vector<const char*> keys, values;
-  for (const auto& [k, v] : params) {
-    keys.push_back(k);
-    values.push_back(v);
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
-  conn_.reset(PQconnectdbParams(keys.data(), values.data(), 0));
+  conn_ = PgOpen(info, {{"replication", "database"}});
   if (conn_ == nullptr || PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string why =
         conn_ == nullptr ? "out of memory" : PgErrorText(PQerrorMessage(conn_.get()), password_);

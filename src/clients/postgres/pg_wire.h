@@ -1,11 +1,16 @@
-// Big-endian integers as PostgreSQL's wire formats carry them.
+// Big-endian integers and the epoch, as PostgreSQL's wire formats carry them.
 #pragma once
 
 #include <bit>
+#include <cstdint>
 #include <cstring>
 #include <type_traits>
 
 namespace tributary {
+
+// PostgreSQL counts dates and times from 2000-01-01; tributary from 1970-01-01.
+inline constexpr int32_t kPgEpochDays = 10957;
+inline constexpr int64_t kPgEpochMicros = int64_t{kPgEpochDays} * 86'400'000'000;
 
 // The unsigned integer T stored big-endian at `p` (any alignment).
 template <class T>

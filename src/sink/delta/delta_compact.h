@@ -9,15 +9,9 @@
 #include <cstdint>
 
 #include "sink/delta/delta_table.h"
+#include "sink/sink.h"
 
 namespace tributary {
-
-struct CompactResult {
-  int64_t files_before = 0;  // live files before
-  int64_t files_after = 0;   // live files after
-  int64_t files_rewritten = 0;
-  int64_t bytes_rewritten = 0;
-};
 
 // Rewrites every group of at least two files smaller than half of
 // `target_file_bytes` that share their partition values. The table must have

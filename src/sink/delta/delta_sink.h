@@ -36,7 +36,7 @@ class DeltaLoadTransaction;
 
 // Thread-safe. Tasks running in parallel get their own DuckDB connection and
 // lock the tables they write (also against other processes).
-class DeltaSink final : public Sink {
+class DeltaSink final : public Sink, public RunLog, public Compactor {
  public:
   // Creates `root` if needed. Throws SinkError.
   DeltaSink(std::filesystem::path root, DeltaSinkOptions options,
@@ -52,13 +52,14 @@ class DeltaSink final : public Sink {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  RunLog& run_log() override { return *this; }
+  Compactor* compactor() override { return this; }
 
-  // Rewrites the small data files of sink table `table` (delta_compact.h)
-  // into files of about `target_file_bytes` (0: the sink's target). Throws
-  // SinkError when the table is being loaded or has an interrupted load
-  // pending (compacting then could make that load conflict); nullopt when
-  // the table does not exist.
-  std::optional<CompactResult> Compact(const std::string& table, int64_t target_file_bytes = 0);
+  // Compacts as delta_compact.h says. Also throws SinkError when the table
+  // has an interrupted load pending (compacting then could make that load
+  // conflict).
+  std::optional<CompactResult> Compact(const std::string& table,
+                                       int64_t target_file_bytes = 0) override;
 
   const std::filesystem::path& root() const { return root_; }
   const DeltaSinkOptions& options() const { return options_; }

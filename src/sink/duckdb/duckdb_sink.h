@@ -26,7 +26,7 @@ struct DuckDbSinkOptions {
 // connection (so loads run in parallel, each in its own transaction), and the
 // records and state reads go through one connection guarded by a mutex.
 // REQUIRES: the sink outlives every TableWriter it returns.
-class DuckDbSink final : public Sink {
+class DuckDbSink final : public Sink, public RunLog {
  public:
   // Opens (creating if needed) the database file and the schemas and tables
   // tributary needs. Extension auto-install/auto-load are off: nothing is
@@ -43,6 +43,7 @@ class DuckDbSink final : public Sink {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  RunLog& run_log() override { return *this; }
 
   // A new connection to the database, e.g. for a writer. Thread-safe.
   DuckConnection Connect() const;

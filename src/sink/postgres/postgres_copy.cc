@@ -6,6 +6,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "clients/postgres/pg_wire.h"
 #include "common/error.h"
 #include "data/utf8.h"
 
@@ -13,9 +14,6 @@ namespace tributary {
 namespace {
 
 __extension__ typedef unsigned __int128 UInt128;
-
-constexpr int64_t kPgEpochDays = 10957;                  // 2000-01-01 − 1970-01-01
-constexpr int64_t kPgEpochMicros = 946'684'800'000'000;  // the same in µs
 
 template <class T>
 void Put(std::string& out, T value) {

@@ -1,7 +1,7 @@
 // PostgresSink's run records: _tributary.runs and _tributary.task_results.
 #include <fmt/format.h>
 
-#include "clients/duckdb/duckdb_sql.h"
+#include "common/clock.h"
 #include "sink/postgres/postgres_sink.h"
 
 namespace tributary {
@@ -82,7 +82,7 @@ void PostgresSink::RecordTaskResult(const TaskResult& r) {
 
 std::vector<TaskHistory> PostgresSink::ReadHistory() {
   std::lock_guard lock(mutex_);
-  PgResult result = records_.Exec(kHistorySql, "cannot read the task history");
+  PgResult result = records_.Exec(kHistorySql, {}, "cannot read the task history");
   std::vector<TaskHistory> history;
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     TaskResult r = ReadTaskResult(result.get(), row);

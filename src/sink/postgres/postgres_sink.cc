@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS _tributary.state (task_id text PRIMARY KEY, state tex
 
 }  // namespace
 
-std::optional<Schema> PgTableSchema(PgSinkConnection& conn, const std::string& schema,
+std::optional<Schema> PgTableSchema(PgConnection& conn, const std::string& schema,
                                     const std::string& table) {
   PgResult result = conn.Exec(
       "SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
@@ -43,16 +43,16 @@ std::optional<Schema> PgTableSchema(PgSinkConnection& conn, const std::string& s
       throw SinkError(fmt::format(
           "{}: table '{}' column '{}' has type {}, which tributary does not load into; change "
           "the column or give the table another sink_table",
-          conn.where(), table, name, type));
+          conn.describe(), table, name, type));
     }
     out.fields.push_back(Field{name, *mapped});
   }
   return out;
 }
 
-PostgresSink::PostgresSink(std::string conninfo, std::string where, std::string schema)
-    : conninfo_(std::move(conninfo)),
-      where_(std::move(where)),
+PostgresSink::PostgresSink(PgConnectInfo info, std::string schema)
+    : info_(std::move(info)),
+      where_(info_.Describe()),
       schema_(std::move(schema)),
       records_(Connect()) {
   CreateSchemas();
@@ -61,11 +61,11 @@ PostgresSink::PostgresSink(std::string conninfo, std::string where, std::string 
 void PostgresSink::CreateSchemas() {
   std::lock_guard lock(mutex_);
   std::string what = "cannot create tributary's schemas";
-  records_.Exec("BEGIN", what);
+  records_.Exec("BEGIN", {}, what);
   try {
-    records_.Exec(kCreateSql, what);
-    records_.Exec("CREATE SCHEMA IF NOT EXISTS " + PgQuote(schema_), what);
-    records_.Exec("COMMIT", what);
+    records_.Exec(kCreateSql, {}, what);
+    records_.Exec("CREATE SCHEMA IF NOT EXISTS " + PgQuote(schema_), {}, what);
+    records_.Exec("COMMIT", {}, what);
   } catch (...) {
     PgResult rollback(PQexec(records_.get(), "ROLLBACK"));
     throw;

@@ -9,19 +9,18 @@
 #include <mutex>
 #include <string>
 
-#include "sink/postgres/postgres_conn.h"
+#include "clients/postgres/pg_connection.h"
 #include "sink/sink.h"
 
 namespace tributary {
 
 // Thread-safe: each load transaction has its own connection; records and
 // state reads share one connection guarded by a mutex.
-class PostgresSink final : public Sink {
+class PostgresSink final : public Sink, public RunLog {
  public:
-  // `conninfo` is a libpq connection string (it may hold a password: never
-  // shown); `where` names the server and database in messages. Creates the
-  // schemas and tributary's tables if needed. Throws SinkError.
-  PostgresSink(std::string conninfo, std::string where, std::string schema);
+  // Connects with `info` (side kSink; its password is never shown) and
+  // creates the schemas and tributary's tables if needed. Throws SinkError.
+  PostgresSink(PgConnectInfo info, std::string schema);
 
   std::unique_ptr<LoadTransaction> Begin(const std::string& task_id) override;
   std::optional<std::string> ReadState(const std::string& task_id) override;
@@ -32,25 +31,26 @@ class PostgresSink final : public Sink {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  RunLog& run_log() override { return *this; }
 
-  PgSinkConnection Connect() const { return PgSinkConnection(conninfo_, where_); }
+  PgConnection Connect() const { return PgConnection(info_); }
   const std::string& schema() const { return schema_; }
   const std::string& where() const { return where_; }
 
  private:
   void CreateSchemas();
 
-  std::string conninfo_;
+  PgConnectInfo info_;
   std::string where_;
   std::string schema_;
   std::mutex mutex_;  // guards records_
-  PgSinkConnection records_;
+  PgConnection records_;
 };
 
 // The columns of `schema`.`table` as logical types, in order; nullopt when
 // there is no such table. Throws SinkError for a column type tributary does
 // not map.
-std::optional<Schema> PgTableSchema(PgSinkConnection& conn, const std::string& schema,
+std::optional<Schema> PgTableSchema(PgConnection& conn, const std::string& schema,
                                     const std::string& table);
 
 }  // namespace tributary

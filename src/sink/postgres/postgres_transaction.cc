@@ -22,7 +22,7 @@ std::string NewStageName() {
 
 }  // namespace
 
-PostgresTableWriter::PostgresTableWriter(PostgresSink& sink, PgSinkConnection& conn,
+PostgresTableWriter::PostgresTableWriter(PostgresSink& sink, PgConnection& conn,
                                          const LoadSpec& spec)
     : sink_(sink),
       conn_(conn),
@@ -91,14 +91,14 @@ void PostgresTableWriter::Prepare() {
     staging_ = NewStageName();
     table_schema_ = stored;
     copy_into_ = PgQuote(sink_.schema()) + "." + PgQuote(staging_);
-    conn_.Exec(fmt::format("CREATE TABLE {} ({})", copy_into_, ColumnDefinitions(stored)),
+    conn_.Exec(fmt::format("CREATE TABLE {} ({})", copy_into_, ColumnDefinitions(stored)), {},
                What("cannot create the new table"));
     return;
   }
   auto existing = PgTableSchema(conn_, sink_.schema(), spec_.table);
   if (!existing) {
     table_schema_ = stored;
-    conn_.Exec(fmt::format("CREATE TABLE {} ({})", target_, ColumnDefinitions(stored)),
+    conn_.Exec(fmt::format("CREATE TABLE {} ({})", target_, ColumnDefinitions(stored)), {},
                What("cannot create the table"));
     if (spec_.mode == WriteMode::kMerge) {
       // Merges find the rows of staged keys through this index.
@@ -107,7 +107,7 @@ void PostgresTableWriter::Prepare() {
                                for (const auto& k : spec_.key) keys.push_back(Field{k, {}});
                                return keys;
                              }()})),
-                 What("cannot index the key columns"));
+                 {}, What("cannot index the key columns"));
     }
   } else {
     Evolve(*existing);
@@ -125,7 +125,7 @@ void PostgresTableWriter::Prepare() {
   }
   conn_.Exec(fmt::format("CREATE TEMP TABLE {} ({}_tributary_seq bigserial) ON COMMIT DROP",
                          copy_into_, columns),
-             What("cannot stage rows to merge"));
+             {}, What("cannot stage rows to merge"));
 }
 
 void PostgresTableWriter::Evolve(const Schema& existing) {
@@ -134,13 +134,13 @@ void PostgresTableWriter::Evolve(const Schema& existing) {
   for (const Field& f : change.added) {
     conn_.Exec(
         fmt::format("ALTER TABLE {} ADD COLUMN {} {}", target_, PgQuote(f.name), PgTypeSql(f.type)),
-        What(fmt::format("cannot add column '{}'", f.name)));
+        {}, What(fmt::format("cannot add column '{}'", f.name)));
     table_schema_.fields.push_back(f);
   }
   for (const Field& f : change.widened) {
     conn_.Exec(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING {}::{}", target_,
                            PgQuote(f.name), PgTypeSql(f.type), PgQuote(f.name), PgTypeSql(f.type)),
-               What(fmt::format("cannot widen column '{}' to {}", f.name, TypeName(f.type))));
+               {}, What(fmt::format("cannot widen column '{}' to {}", f.name, TypeName(f.type))));
     table_schema_.fields[static_cast<size_t>(table_schema_.IndexOf(f.name))].type = f.type;
   }
 }
@@ -191,16 +191,16 @@ void PostgresTableWriter::Merge() {
   }
   std::string stage = copy_into_;
   std::string what = What("cannot merge");
-  conn_.Exec("ANALYZE " + stage, what);
+  conn_.Exec("ANALYZE " + stage, {}, what);
   conn_.Exec(fmt::format("DELETE FROM {} t USING (SELECT DISTINCT {} FROM {}) s WHERE {}", target_,
                          keys, stage, equal),
-             what);
+             {}, what);
   std::string null_keys;
   for (const auto& k : spec_.key)
     null_keys += (null_keys.empty() ? "" : " OR ") + PgQuote(k) + " IS NULL";
   conn_.Exec(fmt::format("DELETE FROM {} t USING (SELECT DISTINCT {} FROM {} WHERE {}) s WHERE {}",
                          target_, keys, stage, null_keys, same),
-             what);
+             {}, what);
   Schema stored = StoredSchema();
   std::string keep = spec_.delete_marker.empty()
                          ? "true"
@@ -208,7 +208,7 @@ void PostgresTableWriter::Merge() {
   conn_.Exec(fmt::format("INSERT INTO {} ({}) SELECT {} FROM (SELECT DISTINCT ON ({}) * FROM {} "
                          "ORDER BY {}, _tributary_seq DESC) s WHERE {}",
                          target_, Columns(stored), Columns(stored), keys, stage, keys, keep),
-             what);
+             {}, what);
 }
 
 void PostgresTableWriter::Finish() {
@@ -218,6 +218,7 @@ void PostgresTableWriter::Finish() {
   } else if (spec_.mode == WriteMode::kReplace) {
     conn_.Exec(fmt::format("DROP TABLE IF EXISTS {}; ALTER TABLE {} RENAME TO {}", target_,
                            copy_into_, PgQuote(spec_.table)),
+               {},
                What("cannot replace the table (a view that depends on it must be dropped "
                     "first)"));
   }
@@ -226,14 +227,14 @@ void PostgresTableWriter::Finish() {
 PostgresLoadTransaction::PostgresLoadTransaction(PostgresSink& sink, std::string task_id)
     : sink_(sink), task_id_(std::move(task_id)), conn_(sink.Connect()) {
   std::string what = fmt::format("task '{}': cannot begin", task_id_);
-  conn_.Exec("BEGIN", what);
+  conn_.Exec("BEGIN", {}, what);
   // Waits a little for a crashed client's session to go; a load that is
   // still running makes this fail with a lock timeout instead.
-  conn_.Exec("SET LOCAL lock_timeout = '30s'", what);
+  conn_.Exec("SET LOCAL lock_timeout = '30s'", {}, what);
   conn_.Exec("SELECT pg_advisory_xact_lock(hashtextextended('tributary task ' || $1, 0))",
              {task_id_},
              fmt::format("task '{}' is being loaded by another tributary run", task_id_));
-  conn_.Exec("SET LOCAL lock_timeout = 0", what);
+  conn_.Exec("SET LOCAL lock_timeout = 0", {}, what);
 }
 
 PostgresLoadTransaction::~PostgresLoadTransaction() {
@@ -263,7 +264,7 @@ void PostgresLoadTransaction::Commit(const std::optional<std::string>& state) {
         {task_id_, *state}, fmt::format("cannot save the state of task '{}'", task_id_));
   }
   FaultPoint("postgres.before_commit");
-  conn_.Exec("COMMIT", fmt::format("task '{}': cannot commit", task_id_));
+  conn_.Exec("COMMIT", {}, fmt::format("task '{}': cannot commit", task_id_));
   committed_ = true;
   writers_.clear();
 }

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sink/postgres/postgres_conn.h"
+#include "clients/postgres/pg_connection.h"
 #include "sink/postgres/postgres_copy.h"
 #include "sink/sink.h"
 
@@ -24,7 +24,7 @@ class PostgresSink;
 // unless it deletes. Each Write is one binary COPY. Not thread-safe.
 class PostgresTableWriter final : public TableWriter {
  public:
-  PostgresTableWriter(PostgresSink& sink, PgSinkConnection& conn, const LoadSpec& spec);
+  PostgresTableWriter(PostgresSink& sink, PgConnection& conn, const LoadSpec& spec);
 
   void Write(const Batch& batch) override;
   void Finish();
@@ -41,7 +41,7 @@ class PostgresTableWriter final : public TableWriter {
   std::string What(std::string_view action) const;
 
   PostgresSink& sink_;
-  PgSinkConnection& conn_;
+  PgConnection& conn_;
   LoadSpec spec_;
   std::string target_;     // "schema"."table"
   std::string copy_into_;  // the relation Write copies into
@@ -63,7 +63,7 @@ class PostgresLoadTransaction final : public LoadTransaction {
  private:
   PostgresSink& sink_;
   std::string task_id_;
-  PgSinkConnection conn_;
+  PgConnection conn_;
   std::vector<std::unique_ptr<PostgresTableWriter>> writers_;
   bool committed_ = false;
 };

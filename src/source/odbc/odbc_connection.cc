@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "source/odbc/odbc_reader.h"
 #include "source/odbc/odbc_text.h"
 
@@ -49,6 +50,8 @@ void OdbcConnection::Fail(const std::string& what, const OdbcHandle& handle) con
 }
 
 OdbcHandle OdbcConnection::ExecuteDirect(const std::string& sql) {
+  if (LogEnabled(LogLevel::kDebug))
+    Log(LogLevel::kDebug, "sql", {{"source", where_}, {"sql", sql}});
   OdbcHandle stmt = NewStatement();
   WideString wide = ToWide(sql, "the query");
   SQLRETURN rc = SQLExecDirectW(stmt.get(), wide.data(), static_cast<SQLINTEGER>(wide.size()));

@@ -2,13 +2,12 @@
 
 #include <fmt/format.h>
 
+#include "clients/postgres/pg_wire.h"
 #include "data/value_text.h"
 #include "source/cdc_reader.h"
 
 namespace tributary {
 namespace {
-
-constexpr int64_t kPgEpochMicros = 946'684'800'000'000;
 
 std::string DisplayName(const TableRef& ref) {
   return ref.schema.empty() ? ref.table : ref.schema + "." + ref.table;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "clients/postgres/pg_wire.h"
@@ -16,6 +17,14 @@ constexpr size_t kHeaderSize = kSignatureSize + 8;  // + int32 flags + int32 ext
 constexpr size_t kRowsPerSizeCheck = 16;
 
 bool IsBlank(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+
+// Rows to decode before the batch's size is looked at again: as many as rows
+// of the average size so far fit below `max_bytes`, 1 to kRowsPerSizeCheck.
+size_t RowsBeforeSizeCheck(size_t bytes, size_t rows, size_t max_bytes) {
+  if (rows == 0) return 1;
+  size_t per_row = bytes / rows + 1;
+  return std::clamp<size_t>((max_bytes - bytes) / per_row, 1, kRowsPerSizeCheck);
+}
 
 }  // namespace
 
@@ -56,9 +65,15 @@ void PgCopyStream::Start(const std::string& copy_sql) {
 
 bool PgCopyStream::Fill(Batch& batch, const BatchLimits& limits) {
   std::string_view message;
-  // A batch's size in bytes sums every column: look at it every few rows only.
+  // A batch's size in bytes sums every column: look at it only as often as
+  // rows of the average size so far could fill it.
+  size_t check_at = 0;
   for (size_t row = 0; running_ && batch.num_rows() < limits.max_rows; ++row) {
-    if (row % kRowsPerSizeCheck == 0 && batch.ByteSize() >= limits.max_bytes) break;
+    if (row == check_at) {
+      size_t bytes = batch.ByteSize();
+      if (bytes >= limits.max_bytes) break;
+      check_at = row + RowsBeforeSizeCheck(bytes, batch.num_rows(), limits.max_bytes);
+    }
     switch (conn_.ReadCopyMessage(message)) {
       case PgConnection::CopyRead::kData:
         DecodeRow(message, batch);

@@ -29,9 +29,11 @@ class PgCopyStream {
   // Sends `copy_sql` (a COPY … TO STDOUT (FORMAT binary)). REQUIRES: the
   // previous COPY, if any, has ended.
   void Start(const std::string& copy_sql);
-  // Appends rows to `batch` until `limits` says it is full (its byte size is
-  // checked every 16 rows, so it may pass max_bytes by a few rows) or the
-  // COPY ends; returns true once it has ended. Throws SourceError naming server,
+  // Appends rows to `batch` until `limits` says it is full or the COPY ends;
+  // returns true once it has ended. The batch's byte size is looked at as
+  // often as rows of the average size so far could fill it (at most every 16
+  // rows), so with rows of about even size it stops within a row of
+  // max_bytes, as Reader::Next promises. Throws SourceError naming server,
   // database, `what`, column and row when a value cannot be read.
   bool Fill(Batch& batch, const BatchLimits& limits);
   bool running() const { return running_; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/log.h"
 #include "config/secrets.h"
 #include "data/value_text.h"
 #include "source/sqlite/sqlite_reader.h"
@@ -87,6 +88,8 @@ SqliteSource::SqliteSource(const Project& project, const ServerConfig& server,
 }
 
 SqliteStmt SqliteSource::Prepare(const std::string& sql) {
+  if (LogEnabled(LogLevel::kDebug))
+    Log(LogLevel::kDebug, "sql", {{"source", describe_}, {"sql", sql}});
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, &tail);

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "source/sqlserver/sqlserver_cdc_changes.h"
 #include "source/sqlserver/sqlserver_cdc_sql.h"
+#include "source/sqlserver/sqlserver_connector.h"
 #include "source/sqlserver/sqlserver_settings.h"
 #include "source/sqlserver/sqlserver_source.h"
 #include "source/sqlserver/sqlserver_types.h"

@@ -66,8 +66,4 @@ class SqlServerCdcReader final : public CdcReader {
   std::string planned_from_;
 };
 
-// Connects to the task's database and opens its reader. Throws SourceError.
-std::unique_ptr<CdcReader> OpenSqlServerCdcReader(const Project& project,
-                                                  const ServerConfig& server, const Task& task);
-
 }  // namespace tributary

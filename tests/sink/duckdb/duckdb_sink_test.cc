@@ -10,7 +10,7 @@
 
 #include "common/error.h"
 #include "config/project.h"
-#include "sink/open_sink.h"
+#include "engine/connectors.h"
 #include "support/duckdb_fixture.h"
 
 namespace tributary {
@@ -246,7 +246,7 @@ TEST(DuckDbOpenSinkTest, DispatchesOnKind) {
   project.sink.kind = "iceberg";
   EXPECT_THAT(
       [&] { OpenSink(project); },
-      ::testing::ThrowsMessage<SinkError>(HasSubstr("sink kind 'iceberg' is not supported yet")));
+      ::testing::ThrowsMessage<SinkError>(HasSubstr("sink kind 'iceberg' is not supported by this build")));
 }
 
 }  // namespace

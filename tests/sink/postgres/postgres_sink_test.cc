@@ -11,7 +11,7 @@
 #include "clients/duckdb/duckdb_sql.h"
 #include "common/error.h"
 #include "config/project.h"
-#include "sink/open_sink.h"
+#include "engine/connectors.h"
 #include "sink/postgres/postgres_copy.h"
 #include "support/pg_cluster.h"
 #include "support/temp_dir.h"
@@ -31,11 +31,14 @@ class PostgresSinkTest : public ::testing::Test {
   PostgresSinkTest()
       : cluster_(testing::SharedPgCluster()),
         database_(cluster_.CreateDatabase()),
-        sink_(cluster_.ConnectionString(database_), "test cluster", "bronze") {}
+        sink_(PgConnectInfo::FromConninfo(cluster_.ConnectionString(database_), "test cluster",
+                                          PgSide::kSink),
+              "bronze") {}
 
   std::vector<std::string> Column(const std::string& sql) {
-    PgSinkConnection conn(cluster_.ConnectionString(database_), "test");
-    PgResult r = conn.Exec(sql, "test query");
+    PgConnection conn(
+        PgConnectInfo::FromConninfo(cluster_.ConnectionString(database_), "test", PgSide::kSink));
+    PgResult r = conn.Exec(sql, {}, "test query");
     std::vector<std::string> values;
     for (int i = 0; i < PQntuples(r.get()); ++i)
       values.push_back(PgValue(r.get(), i, 0).value_or("NULL"));

@@ -8,6 +8,7 @@
 #include <set>
 #include <thread>
 
+#include "source/postgres/pg_connect_info.h"
 #include "source/postgres/postgres_source.h"
 #include "support/pg_fixture.h"
 

@@ -17,9 +17,8 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "engine/connectors.h"
 #include "engine/runner.h"
-#include "sink/open_sink.h"
-#include "source/open_source.h"
 #include "source/sqlserver/sqlserver_cdc_session.h"
 #include "source/sqlserver/sqlserver_cdc_sql.h"
 #include "source/sqlserver/sqlserver_source.h"

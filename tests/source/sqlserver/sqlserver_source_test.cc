@@ -6,7 +6,7 @@
 #include <cstdlib>
 
 #include "common/error.h"
-#include "source/open_source.h"
+#include "engine/connectors.h"
 #include "source/sqlserver/sqlserver_tds_capture.h"
 #include "support/odbc_fixture.h"
 

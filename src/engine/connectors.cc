@@ -1,0 +1,114 @@
+#include "engine/connectors.h"
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+#include "common/did_you_mean.h"
+#include "common/error.h"
+#include "config/kinds.h"
+#include "sink/delta/delta_connector.h"
+#include "sink/duckdb/duckdb_connector.h"
+#include "sink/postgres/postgres_connector.h"
+#include "source/postgres/postgres_connector.h"
+#include "source/sqlite/sqlite_connector.h"
+#include "source/sqlserver/sqlserver_connector.h"
+
+namespace tributary {
+namespace {
+
+using SourceFactory = std::unique_ptr<Source> (*)(const Project&, const ServerConfig&,
+                                                  const std::string&);
+using CdcFactory = std::unique_ptr<CdcReader> (*)(const Project&, const ServerConfig&, const Task&);
+using SinkFactory = std::unique_ptr<Sink> (*)(const Project&);
+
+struct SourceBinding {
+  std::string_view kind;
+  SourceFactory open;
+  CdcFactory open_cdc;  // nullptr: no change reader
+};
+
+struct SinkBinding {
+  std::string_view kind;
+  SinkFactory open;
+};
+
+// One line per connector; config/kinds.cc says what each can do.
+constexpr SourceBinding kSources[] = {
+    {"sqlite", OpenSqliteSource, nullptr},
+    {"postgresql", OpenPostgresSource, OpenPostgresCdcReader},
+    {"sqlserver", OpenSqlServerSource, OpenSqlServerCdcReader},
+};
+
+constexpr SinkBinding kSinks[] = {
+    {"duckdb", OpenDuckDbSink},
+    {"delta", OpenDeltaSink},
+    {"postgresql", OpenPostgresSink},
+};
+
+const SourceBinding* FindSource(const ServerConfig& server) {
+  for (const SourceBinding& b : kSources) {
+    if (b.kind == server.kind) return &b;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+const Connectors& RealConnectors() {
+  static const Connectors connectors{OpenSource, OpenCdcReader};
+  return connectors;
+}
+
+std::unique_ptr<Source> OpenSource(const Project& project, const ServerConfig& server,
+                                   const std::string& database) {
+  const SourceBinding* binding = FindSource(server);
+  if (binding == nullptr) {
+    throw SourceError(
+        fmt::format("server '{}' is of kind '{}', which this build cannot read; "
+                    "kinds it reads: {}",
+                    server.name, server.kind, JoinNames(BoundSourceKinds())));
+  }
+  return binding->open(project, server, database);
+}
+
+std::unique_ptr<CdcReader> OpenCdcReader(const Project& project, const ServerConfig& server,
+                                         const Task& task) {
+  const SourceBinding* binding = FindSource(server);
+  if (binding == nullptr || binding->open_cdc == nullptr) {
+    throw SourceError(fmt::format(
+        "server '{}' is {}: tributary has no change reader for it; cdc reads {} servers",
+        server.name, server.kind, JoinNames(BoundCdcKinds())));
+  }
+  return binding->open_cdc(project, server, task);
+}
+
+std::unique_ptr<Sink> OpenSink(const Project& project) {
+  for (const SinkBinding& b : kSinks) {
+    if (b.kind == project.sink.kind) return b.open(project);
+  }
+  throw SinkError(fmt::format("sink kind '{}' is not supported by this build; kinds: {}",
+                              project.sink.kind, JoinNames(BoundSinkKinds())));
+}
+
+std::vector<std::string> BoundSourceKinds() {
+  std::vector<std::string> kinds;
+  for (const SourceBinding& b : kSources) kinds.emplace_back(b.kind);
+  return kinds;
+}
+
+std::vector<std::string> BoundCdcKinds() {
+  std::vector<std::string> kinds;
+  for (const SourceBinding& b : kSources) {
+    if (b.open_cdc != nullptr) kinds.emplace_back(b.kind);
+  }
+  return kinds;
+}
+
+std::vector<std::string> BoundSinkKinds() {
+  std::vector<std::string> kinds;
+  for (const SinkBinding& b : kSinks) kinds.emplace_back(b.kind);
+  return kinds;
+}
+
+}  // namespace tributary

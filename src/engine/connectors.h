@@ -1,0 +1,52 @@
+// The binding of connector kinds (config/kinds.h) to their implementations —
+// the one place that knows them — and the seam through which the runner
+// opens sources, so a test can hand it a source that fails, hangs or is slow
+// without a database.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/project.h"
+#include "sink/sink.h"
+#include "source/cdc_reader.h"
+#include "source/source.h"
+
+namespace tributary {
+
+// How the runner opens what a task reads. Both must be callable from several
+// threads at once (tasks run in parallel).
+struct Connectors {
+  std::function<std::unique_ptr<Source>(const Project&, const ServerConfig&,
+                                        const std::string& database)>
+      open_source;
+  std::function<std::unique_ptr<CdcReader>(const Project&, const ServerConfig&, const Task&)>
+      open_cdc_reader;
+};
+
+// The real implementations: OpenSource and OpenCdcReader below.
+const Connectors& RealConnectors();
+
+// Connects to `database` on `server`. Throws SourceError naming server and
+// database (never a secret) when the kind has no source or the connection
+// fails.
+std::unique_ptr<Source> OpenSource(const Project& project, const ServerConfig& server,
+                                   const std::string& database);
+
+// The change reader of a cdc task. Throws SourceError when the server's kind
+// has no change reader or it cannot connect.
+std::unique_ptr<CdcReader> OpenCdcReader(const Project& project, const ServerConfig& server,
+                                         const Task& task);
+
+// Opens the project's sink. Throws SinkError when it cannot.
+std::unique_ptr<Sink> OpenSink(const Project& project);
+
+// The kinds bound here, for the test that every kinds-table row has an
+// implementation and every implementation a row.
+std::vector<std::string> BoundSourceKinds();
+std::vector<std::string> BoundCdcKinds();
+std::vector<std::string> BoundSinkKinds();
+
+}  // namespace tributary

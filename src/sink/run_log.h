@@ -1,0 +1,58 @@
+// Run bookkeeping: every run of `tributary run` or the scheduler and every
+// task's result, kept by the sink beside the data (_tributary.runs and
+// _tributary.task_results, docs/state.md). The runner, `status` and the
+// scheduler use it; strategies never see it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+
+namespace tributary {
+
+struct RunRecord {
+  std::string run_id;
+  TimePoint started_at;
+  std::optional<TimePoint> ended_at;
+  std::string status;   // running | succeeded | failed
+  std::string command;  // the filters, as given on the command line
+  int tasks_total = 0;
+  int tasks_failed = 0;
+};
+
+struct TaskResult {
+  std::string run_id;
+  std::string task_id;  // the sink table
+  std::string strategy;
+  std::string server;
+  std::string database;
+  std::string source_table;
+  std::string frequency;
+  TimePoint started_at;
+  TimePoint ended_at;
+  int64_t rows = 0;
+  int64_t bytes = 0;
+  std::string status;  // succeeded | failed
+  std::string error;   // empty on success
+};
+
+// What the sink knows about one task: its last attempt and last success.
+struct TaskHistory {
+  std::string task_id;
+  std::optional<TaskResult> last_attempt;
+  std::optional<TaskResult> last_success;
+};
+
+// Thread-safe: parallel tasks record their results through one RunLog.
+class RunLog {
+ public:
+  virtual ~RunLog() = default;
+  virtual void RecordRun(const RunRecord& run) = 0;  // insert or update by run_id
+  virtual void RecordTaskResult(const TaskResult& result) = 0;
+  virtual std::vector<TaskHistory> ReadHistory() = 0;
+};
+
+}  // namespace tributary
