@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "config/kinds.h"
 #include "dbt/dbt_error.h"
 
 namespace tributary {
@@ -24,7 +25,7 @@ fs::path Under(const fs::path& base, const std::string& path) {
 std::vector<std::string> Environment(const Project& project) {
   std::vector<std::string> env = {"TRIBUTARY_PROJECT_DIR=" + project.dir.string(),
                                   "TRIBUTARY_BRONZE_SCHEMA=" + project.sink.schema};
-  if (project.sink.kind == "duckdb") {
+  if (const SinkKind* kind = FindSinkKind(project.sink.kind); kind && kind->single_file) {
     env.push_back("TRIBUTARY_BRONZE_PATH=" + Under(project.dir, project.sink.path).string());
   }
   if (project.sink.kind == "postgresql") {

@@ -14,7 +14,8 @@
 
 namespace tributary {
 
-// Records every model of `result` under `run_id`. Throws SinkError.
+// Records every model of `result` under `run_id` in the sink's run log.
+// Throws SinkError.
 void RecordModelOutcomes(RunLog& log, const std::string& run_id, const DbtStepResult& result);
 
 // One pseudo-task per model (strategy `dbt`, id = unique_id, the model's

@@ -47,8 +47,20 @@ fs::path MakeQuickstartProject(const fs::path& dest) {
   fs::path project = dest / "quickstart";
   fs::copy(fs::path(TRIBUTARY_SOURCE_DIR) / "examples" / "quickstart", project,
            fs::copy_options::recursive);
-  for (const char* stale : {"data/shop.db", "lakehouse.duckdb", "lakehouse.duckdb.wal"}) {
-    fs::remove(project / stale);
+  for (const char* stale :
+       {"data/shop.db", "lakehouse.duckdb", "lakehouse.duckdb.wal", "warehouse.duckdb",
+        "warehouse.duckdb.wal", ".tributary", "dbt/target", "dbt/logs"}) {
+    fs::remove_all(project / stale);
+  }
+  // The copy loads only: tests that build the dbt project add their own
+  // `dbt:` block (with the dbt they found), so the quickstart's own is cut.
+  std::ifstream yml_in(project / "tributary.yml");
+  std::stringstream yml;
+  yml << yml_in.rdbuf();
+  yml_in.close();
+  std::string text = yml.str();
+  if (size_t at = text.find("\ndbt:\n"); at != std::string::npos) {
+    std::ofstream(project / "tributary.yml") << text.substr(0, at + 1);
   }
   std::ifstream in(project / "data" / "shop.sql");
   std::stringstream sql;
