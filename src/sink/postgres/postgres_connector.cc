@@ -1,7 +1,5 @@
 #include "sink/postgres/postgres_connector.h"
 
-#include <fmt/format.h>
-
 #include "common/error.h"
 #include "config/secrets.h"
 #include "sink/postgres/postgres_sink.h"
