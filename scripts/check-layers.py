@@ -18,8 +18,9 @@ ALLOWED = {
     "common": set(),
     "data": {"common"},
     "cron": {"common"},
-    "config": {"common", "data", "cron"},
+    "config": {"common", "data", "cron", "store"},
     "clients/*": {"common", "data"},
+    "store": {"common", "data", "clients/http"},
     "source": {"common", "data", "config"},
     "source/*": {"source", "clients/<db>", "common", "data", "config"},
     "sink": {"common", "data", "config"},
@@ -34,7 +35,7 @@ ALLOWED = {
 # Declared families: a connector built on another one's code.
 FAMILIES = {
     "source/sqlserver": {"source/odbc"},
-    "sink/delta": {"clients/duckdb", "sink/duckdb"},
+    "sink/delta": {"clients/duckdb", "sink/duckdb", "store"},
 }
 # The one file that binds connector kinds to implementations.
 BINDER = "engine/connectors.cc"
