@@ -1,9 +1,10 @@
-// The Delta Lake sink: a root directory on the file system holding one Delta
-// table per sink table (<root>/<table>/_delta_log/…), readable by Spark,
-// Databricks, DuckDB's delta extension and delta-rs, and tributary's own
-// records under <root>/_tributary/: run history as Delta tables (runs,
-// task_results), each task's state and commit journal (delta_journal.h),
-// lock files. See docs/delta.md.
+// The Delta Lake sink: a root (a local directory, or a prefix in an S3 bucket
+// or an Azure container, store/) holding one Delta table per sink table
+// (<root>/<table>/_delta_log/…), readable by Spark, Databricks, DuckDB's
+// delta extension and delta-rs, and tributary's own records under
+// <root>/_tributary/: run history as Delta tables (runs, task_results), each
+// task's state and commit journal (delta_journal.h), lock files (local roots).
+// See docs/delta.md.
 #pragma once
 
 #include <filesystem>
@@ -15,6 +16,7 @@
 #include "clients/duckdb/duckdb_handles.h"
 #include "common/clock.h"
 #include "sink/delta/delta_compact.h"
+#include "sink/delta/delta_storage.h"
 #include "sink/sink.h"
 
 namespace tributary {
@@ -38,8 +40,11 @@ class DeltaLoadTransaction;
 // lock the tables they write (also against other processes).
 class DeltaSink final : public Sink, public RunLog, public Compactor {
  public:
-  // Creates `root` if needed. Throws SinkError.
-  DeltaSink(std::filesystem::path root, DeltaSinkOptions options,
+  // A sink writing to `store`. Throws SinkError.
+  DeltaSink(std::unique_ptr<ObjectStore> store, DeltaSinkOptions options,
+            const Clock& clock = SystemClock::Instance());
+  // A sink on the local directory `root`, created if needed.
+  DeltaSink(const std::filesystem::path& root, DeltaSinkOptions options,
             const Clock& clock = SystemClock::Instance());
   ~DeltaSink() override;
 
@@ -61,21 +66,22 @@ class DeltaSink final : public Sink, public RunLog, public Compactor {
   std::optional<CompactResult> Compact(const std::string& table,
                                        int64_t target_file_bytes = 0) override;
 
-  const std::filesystem::path& root() const { return root_; }
+  DeltaStorage& storage() { return storage_; }
+  ObjectStore& store() { return storage_.store(); }
   const DeltaSinkOptions& options() const { return options_; }
   int64_t NowMs() const;
   // A new connection to the sink's DuckDB engine (UTC session). Thread-safe.
   DuckConnection Connect() const;
-  // The directory of sink table `table`; throws SinkError for names that
-  // cannot be a directory (empty, "/", "..", tributary's own "_tributary").
-  std::filesystem::path TableDir(const std::string& table) const;
+  // The key prefix of sink table `table`; throws SinkError for names that
+  // cannot be a folder (empty, "/", "..", tributary's own "_tributary").
+  std::string TableKey(const std::string& table) const;
   std::filesystem::path LockPath(const std::string& kind, const std::string& name) const;
 
  private:
-  std::filesystem::path root_;
   DeltaSinkOptions options_;
   const Clock& clock_;
   std::filesystem::path spill_dir_;
+  DeltaStorage storage_;
   DuckDatabase database_;
   std::mutex records_mutex_;  // one record commit at a time per process
 };
