@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <mutex>
 
 #include "store/open_store.h"
 #include "support/loopback_http_server.h"
@@ -224,6 +225,39 @@ TEST(S3Multipart, ACompletionAnswering200WithAnErrorIsRetried) {
   EXPECT_EQ(parts, 3);  // 4 + 4 + 2 bytes
   EXPECT_NE(complete_body.find("<PartNumber>3</PartNumber>"), std::string::npos) << complete_body;
   for (const auto& r : server.Requests()) EXPECT_NE(r.method, "DELETE");
+}
+
+// The first PUT is stored but its answer is lost; the retry finds the key
+// taken. The object holds our bytes, so the commit is ours.
+TEST(S3PutIfAbsent, ALostAnswerFollowedBy412IsStillOurs) {
+  std::mutex mutex;
+  std::string stored;
+  int puts = 0;
+  LoopbackHttpServer server([&](const LoopbackRequest& r) {
+    std::lock_guard lock(mutex);
+    if (r.method == "PUT" && ++puts == 1) {
+      stored = r.body;
+      return LoopbackReply::Drop();
+    }
+    if (r.method == "PUT")
+      return LoopbackReply::Answer(412, "<Error><Code>PreconditionFailed</Code></Error>");
+    return LoopbackReply::Answer(200, stored);
+  });
+  S3Store store = FakeStore(server.Url());
+  EXPECT_TRUE(store.PutIfAbsent("_delta_log/00000000000000000007.json", "our commit"));
+  EXPECT_EQ(puts, 2);
+}
+
+TEST(S3PutIfAbsent, AConditionalRequestConflictIsALostRace) {
+  LoopbackHttpServer server([](const LoopbackRequest& r) {
+    if (r.method == "PUT") {
+      return LoopbackReply::Answer(409, "<Error><Code>ConditionalRequestConflict</Code></Error>");
+    }
+    return LoopbackReply::Answer(404, "<Error><Code>NoSuchKey</Code></Error>");
+  });
+  S3Store store = FakeStore(server.Url());
+  EXPECT_FALSE(store.PutIfAbsent("_delta_log/00000000000000000007.json", "ours"));
+  EXPECT_EQ(server.Requests()[0].Header("if-none-match"), "*");
 }
 
 }  // namespace
