@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Python tools tributary drives (dbt with its DuckDB and
-# PostgreSQL adapters) into a virtual environment at <repo>/.venv, pinned by
-# scripts/requirements.txt. Idempotent: does nothing when the requirements
-# are unchanged since the last successful install (a stamp in .venv/).
+# Installs the tools tributary drives or tests against, pinned:
+# - into a virtual environment at <repo>/.venv, the Python packages of
+#   scripts/requirements.txt (dbt with its DuckDB and PostgreSQL adapters;
+#   moto, the S3 emulator of the object-store tests);
+# - into <repo>/.tools/azurite, Azurite (the Azure Blob emulator of the
+#   object-store tests) from the npm registry, at the last version that runs
+#   on Node.js 20.
+# Idempotent: does nothing when the requirements are unchanged since the
+# last successful install (a stamp in each folder).
 # Usage: scripts/install-tools.sh [--force]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,16 +15,27 @@ venv="$here/.venv"
 requirements="$here/scripts/requirements.txt"
 stamp="$venv/.requirements.sha256"
 python=${PYTHON:-python3}
+azurite_version=3.35.0
+azurite_dir="$here/.tools/azurite"
 
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
-if [ "${1:-}" != "--force" ] && [ -x "$venv/bin/dbt" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
-  exit 0
+if [ "${1:-}" = "--force" ] || [ ! -x "$venv/bin/dbt" ] || [ ! -x "$venv/bin/moto_server" ] ||
+   [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  if [ ! -x "$venv/bin/python" ]; then
+    echo "tributary: creating the virtual environment $venv"
+    "$python" -m venv "$venv"
+  fi
+  echo "tributary: installing dbt and moto into $venv (scripts/requirements.txt)"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$requirements"
+  "$venv/bin/dbt" --version >/dev/null
+  test -x "$venv/bin/moto_server"
+  echo "$want" >"$stamp"
 fi
-if [ ! -x "$venv/bin/python" ]; then
-  echo "tributary: creating the virtual environment $venv"
-  "$python" -m venv "$venv"
+
+if [ "${1:-}" = "--force" ] || [ "$(cat "$azurite_dir/.version" 2>/dev/null)" != "$azurite_version" ]; then
+  echo "tributary: installing Azurite $azurite_version into $azurite_dir (npm)"
+  mkdir -p "$azurite_dir"
+  npm install --silent --no-audit --no-fund --prefix "$azurite_dir" "azurite@$azurite_version"
+  test -x "$azurite_dir/node_modules/.bin/azurite-blob"
+  echo "$azurite_version" >"$azurite_dir/.version"
 fi
-echo "tributary: installing dbt into $venv (scripts/requirements.txt)"
-"$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$requirements"
-"$venv/bin/dbt" --version >/dev/null
-echo "$want" >"$stamp"
