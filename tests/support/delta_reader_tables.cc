@@ -245,6 +245,55 @@ void PartitionedTable(TableWriterModel& t) {
   t.Load({DayRows(1, 3, 19724, "again"), DayRows(4, 5, 19726, "again")}, spec);
 }
 
+// Partition columns of more types: a timestamp (serialized with
+// microseconds and "Z"), a smallint, a decimal and a boolean, and a row with
+// all of them NULL. `negative` puts a negative decimal among the values.
+void PartitionTypes(TableWriterModel& t, bool negative) {
+  Batch b(Shape({{"id", {TypeId::kInt64}},
+                 {"ts", {TypeId::kTimestampTz}},
+                 {"small", {TypeId::kInt16}},
+                 {"amount", DataType::Decimal(10, 2)},
+                 {"ok", {TypeId::kBool}},
+                 {"name", {TypeId::kText}}}));
+  for (int64_t i = 1; i <= 6; ++i) {
+    b.column(0).Append<int64_t>(i);
+    if (i == 6) {
+      for (size_t c = 1; c <= 4; ++c) b.column(c).AppendNull();
+    } else {
+      b.column(1).Append<int64_t>(1'714'566'896'123'456 + (i % 2) * 3'600'000'000);
+      b.column(2).Append<int16_t>(static_cast<int16_t>(i % 3 - 1));
+      AppendValueText(b.column(3), i % 2 ? "1.50" : negative ? "-2.25" : "2.25");
+      b.column(4).Append<uint8_t>(i % 2);
+    }
+    b.column(5).AppendBytes("p" + std::to_string(i));
+  }
+  LoadSpec spec;
+  spec.mode = WriteMode::kAppend;
+  spec.partition_by = {"ts", "small", "amount", "ok"};
+  t.Load({b}, spec);
+}
+
+void PartitionTypesTable(TableWriterModel& t) { PartitionTypes(t, false); }
+void NegativeDecimalPartitionTable(TableWriterModel& t) { PartitionTypes(t, true); }
+
+// `timestamp_ntz: true`: a timestamp column stays a local date-time, which
+// takes protocol (3, 7) with the timestampNtz feature.
+void TimestampNtzTable(TableWriterModel& t) {
+  Batch b(Shape(
+      {{"id", {TypeId::kInt64}}, {"ts", {TypeId::kTimestamp}}, {"tz", {TypeId::kTimestampTz}}}));
+  for (int64_t i = 1; i <= 3; ++i) {
+    b.column(0).Append<int64_t>(i);
+    if (i == 3) {
+      b.column(1).AppendNull();
+      b.column(2).AppendNull();
+    } else {
+      b.column(1).Append<int64_t>(1'714'566'896'123'456 * i);
+      b.column(2).Append<int64_t>(-1'000'000 * i);
+    }
+  }
+  t.Load(b, WriteMode::kReplace);
+}
+
 // A CDC current table: three files, then a merge that updates a key, deletes
 // one (its delete marker set) and inserts a new one.
 void MergeTable(TableWriterModel& t) {
@@ -306,18 +355,25 @@ void CompactTable(TableWriterModel& t) {
 
 const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>>& Tables() {
   static const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>> all = {
-      {"every_type", EveryTypeTable},    {"append_replace", AppendReplaceTable},
-      {"partitioned", PartitionedTable}, {"merge", MergeTable},
-      {"window", WindowTable},           {"evolution", EvolutionTable},
-      {"checkpoint", CheckpointTable},   {"checkpoint_only", CheckpointTable},
+      {"every_type", EveryTypeTable},
+      {"append_replace", AppendReplaceTable},
+      {"partitioned", PartitionedTable},
+      {"merge", MergeTable},
+      {"window", WindowTable},
+      {"evolution", EvolutionTable},
+      {"checkpoint", CheckpointTable},
+      {"checkpoint_only", CheckpointTable},
       {"compact", CompactTable},
+      {"partition_types", PartitionTypesTable},
+      {"timestamp_ntz", TimestampNtzTable},
+      {"negative_decimal_partition", NegativeDecimalPartitionTable},
   };
   return all;
 }
 
 }  // namespace
 
-std::string DeltaTypeOf(const DataType& type) {
+std::string DeltaTypeOf(const DataType& type, bool timestamp_ntz) {
   switch (type.id) {
     case TypeId::kBool:
       return "boolean";
@@ -338,6 +394,7 @@ std::string DeltaTypeOf(const DataType& type) {
     case TypeId::kDate:
       return "date";
     case TypeId::kTimestamp:
+      return timestamp_ntz ? "timestamp_ntz" : "timestamp";
     case TypeId::kTimestampTz:
       return "timestamp";
     default:  // text, json, uuid, time, interval
@@ -352,9 +409,15 @@ fs::path ReaderTablesRoot(const TempDir& scratch) {
   return keep;
 }
 
-std::vector<std::string> ReaderTableNames() {
+std::vector<std::string> ReaderTableNames(DeltaReader reader) {
   std::vector<std::string> names;
-  for (const auto& [name, write] : Tables()) names.push_back(name);
+  for (const auto& [name, write] : Tables()) {
+    // delta-rs 1.6.6 renders a negative decimal partition value such as
+    // -2.25 as "-2.-25" and then fails to parse it, in its own writer too
+    // ("Failed to parse value '-2.-25' as 'decimal(10,2)'"): not ours to test.
+    if (reader == DeltaReader::kDeltaRs && name == "negative_decimal_partition") continue;
+    names.push_back(name);
+  }
   return names;
 }
 
@@ -364,10 +427,12 @@ ReaderTable WriteReaderTable(const fs::path& root, const std::string& name) {
   if (it == Tables().end()) throw std::invalid_argument("no reader table " + name);
   DeltaSinkOptions options;
   options.threads = 1;
+  options.timestamp_ntz = name == "timestamp_ntz";
   DeltaSink sink(root, options);
   TableWriterModel model(sink, name);
   it->second(model);
   ReaderTable table = model.Result(root);
+  table.timestamp_ntz = options.timestamp_ntz;
   table.live_adds = DeltaLiveAdds(table.path);
   if (name == "checkpoint_only") {
     // Readers must find the table from the checkpoint and what follows it.

@@ -6,7 +6,8 @@
 // performs: every type, append and replace, partitions with a delete window,
 // merge with deletes (CDC current), a delete window without partitions
 // (incremental with lookback), schema evolution, checkpoints (also read from
-// the checkpoint alone), compaction.
+// the checkpoint alone), compaction, partition columns of several types, and
+// timestamp_ntz (protocol 3, 7).
 #pragma once
 
 #include <filesystem>
@@ -28,21 +29,23 @@ struct ReaderTable {
   std::vector<std::string> operations;  // commitInfo.operation, index = version
   int64_t first_version = 0;            // commits before it were deleted
   std::vector<std::string> live_adds;   // our log's live add actions (raw lines)
+  bool timestamp_ntz = false;           // written with `timestamp_ntz: true`
 
   Schema schema() const { return Schema{columns}; }
   int64_t latest() const { return static_cast<int64_t>(version_rows.size()) - 1; }
 };
 
 // The Delta type a reader must report for a column tributary wrote as
-// `type` (docs/delta.md, "Types"; timestamp_ntz off).
-std::string DeltaTypeOf(const DataType& type);
+// `type` (docs/delta.md, "Types").
+std::string DeltaTypeOf(const DataType& type, bool timestamp_ntz = false);
 
 // Where to write the tables: `scratch`, or the directory named by
 // TRIBUTARY_KEEP_READER_TABLES (created), to look at them after the test.
 std::filesystem::path ReaderTablesRoot(const TempDir& scratch);
 
-// The names of the tables WriteReaderTable can write.
-std::vector<std::string> ReaderTableNames();
+// The names of the tables WriteReaderTable can write that `reader` reads
+// (all but those that hit a known bug of that reader).
+std::vector<std::string> ReaderTableNames(DeltaReader reader);
 // Writes table `name` under `root` (a directory) with a DeltaSink, as the
 // loads of a real run would, and says what it holds. Throws on a sink error.
 ReaderTable WriteReaderTable(const std::filesystem::path& root, const std::string& name);

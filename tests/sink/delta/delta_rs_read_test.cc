@@ -42,12 +42,16 @@ void ExpectSchemaAndProtocol(const ReaderTable& table, const json& read) {
   ASSERT_EQ(read["schema"].size(), table.columns.size()) << read["schema"].dump();
   for (size_t c = 0; c < table.columns.size(); ++c) {
     EXPECT_EQ(read["schema"][c]["name"], table.columns[c].name);
-    EXPECT_EQ(read["schema"][c]["type"], DeltaTypeOf(table.columns[c].type))
+    EXPECT_EQ(read["schema"][c]["type"], DeltaTypeOf(table.columns[c].type, table.timestamp_ntz))
         << table.columns[c].name;
     EXPECT_EQ(read["schema"][c]["nullable"], true);
   }
-  EXPECT_EQ(read["protocol"]["min_reader_version"], 1);
-  EXPECT_EQ(read["protocol"]["min_writer_version"], 2);
+  EXPECT_EQ(read["protocol"]["min_reader_version"], table.timestamp_ntz ? 3 : 1);
+  EXPECT_EQ(read["protocol"]["min_writer_version"], table.timestamp_ntz ? 7 : 2);
+  if (table.timestamp_ntz) {
+    EXPECT_EQ(read["protocol"]["reader_features"], json::array({"timestampNtz"}));
+    EXPECT_EQ(read["protocol"]["writer_features"], json::array({"timestampNtz"}));
+  }
 }
 
 TEST_P(DeltaRsReadTest, ReadsWhatWasWritten) {
@@ -64,7 +68,8 @@ TEST_P(DeltaRsReadTest, ReadsWhatWasWritten) {
   EXPECT_THAT(CompareAddStats(table.schema(), table.live_adds, read["adds"]), IsEmpty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Tables, DeltaRsReadTest, ::testing::ValuesIn(ReaderTableNames()),
+INSTANTIATE_TEST_SUITE_P(Tables, DeltaRsReadTest,
+                         ::testing::ValuesIn(ReaderTableNames(DeltaReader::kDeltaRs)),
                          [](const auto& param) { return param.param; });
 
 TEST(DeltaRsReadCheckpointTest, LastCheckpointPointsAtTheCheckpointDeltaRsReads) {
