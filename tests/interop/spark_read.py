@@ -18,6 +18,7 @@ Exits 3 when pyspark, delta-spark or the fetched Delta jars are missing
 
 import importlib.metadata
 import json
+import os
 import sys
 import time
 
@@ -83,6 +84,8 @@ def main():
     spark.stop()
     with open(sys.argv[2], "w") as f:
         json.dump(out, f)
+    sys.stdout.flush()
+    os._exit(0)  # no interpreter teardown: pyarrow's threads can abort it (delta_rs_read.py)
 
 
 if __name__ == "__main__":
