@@ -16,7 +16,11 @@ what it found as JSON on stdout, for tests/sink/delta/delta_rs_read_test.cc:
                     size, num_records, null_count, min, max, partition}
   history           [{version, operation}] newest first
 
+TABLE is a folder or a URL (s3://…, az://…) read with the storage options
+given as --storage-option KEY=VALUE (delta-rs' keys, e.g. AWS_ENDPOINT_URL).
+
 Usage: delta_rs_read.py TABLE [--order-by COLS] [--from-version N]
+                        [--storage-option KEY=VALUE]...
 Exits 3 when deltalake is not installed."""
 
 import argparse
@@ -77,12 +81,14 @@ def main():
     parser.add_argument("table")
     parser.add_argument("--order-by", default="")
     parser.add_argument("--from-version", type=int, default=0)
+    parser.add_argument("--storage-option", action="append", default=[])
     args = parser.parse_args()
     order_by = [c for c in args.order_by.split(",") if c]
-    table = deltalake.DeltaTable(args.table)
+    options = dict(o.split("=", 1) for o in args.storage_option) or None
+    table = deltalake.DeltaTable(args.table, storage_options=options)
     latest = table.version()
     versions = []
-    old = deltalake.DeltaTable(args.table, version=args.from_version)
+    old = deltalake.DeltaTable(args.table, version=args.from_version, storage_options=options)
     for v in range(args.from_version, latest + 1):
         old.load_as_version(v)
         versions.append({"version": v, "rows": old.to_pyarrow_dataset().count_rows()})

@@ -12,6 +12,7 @@
 #include "data/value_text.h"
 #include "sink/delta/delta_log.h"
 #include "sink/delta/delta_sink.h"
+#include "store/local_store.h"
 #include "support/delta_checker.h"
 #include "support/type_samples.h"
 
@@ -421,24 +422,35 @@ std::vector<std::string> ReaderTableNames(DeltaReader reader) {
   return names;
 }
 
-ReaderTable WriteReaderTable(const fs::path& root, const std::string& name) {
+ReaderTable WriteReaderTableThrough(std::unique_ptr<ObjectStore> store, const fs::path& root,
+                                    const std::string& name) {
   auto it = std::find_if(Tables().begin(), Tables().end(),
                          [&](const auto& entry) { return entry.first == name; });
   if (it == Tables().end()) throw std::invalid_argument("no reader table " + name);
   DeltaSinkOptions options;
   options.threads = 1;
   options.timestamp_ntz = name == "timestamp_ntz";
-  DeltaSink sink(root, options);
+  DeltaSink sink(std::move(store), options);
   TableWriterModel model(sink, name);
   it->second(model);
   ReaderTable table = model.Result(root);
   table.timestamp_ntz = options.timestamp_ntz;
-  table.live_adds = DeltaLiveAdds(table.path);
-  if (name == "checkpoint_only") {
-    // Readers must find the table from the checkpoint and what follows it.
-    for (int64_t v = 0; v < 10; ++v) fs::remove(table.path / "_delta_log" / DeltaCommitName(v));
-    table.first_version = 10;
+  if (name == "checkpoint_only") table.first_version = 10;
+  return table;
+}
+
+void DropCommitsBeforeCheckpoint(ObjectStore& store, ReaderTable& table) {
+  // Readers must find the table from the checkpoint and what follows it.
+  for (int64_t v = 0; v < table.first_version; ++v) {
+    store.Delete(table.name + "/_delta_log/" + DeltaCommitName(v));
   }
+}
+
+ReaderTable WriteReaderTable(const fs::path& root, const std::string& name) {
+  ReaderTable table = WriteReaderTableThrough(OpenLocalStore(root), root, name);
+  table.url = table.path.string();
+  table.live_adds = DeltaLiveAdds(table.path);
+  DropCommitsBeforeCheckpoint(*OpenLocalStore(root), table);
   return table;
 }
 

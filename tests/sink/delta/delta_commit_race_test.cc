@@ -60,7 +60,7 @@ class DeltaCommitRaceTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     store_ = testing::OpenTestStore(GetParam());
-    if (!store_) GTEST_SKIP() << testing::TestStoreMissing(GetParam());
+    TRIBUTARY_REQUIRE_STORE(store_, GetParam());
     storage_ = std::make_unique<DeltaStorage>(std::move(store_), scratch_.path());
   }
   testing::TempDir scratch_;
