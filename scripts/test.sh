@@ -32,6 +32,41 @@ if command -v ccache >/dev/null 2>&1; then
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
 
+# One moto_server and one Azurite for the whole run, on free loopback ports:
+# tests that need an emulator use them (TRIBUTARY_TEST_MOTO / _AZURITE)
+# instead of starting their own in every ctest process (seconds each). Store
+# suites that check signatures still start their own moto.
+emulator_pids=()
+stop_emulators() { for pid in "${emulator_pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap stop_emulators EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 300); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+start_emulators() {
+  local logs="$here/build-emulators" port
+  mkdir -p "$logs"
+  if [ -x "$here/.venv/bin/moto_server" ]; then
+    port=$(free_port)
+    "$here/.venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$logs/moto.log" 2>&1 &
+    emulator_pids+=($!)
+    wait_port "$port" && export TRIBUTARY_TEST_MOTO="http://127.0.0.1:$port"
+  fi
+  local azurite="$here/.tools/azurite/node_modules/.bin/azurite-blob"
+  if [ -x "$azurite" ]; then
+    port=$(free_port)
+    "$azurite" --blobHost 127.0.0.1 --blobPort "$port" --inMemoryPersistence --disableTelemetry \
+      >"$logs/azurite.log" 2>&1 &
+    emulator_pids+=($!)
+    wait_port "$port" && export TRIBUTARY_TEST_AZURITE="http://127.0.0.1:$port"
+  fi
+  echo "== tributary: emulators: moto ${TRIBUTARY_TEST_MOTO:-missing}, azurite ${TRIBUTARY_TEST_AZURITE:-missing} =="
+}
+
 run_suite() {  # name, extra cmake flags...
   local name=$1; shift
   local dir="$here/build-$name"
@@ -69,6 +104,7 @@ run_fuzz() {
   grep '^stat::number_of_executed_units' "$dir/fuzz.log"
 }
 
+start_emulators
 if [ -z "$only" ] || [ "$only" = release ]; then
   run_suite release -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_SANITIZE=OFF
   run_tidy "$here/build-release"

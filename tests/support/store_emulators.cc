@@ -51,6 +51,10 @@ std::string UniquePrefix(const std::string& name) {
 }
 
 std::unique_ptr<MotoServer> MotoServer::Start(std::string* why, bool check_signatures) {
+  if (const char* shared = std::getenv("TRIBUTARY_TEST_MOTO");
+      shared != nullptr && *shared && !check_signatures) {
+    return Shared(shared, why);
+  }
   fs::path moto = SourceDir() / ".venv" / "bin" / "moto_server";
   fs::path python = SourceDir() / ".venv" / "bin" / "python";
   if (!fs::exists(moto)) {
@@ -81,6 +85,25 @@ std::unique_ptr<MotoServer> MotoServer::Start(std::string* why, bool check_signa
   return server;
 }
 
+// A moto_server the test script started for the whole run (no signature
+// checks): bucket "lake" is created unless there, any key is accepted.
+std::unique_ptr<MotoServer> MotoServer::Shared(const std::string& endpoint, std::string* why) {
+  auto server = std::unique_ptr<MotoServer>(new MotoServer());
+  server->endpoint = endpoint;
+  server->access_key_id = "test";
+  server->secret_access_key = "test";
+  HttpRequest create;
+  create.method = "PUT";
+  create.url = endpoint + "/lake";
+  HttpResponse response = HttpClient(TestHttp()).Send(create);
+  if (response.status != 200 && response.status != 409) {
+    *why = "the shared moto_server (TRIBUTARY_TEST_MOTO=" + endpoint +
+           ") refused bucket lake: HTTP " + std::to_string(response.status) + " " + response.body;
+    return nullptr;
+  }
+  return server;
+}
+
 S3Config MotoServer::Config(const std::string& prefix) const {
   S3Config config;
   config.url = "s3://lake/" + prefix;
@@ -100,6 +123,12 @@ std::unique_ptr<S3Store> MotoServer::Store(const std::string& prefix) const {
 }
 
 std::unique_ptr<AzuriteServer> AzuriteServer::Start(std::string* why) {
+  if (const char* shared = std::getenv("TRIBUTARY_TEST_AZURITE"); shared != nullptr && *shared) {
+    auto server = std::unique_ptr<AzuriteServer>(new AzuriteServer());
+    server->endpoint = std::string(shared) + "/" + kAccount;
+    if (!server->CreateContainer(why)) return nullptr;
+    return server;
+  }
   fs::path azurite = SourceDir() / ".tools" / "azurite" / "node_modules" / ".bin" / "azurite-blob";
   if (!fs::exists(azurite)) {
     *why = "Azurite is not installed (" + azurite.string() + "): run scripts/install-tools.sh";
@@ -116,21 +145,26 @@ std::unique_ptr<AzuriteServer> AzuriteServer::Start(std::string* why) {
     *why = "Azurite did not start: " + server->process_->LogTail();
     return nullptr;
   }
+  if (!server->CreateContainer(why)) return nullptr;
+  return server;
+}
+
+bool AzuriteServer::CreateContainer(std::string* why) {
   HttpRequest create;
   create.method = "PUT";
-  create.url = server->endpoint + "/lake?restype=container";
+  create.url = endpoint + "/lake?restype=container";
   auto sign = [](HttpRequest& r) {
     r.SetHeader("x-ms-date", FormatRfc1123(std::chrono::system_clock::now()));
     r.SetHeader("x-ms-version", AzureClient::kApiVersion);
     SignSharedKey(r, kAccount, kKey);
   };
   HttpResponse response = HttpClient(TestHttp()).Send(create, sign);
-  if (response.status != 201) {
+  if (response.status != 201 && response.status != 409) {  // 409: there already (shared)
     *why = "Azurite refused to create container lake: HTTP " + std::to_string(response.status) +
            " " + response.body;
-    return nullptr;
+    return false;
   }
-  return server;
+  return true;
 }
 
 AzureConfig AzuriteServer::Config(const std::string& prefix) const {

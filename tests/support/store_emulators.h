@@ -26,6 +26,10 @@ class MotoServer {
   // listing prefix): it checks them against the decoded query, which
   // botocore's own requests fail too. So suites that list use a moto
   // without signature checks.
+  // Without signature checks, a server named by TRIBUTARY_TEST_MOTO (an
+  // endpoint scripts/test.sh starts once for the whole run) is used instead
+  // of a new one: starting moto takes seconds, and ctest runs each test in
+  // its own process.
   static std::unique_ptr<MotoServer> Start(std::string* why, bool check_signatures);
 
   std::string endpoint;  // http://127.0.0.1:<port>
@@ -37,6 +41,8 @@ class MotoServer {
   std::unique_ptr<S3Store> Store(const std::string& prefix) const;
 
  private:
+  static std::unique_ptr<MotoServer> Shared(const std::string& endpoint, std::string* why);
+
   TempDir dir_{"tributary-moto"};
   std::unique_ptr<BackgroundProcess> process_;
 };
@@ -47,6 +53,8 @@ class AzuriteServer {
   static constexpr const char* kKey =
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+  // Uses the Azurite named by TRIBUTARY_TEST_AZURITE (its http://host:port)
+  // when set, as MotoServer does.
   static std::unique_ptr<AzuriteServer> Start(std::string* why);
 
   std::string endpoint;  // http://127.0.0.1:<port>/devstoreaccount1
@@ -55,6 +63,8 @@ class AzuriteServer {
   std::unique_ptr<AzureStore> Store(const std::string& prefix) const;
 
  private:
+  bool CreateContainer(std::string* why);
+
   TempDir dir_{"tributary-azurite"};
   std::unique_ptr<BackgroundProcess> process_;
 };
