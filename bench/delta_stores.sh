@@ -101,6 +101,7 @@ write_deltalake(uri, batches, mode="overwrite", storage_options=options)
 PY
 cat >"$work/count.py" <<'PY'
 import sys
+import pyarrow as pa
 from deltalake import DeltaTable
 uri, endpoint = sys.argv[1], sys.argv[2]
 options = None
@@ -108,7 +109,7 @@ if uri.startswith("s3://"):
     options = {"AWS_ENDPOINT_URL": endpoint, "AWS_ALLOW_HTTP": "true", "AWS_REGION": "us-east-1",
                "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
 dt = DeltaTable(uri, storage_options=options)
-print(sum(a["num_records"] for a in dt.get_add_actions(flatten=True).to_pylist()))
+print(sum(pa.table(dt.get_add_actions(flatten=True)).column("num_records").to_pylist()))
 PY
 csv_select="\\copy (SELECT id, customer_id, amount, ratio, label, note, created_at AT TIME ZONE 'UTC' AS created_at, day, flag, encode(payload, 'hex') AS payload, ref::text AS ref FROM wide) TO STDOUT WITH (FORMAT csv, HEADER)"
 

@@ -38,8 +38,6 @@ SparkRead& Shared() {
           {{"name", name}, {"path", t.path.string()}, {"order_by", {t.columns.front().name}}});
       s->tables.emplace(name, std::move(t));
     }
-    // vacuum: when `tributary vacuum` lands, add a table here that was loaded,
-    // replaced and vacuumed, so Spark reads it after its old files are gone.
     std::ofstream(s->dir / "tables.json") << list.dump();
     try {
       s->read = RunReaderScriptTo("spark_read.py", {(s->dir / "tables.json").string()},

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "data/value_text.h"
 #include "sink/delta/delta_log.h"
@@ -59,6 +60,16 @@ class TableWriterModel {
     if (!sink_.Compact(table_, 0)) throw std::runtime_error("no table to compact");
     Commit("OPTIMIZE");
   }
+  // Deletes every file no live version references (retention 0), so only the
+  // latest version can still be read; vacuum writes no commit.
+  void Vacuum() {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // past the removes' timestamps
+    VacuumOptions options;
+    options.retain_ms = 0;
+    auto result = sink_.Vacuum(table_, options);
+    if (!result || result->files_deleted == 0) throw std::runtime_error("vacuum deleted nothing");
+    travel_from_ = static_cast<int64_t>(version_rows_.size()) - 1;
+  }
   ReaderTable Result(const fs::path& root) const;
 
  private:
@@ -74,6 +85,7 @@ class TableWriterModel {
   std::map<int64_t, Row> rows_;
   std::vector<int64_t> version_rows_;
   std::vector<std::string> operations_;
+  int64_t travel_from_ = 0;
 };
 
 void TableWriterModel::Apply(const Batch& b, const std::string& delete_marker) {
@@ -118,6 +130,7 @@ ReaderTable TableWriterModel::Result(const fs::path& root) const {
   }
   t.version_rows = version_rows_;
   t.operations = operations_;
+  t.travel_from = travel_from_;
   return t;
 }
 
@@ -354,6 +367,16 @@ void CompactTable(TableWriterModel& t) {
   t.Compact();
 }
 
+// Appends, a replace and a compaction, then a vacuum deleting the files of
+// every older version.
+void VacuumTable(TableWriterModel& t) {
+  for (int64_t i = 0; i < 3; ++i) t.Load(IdName(i * 10 + 1, i * 10 + 3), WriteMode::kAppend);
+  t.Load(IdName(100, 104, "replaced"), WriteMode::kReplace);
+  for (int64_t i = 0; i < 3; ++i) t.Load(IdName(200 + i, 200 + i), WriteMode::kAppend);
+  t.Compact();
+  t.Vacuum();
+}
+
 const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>>& Tables() {
   static const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>> all = {
       {"every_type", EveryTypeTable},
@@ -365,6 +388,7 @@ const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>
       {"checkpoint", CheckpointTable},
       {"checkpoint_only", CheckpointTable},
       {"compact", CompactTable},
+      {"vacuum", VacuumTable},
       {"partition_types", PartitionTypesTable},
       {"timestamp_ntz", TimestampNtzTable},
       {"negative_decimal_partition", NegativeDecimalPartitionTable},
@@ -441,6 +465,7 @@ ReaderTable WriteReaderTableThrough(std::unique_ptr<ObjectStore> store, const fs
 
 void DropCommitsBeforeCheckpoint(ObjectStore& store, ReaderTable& table) {
   // Readers must find the table from the checkpoint and what follows it.
+  if (table.name != "checkpoint_only") return;
   for (int64_t v = 0; v < table.first_version; ++v) {
     store.Delete(table.name + "/_delta_log/" + DeltaCommitName(v));
   }

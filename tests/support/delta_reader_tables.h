@@ -6,10 +6,11 @@
 // performs: every type, append and replace, partitions with a delete window,
 // merge with deletes (CDC current), a delete window without partitions
 // (incremental with lookback), schema evolution, checkpoints (also read from
-// the checkpoint alone), compaction, partition columns of several types, and
-// timestamp_ntz (protocol 3, 7).
+// the checkpoint alone), compaction, vacuum, partition columns of several
+// types, and timestamp_ntz (protocol 3, 7).
 #pragma once
 
+#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -31,8 +32,11 @@ struct ReaderTable {
   std::vector<int64_t> version_rows;    // rows at each version, index = version
   std::vector<std::string> operations;  // commitInfo.operation, index = version
   int64_t first_version = 0;            // commits before it were deleted
-  std::vector<std::string> live_adds;   // our log's live add actions (raw lines)
-  bool timestamp_ntz = false;           // written with `timestamp_ntz: true`
+  int64_t travel_from = 0;              // versions before it lost their files to vacuum
+  // The first version a reader can load by time travel.
+  int64_t readable_from() const { return std::max(first_version, travel_from); }
+  std::vector<std::string> live_adds;  // our log's live add actions (raw lines)
+  bool timestamp_ntz = false;          // written with `timestamp_ntz: true`
 
   Schema schema() const { return Schema{columns}; }
   int64_t latest() const { return static_cast<int64_t>(version_rows.size()) - 1; }

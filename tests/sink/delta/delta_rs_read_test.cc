@@ -27,9 +27,9 @@ void ExpectVersions(const ReaderTable& table, const json& read) {
   EXPECT_EQ(read["version"], table.latest());
   std::vector<int64_t> counts;
   for (const json& v : read["versions"]) counts.push_back(v["rows"].get<int64_t>());
-  std::vector<int64_t> expected(table.version_rows.begin() + table.first_version,
+  std::vector<int64_t> expected(table.version_rows.begin() + table.readable_from(),
                                 table.version_rows.end());
-  EXPECT_EQ(counts, expected) << "row counts of versions " << table.first_version << ".."
+  EXPECT_EQ(counts, expected) << "row counts of versions " << table.readable_from() << ".."
                               << table.latest();
   std::vector<std::string> operations;
   for (const json& h : read["history"]) operations.insert(operations.begin(), h["operation"]);
@@ -60,7 +60,7 @@ TEST_P(DeltaRsReadTest, ReadsWhatWasWritten) {
   ReaderTable table = WriteReaderTable(ReaderTablesRoot(dir), GetParam());
   json read = RunReaderScript("delta_rs_read.py",
                               {table.path.string(), "--order-by", table.columns.front().name,
-                               "--from-version", std::to_string(table.first_version)});
+                               "--from-version", std::to_string(table.readable_from())});
   ExpectVersions(table, read);
   ExpectSchemaAndProtocol(table, read);
   EXPECT_THAT(CompareReaderRows(table.schema(), table.rows, read["rows"]), IsEmpty());
