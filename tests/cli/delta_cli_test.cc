@@ -12,6 +12,7 @@
 #include "support/delta_checker.h"
 #include "support/process.h"
 #include "support/quickstart.h"
+#include "support/store_fixture.h"
 #include "support/temp_dir.h"
 
 namespace tributary {
@@ -138,6 +139,63 @@ TEST_F(DeltaCliTest, RegisterExplainsThatALocalFolderCannotBeRegistered) {
   auto result = Tributary({"delta", "register", "--catalog", "main", "--schema", "bronze"});
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_THAT(result.err, HasSubstr("is a local folder, which a Databricks workspace cannot read"));
+}
+
+// The same project with its bronze on S3 (moto): run, status from the run
+// history in the bucket, vacuum, and the Unity Catalog statements.
+TEST_F(DeltaCliTest, RunsOnS3AndRegistersItsTablesInUnityCatalog) {
+  testing::TestStoreSpot spot = testing::NewTestStoreSpot("s3");
+  if (spot.location.empty()) {
+    std::unique_ptr<ObjectStore> none;
+    TRIBUTARY_REQUIRE_STORE(none, "s3");
+  }
+  std::string config = Slurp(project_ / "tributary.yml");
+  config = std::regex_replace(
+      config, std::regex("  path: lake\n"),
+      "  path: " + spot.location + "\n  aws_endpoint: " + spot.endpoint +
+          "\n  aws_access_key_id: test\n  aws_secret_access_key: ${env:TEST_S3_SECRET}\n");
+  std::ofstream(project_ / "tributary.yml") << config;
+  setenv("TEST_S3_SECRET", "test", 1);
+  auto run = Tributary({"run"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_FALSE(fs::exists(project_ / "lake")) << "nothing written locally";
+  auto status = Tributary({"status"});
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr("shop__orders"));
+  EXPECT_THAT(status.out, HasSubstr("ok"));
+  auto vacuum = Tributary({"vacuum", "--dry-run"});
+  ASSERT_EQ(vacuum.exit_code, 0) << vacuum.err;
+  EXPECT_THAT(vacuum.out, HasSubstr("nothing to do"));
+  auto reg = Tributary({"delta", "register", "--catalog", "main", "--schema", "bronze"});
+  ASSERT_EQ(reg.exit_code, 0) << reg.err;
+  EXPECT_THAT(reg.out, HasSubstr("CREATE SCHEMA IF NOT EXISTS `main`.`bronze`;"));
+  EXPECT_THAT(reg.out, HasSubstr("CREATE TABLE IF NOT EXISTS `main`.`bronze`.`shop__orders` USING "
+                                 "DELTA LOCATION '" +
+                                 spot.location + "/shop__orders';"));
+  auto store = testing::OpenTestStoreAt(spot);
+  EXPECT_FALSE(store->List("shop__orders/_delta_log/").empty());
+  EXPECT_TRUE(store->List("_tributary/write-check-").empty()) << "the write check cleans up";
+}
+
+TEST_F(DeltaCliTest, AMissingBucketIsReportedBeforeAnythingRunsAndNoSecretIsShown) {
+  testing::TestStoreSpot spot = testing::NewTestStoreSpot("s3");
+  if (spot.location.empty()) {
+    std::unique_ptr<ObjectStore> none;
+    TRIBUTARY_REQUIRE_STORE(none, "s3");
+  }
+  std::string config = Slurp(project_ / "tributary.yml");
+  config =
+      std::regex_replace(config, std::regex("  path: lake\n"),
+                         "  path: s3://no-such-bucket/bronze\n  aws_endpoint: " + spot.endpoint +
+                             "\n  aws_access_key_id: test\n"
+                             "  aws_secret_access_key: ${env:TEST_S3_SECRET}\n");
+  std::ofstream(project_ / "tributary.yml") << config;
+  setenv("TEST_S3_SECRET", "not-shown-anywhere", 1);
+  auto run = Tributary({"run"});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, HasSubstr("bucket 'no-such-bucket' does not exist"));
+  EXPECT_THAT(run.err, HasSubstr("create it, or correct the sink path"));
+  EXPECT_THAT(run.err + run.out, ::testing::Not(HasSubstr("not-shown-anywhere")));
 }
 
 TEST(CompactCliTest, ExplainsThatOtherSinksHaveNothingToCompact) {
