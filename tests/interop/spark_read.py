@@ -4,7 +4,7 @@ tests/interop/spark_read_test.cc. The input (a JSON file) lists the tables:
 [{name, path, order_by: [columns]}]. The output:
 
   reader   "spark <version>, delta-spark <version>"
-  tables   {name: {rows, history, schema}} where rows are the latest
+  tables   {name: {rows, history, schema, num_files, partition_columns}} where rows are the latest
            version's rows in reader_text.py's text (dates as days,
            timestamps as microseconds, binary as hex) sorted by order_by;
            history is DESCRIBE HISTORY as [{version, operation}] newest
@@ -53,9 +53,11 @@ def read_table(spark, entry):
     sql = f"SELECT {columns} FROM t" + (f" ORDER BY {order}" if order else "")
     rows = [[reader_text.value_text(v) for v in row] for row in spark.sql(sql).collect()]
     history = spark.sql(f"DESCRIBE HISTORY delta.`{entry['path']}`").collect()
+    detail = spark.sql(f"DESCRIBE DETAIL delta.`{entry['path']}`").collect()[0]
     schema = [{"name": f["name"], "type": f["type"], "nullable": f["nullable"]}
               for f in df.schema.jsonValue()["fields"]]
-    return {"rows": rows, "schema": schema,
+    return {"rows": rows, "schema": schema, "num_files": detail["numFiles"],
+            "partition_columns": list(detail["partitionColumns"]),
             "history": [{"version": h["version"], "operation": h["operation"]} for h in history]}
 
 

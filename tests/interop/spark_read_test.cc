@@ -3,7 +3,8 @@
 // partitions with a delete window, merge, delete window, schema evolution,
 // checkpoints, compaction): one Spark session (tests/interop/spark_read.py)
 // reads them all, then each test checks one table's rows, DESCRIBE HISTORY
-// versions and operations, and schema. Its own binary and ctest entry, so
+// versions and operations, schema, and DESCRIBE DETAIL's file count and
+// partition columns. Its own binary and ctest entry, so
 // the suite starts one JVM.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -74,6 +75,8 @@ TEST_P(SparkReadTest, ReadsWhatWasWritten) {
   EXPECT_EQ(versions, expected_versions);
   EXPECT_EQ(operations, std::vector<std::string>(table.operations.begin() + table.first_version,
                                                  table.operations.end()));
+  EXPECT_EQ(read["partition_columns"], table.partition_by);
+  EXPECT_EQ(read["num_files"], table.live_adds.size());
   ASSERT_EQ(read["schema"].size(), table.columns.size()) << read["schema"].dump();
   for (size_t c = 0; c < table.columns.size(); ++c) {
     EXPECT_EQ(read["schema"][c]["name"], table.columns[c].name);

@@ -42,6 +42,8 @@ class TableWriterModel {
       rows_.clear();
       columns_.clear();
     }
+    if (spec.mode == WriteMode::kReplace || version_rows_.empty())
+      partition_by_ = spec.partition_by;
     for (const Batch& b : batches) Apply(b, spec.delete_marker);
     Commit(spec.mode == WriteMode::kMerge ? "MERGE" : "WRITE");
   }
@@ -70,6 +72,7 @@ class TableWriterModel {
   DeltaSink& sink_;
   std::string table_;
   std::vector<Field> columns_;
+  std::vector<std::string> partition_by_;
   std::map<int64_t, Row> rows_;
   std::vector<int64_t> version_rows_;
   std::vector<std::string> operations_;
@@ -107,6 +110,7 @@ ReaderTable TableWriterModel::Result(const fs::path& root) const {
   t.name = table_;
   t.path = root / table_;
   t.columns = columns_;
+  t.partition_by = partition_by_;
   for (const auto& [key, row] : rows_) {
     ReaderRow out;
     for (const Field& f : columns_) {
@@ -347,6 +351,14 @@ void CheckpointTable(TableWriterModel& t) {
   for (int64_t i = 1; i <= 12; ++i) t.Load(IdName(i * 10, i * 10 + 1), WriteMode::kAppend);
 }
 
+// A table's own delta.checkpointInterval (3): checkpoints at versions 3 and 6.
+void CheckpointIntervalTable(TableWriterModel& t) {
+  LoadSpec spec;
+  spec.mode = WriteMode::kAppend;
+  spec.properties = {{"delta.checkpointInterval", "3"}};
+  for (int64_t i = 1; i <= 8; ++i) t.Load({IdName(i * 10, i * 10 + 2)}, spec);
+}
+
 // Frequent small appends, then `compact` (an OPTIMIZE commit).
 void CompactTable(TableWriterModel& t) {
   for (int64_t i = 0; i < 5; ++i) t.Load(IdName(i * 10 + 1, i * 10 + 3), WriteMode::kAppend);
@@ -363,6 +375,7 @@ const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>
       {"evolution", EvolutionTable},
       {"checkpoint", CheckpointTable},
       {"checkpoint_only", CheckpointTable},
+      {"checkpoint_interval", CheckpointIntervalTable},
       {"compact", CompactTable},
       {"partition_types", PartitionTypesTable},
       {"timestamp_ntz", TimestampNtzTable},

@@ -6,8 +6,8 @@
 // performs: every type, append and replace, partitions with a delete window,
 // merge with deletes (CDC current), a delete window without partitions
 // (incremental with lookback), schema evolution, checkpoints (also read from
-// the checkpoint alone), compaction, partition columns of several types, and
-// timestamp_ntz (protocol 3, 7).
+// the checkpoint alone, and at a table's own interval), compaction, partition columns of several
+// types, and timestamp_ntz (protocol 3, 7).
 #pragma once
 
 #include <filesystem>
@@ -23,13 +23,14 @@ namespace tributary::testing {
 struct ReaderTable {
   std::string name;
   std::filesystem::path path;
-  std::vector<Field> columns;           // the latest schema as written, in table order
-  std::vector<ReaderRow> rows;          // ordered by the first column (the key)
-  std::vector<int64_t> version_rows;    // rows at each version, index = version
-  std::vector<std::string> operations;  // commitInfo.operation, index = version
-  int64_t first_version = 0;            // commits before it were deleted
-  std::vector<std::string> live_adds;   // our log's live add actions (raw lines)
-  bool timestamp_ntz = false;           // written with `timestamp_ntz: true`
+  std::vector<Field> columns;             // the latest schema as written, in table order
+  std::vector<std::string> partition_by;  // the table's partition columns
+  std::vector<ReaderRow> rows;            // ordered by the first column (the key)
+  std::vector<int64_t> version_rows;      // rows at each version, index = version
+  std::vector<std::string> operations;    // commitInfo.operation, index = version
+  int64_t first_version = 0;              // commits before it were deleted
+  std::vector<std::string> live_adds;     // our log's live add actions (raw lines)
+  bool timestamp_ntz = false;             // written with `timestamp_ntz: true`
 
   Schema schema() const { return Schema{columns}; }
   int64_t latest() const { return static_cast<int64_t>(version_rows.size()) - 1; }

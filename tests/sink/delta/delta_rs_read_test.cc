@@ -46,6 +46,7 @@ void ExpectSchemaAndProtocol(const ReaderTable& table, const json& read) {
         << table.columns[c].name;
     EXPECT_EQ(read["schema"][c]["nullable"], true);
   }
+  EXPECT_EQ(read["partition_columns"], table.partition_by);
   EXPECT_EQ(read["protocol"]["min_reader_version"], table.timestamp_ntz ? 3 : 1);
   EXPECT_EQ(read["protocol"]["min_writer_version"], table.timestamp_ntz ? 7 : 2);
   if (table.timestamp_ntz) {
@@ -81,6 +82,12 @@ TEST(DeltaRsReadCheckpointTest, LastCheckpointPointsAtTheCheckpointDeltaRsReads)
   json read = RunReaderScript("delta_rs_read.py", {table.path.string(), "--from-version", "11"});
   EXPECT_EQ(read["version"], 11);
   EXPECT_EQ(read["versions"][0]["rows"], table.version_rows[11]);
+
+  ReaderTable own = WriteReaderTable(dir.path(), "checkpoint_interval");
+  last = json::parse(std::ifstream(own.path / "_delta_log" / "_last_checkpoint"));
+  EXPECT_EQ(last["version"], 6) << "the table's delta.checkpointInterval is 3";
+  EXPECT_TRUE(
+      std::filesystem::exists(own.path / "_delta_log" / "00000000000000000003.checkpoint.parquet"));
 }
 
 }  // namespace
