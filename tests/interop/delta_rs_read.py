@@ -15,8 +15,13 @@ what it found as JSON on stdout, for tests/sink/delta/delta_rs_read_test.cc:
                     (get_add_actions(flatten=True)), sorted by path: {path,
                     size, num_records, null_count, min, max, partition}
   history           [{version, operation}] newest first
+  point_counts      {column: [count]} for each --point-queries column: how
+                    many rows delta-rs's query engine (DataFusion, which
+                    prunes files by their stats) finds equal to each row's
+                    value, in row order (null for a NULL value)
 
 Usage: delta_rs_read.py TABLE [--order-by COLS] [--from-version N]
+                         [--point-queries COLS]
 Exits 3 when deltalake is not installed."""
 
 import argparse
@@ -77,6 +82,7 @@ def main():
     parser.add_argument("table")
     parser.add_argument("--order-by", default="")
     parser.add_argument("--from-version", type=int, default=0)
+    parser.add_argument("--point-queries", default="")
     args = parser.parse_args()
     order_by = [c for c in args.order_by.split(",") if c]
     table = deltalake.DeltaTable(args.table)
@@ -88,16 +94,27 @@ def main():
         versions.append({"version": v, "rows": old.to_pyarrow_dataset().count_rows()})
     history = [{"version": h.get("version"), "operation": h.get("operation")}
                for h in table.history()]
+    rows = rows_json(table, order_by)
+    query = deltalake.QueryBuilder().register("t", table)
+
+    def count(where):
+        result = pa.table(query.execute(f"SELECT count(*) AS n FROM t WHERE {where}").read_all())
+        return result.column("n")[0].as_py()
+
+    schema = schema_json(table)
+    points = reader_text.point_queries(
+        count, schema, rows, [c for c in args.point_queries.split(",") if c], "datafusion")
     json.dump({
         "reader": f"deltalake {deltalake.__version__}",
         "version": latest,
         "versions": versions,
         "protocol": protocol_json(table),
-        "schema": schema_json(table),
+        "schema": schema,
         "partition_columns": table.metadata().partition_columns,
-        "rows": rows_json(table, order_by),
+        "rows": rows,
         "adds": adds_json(table),
         "history": history,
+        "point_counts": points,
     }, sys.stdout)
     sys.stdout.flush()
     # Skip the interpreter's teardown: about one exit in twenty, pyarrow's and

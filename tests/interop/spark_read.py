@@ -1,10 +1,11 @@
 """Reads a set of Delta tables with Apache Spark and delta-spark in one
 Spark session and prints what it found as JSON on stdout, for
 tests/interop/spark_read_test.cc. The input (a JSON file) lists the tables:
-[{name, path, order_by: [columns]}]. The output:
+[{name, path, order_by: [columns], point_queries: [columns]}]. The output:
 
   reader   "spark <version>, delta-spark <version>"
-  tables   {name: {rows, history, schema, num_files, partition_columns}} where rows are the latest
+  tables   {name: {rows, history, schema, num_files, partition_columns,
+           point_counts}} where rows are the latest
            version's rows in reader_text.py's text (dates as days,
            timestamps as microseconds, binary as hex) sorted by order_by;
            history is DESCRIBE HISTORY as [{version, operation}] newest
@@ -56,7 +57,13 @@ def read_table(spark, entry):
     detail = spark.sql(f"DESCRIBE DETAIL delta.`{entry['path']}`").collect()[0]
     schema = [{"name": f["name"], "type": f["type"], "nullable": f["nullable"]}
               for f in df.schema.jsonValue()["fields"]]
+    def count(where):
+        return spark.sql(f"SELECT count(*) FROM t WHERE {where}").collect()[0][0]
+
+    points = reader_text.point_queries(count, schema, rows, entry.get("point_queries", []),
+                                       "spark")
     return {"rows": rows, "schema": schema, "num_files": detail["numFiles"],
+            "point_counts": points,
             "partition_columns": list(detail["partitionColumns"]),
             "history": [{"version": h["version"], "operation": h["operation"]} for h in history]}
 

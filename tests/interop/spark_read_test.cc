@@ -35,8 +35,10 @@ SparkRead& Shared() {
     json list = json::array();
     for (const std::string& name : ReaderTableNames(DeltaReader::kSpark)) {
       ReaderTable t = WriteReaderTable(ReaderTablesRoot(s->dir), name);
-      list.push_back(
-          {{"name", name}, {"path", t.path.string()}, {"order_by", {t.columns.front().name}}});
+      list.push_back({{"name", name},
+                      {"path", t.path.string()},
+                      {"order_by", {t.columns.front().name}},
+                      {"point_queries", t.point_queries}});
       s->tables.emplace(name, std::move(t));
     }
     // vacuum: when `tributary vacuum` lands, add a table here that was loaded,
@@ -64,6 +66,7 @@ TEST_P(SparkReadTest, ReadsWhatWasWritten) {
   ASSERT_FALSE(read.contains("error")) << read["error"].get<std::string>();
 
   EXPECT_THAT(CompareReaderRows(table.schema(), table.rows, read["rows"]), IsEmpty());
+  EXPECT_EQ(read["point_counts"], ExpectedPointCounts(table));
   std::vector<int64_t> versions;
   std::vector<std::string> operations;
   for (const json& h : read["history"]) {

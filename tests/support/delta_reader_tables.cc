@@ -298,6 +298,27 @@ void TimestampNtzTable(TableWriterModel& t) {
   t.Load(b, WriteMode::kReplace);
 }
 
+// Files a reader may skip by their stats (one per load): timestamps with
+// microseconds (stats keep milliseconds, so the second row of each file is
+// above its file's maxValues), text longer than the 32-character stats
+// prefix, decimals. Readers query each value (point_queries).
+void SkippingTable(TableWriterModel& t) {
+  for (int64_t f = 0; f < 3; ++f) {
+    Batch b(Shape({{"id", {TypeId::kInt64}},
+                   {"ts", {TypeId::kTimestampTz}},
+                   {"s", {TypeId::kText}},
+                   {"d", DataType::Decimal(18, 3)}}));
+    for (int64_t i = 0; i < 2; ++i) {
+      int64_t id = f * 10 + i;
+      b.column(0).Append<int64_t>(id);
+      b.column(1).Append<int64_t>(1'714'566'896'123'456 + f * 86'400'000'000 + i * 999);
+      b.column(2).AppendBytes(std::string(33, static_cast<char>('a' + f)) + std::to_string(i));
+      AppendValueText(b.column(3), fmt::format("{}.{:03}", id * 1000, 999 - i));
+    }
+    t.Load(b, WriteMode::kAppend);
+  }
+}
+
 // A CDC current table: three files, then a merge that updates a key, deletes
 // one (its delete marker set) and inserts a new one.
 void MergeTable(TableWriterModel& t) {
@@ -379,6 +400,7 @@ const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>
       {"compact", CompactTable},
       {"partition_types", PartitionTypesTable},
       {"timestamp_ntz", TimestampNtzTable},
+      {"skipping", SkippingTable},
       {"negative_decimal_partition", NegativeDecimalPartitionTable},
   };
   return all;
@@ -422,6 +444,24 @@ fs::path ReaderTablesRoot(const TempDir& scratch) {
   return keep;
 }
 
+nlohmann::json ExpectedPointCounts(const ReaderTable& table) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string& column : table.point_queries) {
+    size_t at = table.schema().IndexOf(column);
+    nlohmann::json counts = nlohmann::json::array();
+    for (const ReaderRow& row : table.rows) {
+      if (!row[at]) {
+        counts.push_back(nullptr);
+        continue;
+      }
+      counts.push_back(std::count_if(table.rows.begin(), table.rows.end(),
+                                     [&](const ReaderRow& other) { return other[at] == row[at]; }));
+    }
+    out[column] = counts;
+  }
+  return out;
+}
+
 std::vector<std::string> ReaderTableNames(DeltaReader reader) {
   std::vector<std::string> names;
   for (const auto& [name, write] : Tables()) {
@@ -446,6 +486,7 @@ ReaderTable WriteReaderTable(const fs::path& root, const std::string& name) {
   it->second(model);
   ReaderTable table = model.Result(root);
   table.timestamp_ntz = options.timestamp_ntz;
+  if (name == "skipping") table.point_queries = {"id", "ts", "s", "d"};
   table.live_adds = DeltaLiveAdds(table.path);
   if (name == "checkpoint_only") {
     // Readers must find the table from the checkpoint and what follows it.

@@ -31,6 +31,9 @@ struct ReaderTable {
   int64_t first_version = 0;              // commits before it were deleted
   std::vector<std::string> live_adds;     // our log's live add actions (raw lines)
   bool timestamp_ntz = false;             // written with `timestamp_ntz: true`
+  // Columns a reader filters on, once per row's value (a filter that skips
+  // files by their stats must still find every matching row).
+  std::vector<std::string> point_queries;
 
   Schema schema() const { return Schema{columns}; }
   int64_t latest() const { return static_cast<int64_t>(version_rows.size()) - 1; }
@@ -43,6 +46,10 @@ std::string DeltaTypeOf(const DataType& type, bool timestamp_ntz = false);
 // Where to write the tables: `scratch`, or the directory named by
 // TRIBUTARY_KEEP_READER_TABLES (created), to look at them after the test.
 std::filesystem::path ReaderTablesRoot(const TempDir& scratch);
+
+// What point_queries must find: {column: [for each row, how many rows hold
+// its value (null for NULL)]}.
+nlohmann::json ExpectedPointCounts(const ReaderTable& table);
 
 // The names of the tables WriteReaderTable can write that `reader` reads
 // (all but those that hit a known bug of that reader).

@@ -3,6 +3,8 @@
 // latest rows of every type, the schema and protocol, and the add actions'
 // statistics, which must be what our log says. tests/interop/delta_rs_read.py
 // does the reading; the tables come from support/delta_reader_tables.h.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -59,12 +61,14 @@ TEST_P(DeltaRsReadTest, ReadsWhatWasWritten) {
   TRIBUTARY_REQUIRE_READER(DeltaReader::kDeltaRs);
   TempDir dir;
   ReaderTable table = WriteReaderTable(ReaderTablesRoot(dir), GetParam());
-  json read = RunReaderScript("delta_rs_read.py",
-                              {table.path.string(), "--order-by", table.columns.front().name,
-                               "--from-version", std::to_string(table.first_version)});
+  json read = RunReaderScript(
+      "delta_rs_read.py", {table.path.string(), "--order-by", table.columns.front().name,
+                           "--from-version", std::to_string(table.first_version), "--point-queries",
+                           fmt::format("{}", fmt::join(table.point_queries, ","))});
   ExpectVersions(table, read);
   ExpectSchemaAndProtocol(table, read);
   EXPECT_THAT(CompareReaderRows(table.schema(), table.rows, read["rows"]), IsEmpty());
+  EXPECT_EQ(read["point_counts"], ExpectedPointCounts(table));
   ASSERT_FALSE(table.live_adds.empty());
   EXPECT_THAT(CompareAddStats(table.schema(), table.live_adds, read["adds"]), IsEmpty());
 }
