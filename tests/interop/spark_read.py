@@ -79,7 +79,9 @@ def main():
         print(f"Spark reader missing: no Delta jars in {delta_jars.cache_dir()}"
               " (run scripts/install-tools.sh)", file=sys.stderr)
         sys.exit(3)
-    spark = delta_jars.builder("tributary-spark-read", {"spark.jars": ",".join(jars)}).getOrCreate()
+    scratch = os.path.dirname(os.path.abspath(sys.argv[2]))
+    spark = delta_jars.builder("tributary-spark-read", scratch,
+                               {"spark.jars": ",".join(jars)}).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     out = {"reader": f"spark {pyspark.__version__}, delta-spark "
                      f"{importlib.metadata.version('delta_spark')}", "tables": {}}

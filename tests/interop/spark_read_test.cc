@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <mutex>
 
 #include "support/delta_reader_tables.h"
 #include "support/delta_readers.h"
@@ -29,9 +30,13 @@ struct SparkRead {
   std::string error;  // the Spark run failed as a whole
 };
 
+// Writes the tables and runs Spark once per process; the tables' folder is
+// removed at exit.
 SparkRead& Shared() {
-  static SparkRead* shared = [] {
-    auto* s = new SparkRead;
+  static SparkRead shared;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    SparkRead* s = &shared;
     json list = json::array();
     for (const std::string& name : ReaderTableNames(DeltaReader::kSpark)) {
       ReaderTable t = WriteReaderTable(ReaderTablesRoot(s->dir), name);
@@ -41,7 +46,7 @@ SparkRead& Shared() {
                       {"point_queries", t.point_queries}});
       s->tables.emplace(name, std::move(t));
     }
-    // vacuum: when `tributary vacuum` lands, add a table here that was loaded,
+    // TODO(vacuum): when `tributary vacuum` lands, add a table here that was loaded,
     // replaced and vacuumed, so Spark reads it after its old files are gone.
     std::ofstream(s->dir / "tables.json") << list.dump();
     try {
@@ -50,9 +55,8 @@ SparkRead& Shared() {
     } catch (const std::exception& e) {
       s->error = e.what();
     }
-    return s;
-  }();
-  return *shared;
+  });
+  return shared;
 }
 
 class SparkReadTest : public ::testing::TestWithParam<std::string> {};

@@ -13,115 +13,16 @@
 #include "sink/delta/delta_log.h"
 #include "sink/delta/delta_sink.h"
 #include "support/delta_checker.h"
+#include "support/delta_table_model.h"
 #include "support/type_samples.h"
 
 namespace tributary::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using Row = std::map<std::string, ReaderValue>;
 
 std::shared_ptr<const Schema> Shape(std::vector<Field> fields) {
   return std::make_shared<const Schema>(Schema{std::move(fields)});
-}
-
-// Loads one table through the sink and keeps a model of what it must hold,
-// keyed by the first column (an integer).
-class TableWriterModel {
- public:
-  TableWriterModel(DeltaSink& sink, std::string table) : sink_(sink), table_(std::move(table)) {}
-
-  void Load(const std::vector<Batch>& batches, LoadSpec spec) {
-    spec.table = table_;
-    spec.schema = batches.front().schema();
-    auto txn = sink_.Begin(table_);
-    auto& writer = txn->Open(spec);
-    for (const Batch& b : batches) writer.Write(b);
-    txn->Commit(fmt::format("state {}", operations_.size()));
-    if (spec.mode == WriteMode::kReplace) {
-      rows_.clear();
-      columns_.clear();
-    }
-    if (spec.mode == WriteMode::kReplace || version_rows_.empty())
-      partition_by_ = spec.partition_by;
-    for (const Batch& b : batches) Apply(b, spec.delete_marker);
-    Commit(spec.mode == WriteMode::kMerge ? "MERGE" : "WRITE");
-  }
-  void Load(const Batch& batch, WriteMode mode) {
-    LoadSpec spec;
-    spec.mode = mode;
-    Load({batch}, spec);
-  }
-  // Rows a delete window removes, before the load that re-adds them.
-  void Erase(const std::function<bool(const Row&)>& match) {
-    std::erase_if(rows_, [&](const auto& entry) { return match(entry.second); });
-  }
-  void Compact() {
-    if (!sink_.Compact(table_, 0)) throw std::runtime_error("no table to compact");
-    Commit("OPTIMIZE");
-  }
-  ReaderTable Result(const fs::path& root) const;
-
- private:
-  void Apply(const Batch& b, const std::string& delete_marker);
-  void Commit(const std::string& operation) {
-    operations_.push_back(operation);
-    version_rows_.push_back(static_cast<int64_t>(rows_.size()));
-  }
-
-  DeltaSink& sink_;
-  std::string table_;
-  std::vector<Field> columns_;
-  std::vector<std::string> partition_by_;
-  std::map<int64_t, Row> rows_;
-  std::vector<int64_t> version_rows_;
-  std::vector<std::string> operations_;
-};
-
-void TableWriterModel::Apply(const Batch& b, const std::string& delete_marker) {
-  const Schema& schema = b.schema();
-  for (const Field& f : schema.fields) {
-    if (f.name == delete_marker) continue;
-    auto it = std::find_if(columns_.begin(), columns_.end(),
-                           [&](const Field& c) { return c.name == f.name; });
-    if (it == columns_.end()) {
-      columns_.push_back(f);
-    } else if (FitsInto(it->type, f.type)) {
-      it->type = f.type;  // widened
-    }
-  }
-  int marker = delete_marker.empty() ? -1 : schema.IndexOf(delete_marker);
-  for (size_t r = 0; r < b.num_rows(); ++r) {
-    int64_t key = std::stoll(*ReaderText(b.column(0), r));
-    if (marker >= 0 && b.column(marker).Get<uint8_t>(r)) {
-      rows_.erase(key);
-      continue;
-    }
-    Row row;
-    for (size_t c = 0; c < schema.fields.size(); ++c) {
-      if (static_cast<int>(c) != marker) row[schema.fields[c].name] = ReaderText(b.column(c), r);
-    }
-    rows_[key] = row;
-  }
-}
-
-ReaderTable TableWriterModel::Result(const fs::path& root) const {
-  ReaderTable t;
-  t.name = table_;
-  t.path = root / table_;
-  t.columns = columns_;
-  t.partition_by = partition_by_;
-  for (const auto& [key, row] : rows_) {
-    ReaderRow out;
-    for (const Field& f : columns_) {
-      auto it = row.find(f.name);
-      out.push_back(it == row.end() ? std::nullopt : it->second);
-    }
-    t.rows.push_back(out);
-  }
-  t.version_rows = version_rows_;
-  t.operations = operations_;
-  return t;
 }
 
 // (id bigint, name text) rows first..last named prefix<id>.
