@@ -10,6 +10,11 @@ find_package(date REQUIRED)
 find_package(SQLite3 REQUIRED)
 find_package(PostgreSQL REQUIRED)
 find_package(ODBC REQUIRED)  # unixODBC (Debian: unixodbc-dev)
+# The object stores' HTTP client (clients/http/): libcurl, OpenSSL for
+# signatures, pugixml for the S3 and Azure XML bodies.
+find_package(CURL REQUIRED)  # Debian: libcurl4-openssl-dev
+find_package(OpenSSL REQUIRED)
+find_package(pugixml REQUIRED)
 
 if(NOT DUCKDB_ROOT)
   set(DUCKDB_ROOT "${PROJECT_SOURCE_DIR}/third_party/duckdb")

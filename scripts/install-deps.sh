@@ -17,6 +17,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format time bc python3-venv python3-pip
   ccache clang clang-tidy libclang-rt-14-dev
+  libcurl4-openssl-dev libssl-dev libpugixml-dev
   openjdk-17-jre-headless
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's

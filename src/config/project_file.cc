@@ -13,6 +13,7 @@
 #include "config/settings.h"
 #include "config/yaml_reader.h"
 #include "cron/cron.h"
+#include "store/open_store.h"
 
 namespace tributary {
 namespace {
@@ -95,17 +96,22 @@ std::string UrlScheme(const std::string& path) {
   return scheme == "dbfs" ? "dbfs:" : "";
 }
 
-// Until object storage exists, a URL would be taken for a local folder.
+// A delta sink may live on object storage; the other sinks are files or
+// servers, where a URL would be taken for a local folder.
 void CheckSinkPath(YamlReader& yaml, const YAML::Node& node, const std::string& kind,
                    const std::string& path) {
+  if (kind == "delta") {
+    ParsedStoreUrl parsed = ParseStoreUrl(path);
+    if (!parsed.url) yaml.Error(node["path"], parsed.error);
+    return;
+  }
   std::string scheme = UrlScheme(path);
   if (scheme.empty()) return;
   yaml.Error(node["path"],
-             fmt::format("the {} sink's path uses the scheme '{}': object storage is not "
-                         "supported yet",
-                         kind, scheme),
-             "write to a local or mounted folder instead (e.g. a /dbfs/... or /Volumes/... "
-             "mount), relative to the project or absolute");
+             fmt::format("the {} sink's path uses the scheme '{}': a {} sink is a local file", kind,
+                         scheme, kind),
+             "write a local path, relative to the project or absolute; for bronze on object "
+             "storage use `kind: delta` (docs/object-storage.md)");
 }
 
 void LoadSink(YamlReader& yaml, const YAML::Node& root, Project& project) {

@@ -44,8 +44,46 @@ const std::vector<Setting> kSettings = {
      "number of tables loaded at once: that is `defaults.threads` (`run --threads`)."},
 
     {"sink.delta", "path", VT::kString, true, "", "",
-     "Root directory of the Delta tables, relative to the project folder or absolute: one table "
-     "per sink table at `<path>/<sink_table>`, run records and state under `<path>/_tributary`."},
+     "Root of the Delta tables: a directory (relative to the project folder or absolute), "
+     "`s3://BUCKET/PREFIX`, `abfss://CONTAINER@ACCOUNT.dfs.core.windows.net/PREFIX` or "
+     "`az://CONTAINER/PREFIX` (docs/object-storage.md). One table per sink table at "
+     "`<path>/<sink_table>`, run records and state under `<path>/_tributary`."},
+    {"sink.delta", "aws_region", VT::kString, false, "AWS_REGION", "",
+     "S3: the bucket's region; else `AWS_REGION`, `AWS_DEFAULT_REGION`, then us-east-1."},
+    {"sink.delta", "aws_endpoint", VT::kString, false, "AWS", "",
+     "S3: the endpoint of an S3-compatible store (`http://host:port`); else AWS's for the region."},
+    {"sink.delta", "aws_access_key_id", VT::kString, false, "", "",
+     "S3: access key id (may be a secret reference); with `aws_secret_access_key`. Without them "
+     "the standard AWS chain is used: `AWS_ACCESS_KEY_ID`…, web identity, container and instance "
+     "credentials."},
+    {"sink.delta", "aws_secret_access_key", VT::kSecret, false, "", "",
+     "S3: secret access key: `${env:NAME}` or `${file:PATH}` only."},
+    {"sink.delta", "aws_session_token", VT::kSecret, false, "", "",
+     "S3: session token of temporary credentials: `${env:NAME}` or `${file:PATH}` only."},
+    {"sink.delta", "aws_virtual_hosted", VT::kBoolean, false, "false", "",
+     "S3: address the bucket in the host name (`BUCKET.s3.REGION.amazonaws.com`) instead of the "
+     "path."},
+    {"sink.delta", "azure_account", VT::kString, false, "AZURE_STORAGE_ACCOUNT", "",
+     "Azure: the storage account of `az://` paths (abfss:// paths name it in the host)."},
+    {"sink.delta", "azure_endpoint", VT::kString, false, "", "",
+     "Azure: the Blob endpoint (`http://127.0.0.1:10000/devstoreaccount1` for Azurite); else "
+     "`https://ACCOUNT.blob.core.windows.net`."},
+    {"sink.delta", "azure_account_key", VT::kSecret, false, "", "",
+     "Azure: the account's Shared Key: `${env:NAME}` or `${file:PATH}` only."},
+    {"sink.delta", "azure_sas_token", VT::kSecret, false, "", "",
+     "Azure: a SAS token (the query string): `${env:NAME}` or `${file:PATH}` only."},
+    {"sink.delta", "azure_tenant_id", VT::kString, false, "AZURE_TENANT_ID", "",
+     "Azure: the tenant of the service principal (with `azure_client_id`, "
+     "`azure_client_secret`)."},
+    {"sink.delta", "azure_client_id", VT::kString, false, "AZURE_CLIENT_ID", "",
+     "Azure: the service principal's (or managed identity's) client id."},
+    {"sink.delta", "azure_client_secret", VT::kSecret, false, "", "",
+     "Azure: the service principal's secret: `${env:NAME}` or `${file:PATH}` only."},
+    {"sink.delta", "azure_managed_identity", VT::kBoolean, false, "false", "",
+     "Azure: sign in with the machine's managed identity."},
+    {"sink.delta", "single_writer", VT::kBoolean, false, "false", "",
+     "Allow a store that cannot refuse a second commit of one version (put-if-absent), promising "
+     "that tributary is the only writer of these tables; without it such a store is refused."},
     {"sink.delta", "target_file_mb", VT::kInteger, false, "128", "",
      "Rows per Parquet data file, in MB of in-memory data (files come out smaller, compressed); "
      "also the size `tributary compact` aims for."},

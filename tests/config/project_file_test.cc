@@ -1,5 +1,5 @@
-// tributary.yml checks that a golden case shows only once: every URL scheme
-// a sink path could carry, and where cron errors are reported.
+// tributary.yml checks that a golden case shows only once: the URL schemes
+// a sink path may and may not carry, and where cron errors are reported.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -24,20 +24,42 @@ class ProjectFileTest : public ::testing::Test {
   testing::TempDir dir_;
 };
 
-TEST_F(ProjectFileTest, ObjectStoragePathsAreRefusedUntilSupported) {
+TEST_F(ProjectFileTest, ADeltaSinkTakesObjectStorageUrls) {
+  for (const char* path :
+       {"s3://bucket/bronze", "s3a://my.bucket/a/b/",
+        "abfss://c0ntainer@acct.dfs.core.windows.net/b", "abfs://lake@acct.blob.core.windows.net",
+        "az://container/bronze", "file:///var/lake"}) {
+    auto all = Load(std::string("project: p\nsink:\n  kind: delta\n  path: ") + path + "\n");
+    EXPECT_TRUE(all.empty()) << path << ": " << (all.empty() ? "" : all[0].message);
+  }
+}
+
+TEST_F(ProjectFileTest, PathsNoStoreServesAreRefusedAtThePathWithTheFix) {
   const std::pair<const char*, const char*> cases[] = {
-      {"s3://bucket/bronze", "s3://"},    {"abfss://c@acct.dfs.core.windows.net/b", "abfss://"},
-      {"az://container/bronze", "az://"}, {"gs://bucket/bronze", "gs://"},
-      {"dbfs:/mnt/bronze", "dbfs:"},      {"hdfs://namenode/bronze", "hdfs://"},
-      {"file:///var/lake", "file://"}};
-  for (const auto& [path, scheme] : cases) {
+      {"gs://bucket/bronze", "Google Cloud Storage is not supported yet"},
+      {"dbfs:/mnt/bronze", "DBFS paths exist only inside Databricks"},
+      {"hdfs://namenode/bronze", "uses the scheme 'hdfs', which tributary cannot write to"},
+      {"s3://Bad_Bucket/x", "does not name an S3 bucket"},
+      {"s3://bucket/a/../b", "'..' segment"},
+      {"abfss://container/x", "names no storage account"},
+      {"abfss://c0ntainer@example.com/x", "is not an Azure storage endpoint"},
+      {"/Volumes/main/bronze/files", "Unity Catalog volume path"}};
+  for (const auto& [path, says] : cases) {
     auto all = Load(std::string("project: p\nsink:\n  kind: delta\n  path: ") + path + "\n");
     ASSERT_EQ(all.size(), 1u) << path;
     EXPECT_EQ(all[0].where.line, 4) << path;
     EXPECT_EQ(all[0].where.column, 9) << path;
-    EXPECT_EQ(all[0].message, std::string("the delta sink's path uses the scheme '") + scheme +
-                                  "': object storage is not supported yet");
+    EXPECT_NE(all[0].message.find(says), std::string::npos) << path << ": " << all[0].message;
   }
+}
+
+TEST_F(ProjectFileTest, AFileSinkRefusesAUrlAndPointsToTheDeltaSink) {
+  auto all = Load("project: p\nsink:\n  kind: duckdb\n  path: s3://bucket/bronze.duckdb\n");
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0].where.line, 4);
+  EXPECT_EQ(all[0].message,
+            "the duckdb sink's path uses the scheme 's3://': a duckdb sink is a local file");
+  EXPECT_NE(all[0].hint.find("kind: delta"), std::string::npos);
 }
 
 TEST_F(ProjectFileTest, LocalPathsAreNotMistakenForUrls) {

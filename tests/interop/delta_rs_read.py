@@ -20,8 +20,11 @@ what it found as JSON on stdout, for tests/sink/delta/delta_rs_read_test.cc:
                     prunes files by their stats) finds equal to each row's
                     value, in row order (null for a NULL value)
 
+TABLE is a folder or a URL (s3://…, az://…) read with the storage options
+given as --storage-option KEY=VALUE (delta-rs' keys, e.g. AWS_ENDPOINT_URL).
+
 Usage: delta_rs_read.py TABLE [--order-by COLS] [--from-version N]
-                         [--point-queries COLS]
+                         [--point-queries COLS] [--storage-option KEY=VALUE]...
 Exits 3 when deltalake is not installed."""
 
 import argparse
@@ -83,23 +86,27 @@ def main():
     parser.add_argument("--order-by", default="")
     parser.add_argument("--from-version", type=int, default=0)
     parser.add_argument("--point-queries", default="")
+    parser.add_argument("--storage-option", action="append", default=[])
     args = parser.parse_args()
     order_by = [c for c in args.order_by.split(",") if c]
-    table = deltalake.DeltaTable(args.table)
+    options = dict(o.split("=", 1) for o in args.storage_option) or None
+    table = deltalake.DeltaTable(args.table, storage_options=options)
     latest = table.version()
     versions = []
-    old = deltalake.DeltaTable(args.table, version=args.from_version)
+    old = deltalake.DeltaTable(args.table, version=args.from_version, storage_options=options)
     for v in range(args.from_version, latest + 1):
         old.load_as_version(v)
         versions.append({"version": v, "rows": old.to_pyarrow_dataset().count_rows()})
     history = [{"version": h.get("version"), "operation": h.get("operation")}
                for h in table.history()]
     rows = rows_json(table, order_by)
-    query = deltalake.QueryBuilder().register("t", table)
+    query = []  # the query engine, made on the first point query
 
     def count(where):
-        result = pa.table(query.execute(f"SELECT count(*) AS n FROM t WHERE {where}").read_all())
-        return result.column("n")[0].as_py()
+        if not query:
+            query.append(deltalake.QueryBuilder().register("t", table))
+        sql = f"SELECT count(*) AS n FROM t WHERE {where}"
+        return pa.table(query[0].execute(sql).read_all()).column("n")[0].as_py()
 
     schema = schema_json(table)
     points = reader_text.point_queries(

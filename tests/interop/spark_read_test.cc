@@ -46,8 +46,6 @@ SparkRead& Shared() {
                       {"point_queries", t.point_queries}});
       s->tables.emplace(name, std::move(t));
     }
-    // TODO(vacuum): when `tributary vacuum` lands, add a table here that was loaded,
-    // replaced and vacuumed, so Spark reads it after its old files are gone.
     std::ofstream(s->dir / "tables.json") << list.dump();
     try {
       s->read = RunReaderScriptTo("spark_read.py", {(s->dir / "tables.json").string()},

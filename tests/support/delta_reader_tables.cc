@@ -12,6 +12,7 @@
 #include "data/value_text.h"
 #include "sink/delta/delta_log.h"
 #include "sink/delta/delta_sink.h"
+#include "store/local_store.h"
 #include "support/delta_checker.h"
 #include "support/delta_table_model.h"
 #include "support/type_samples.h"
@@ -281,6 +282,17 @@ void CheckpointIntervalTable(TableWriterModel& t) {
   for (int64_t i = 1; i <= 8; ++i) t.Load({IdName(i * 10, i * 10 + 2)}, spec);
 }
 
+// Appends, a replace and a compaction, then `tributary vacuum` with no
+// retention: the files only versions 0..2 used are gone, the latest reads.
+void VacuumedTable(TableWriterModel& t) {
+  t.Load(IdName(1, 3), WriteMode::kAppend);
+  t.Load(IdName(4, 6), WriteMode::kAppend);
+  t.Load(IdName(10, 12), WriteMode::kReplace);
+  t.Load(IdName(13, 13), WriteMode::kAppend);
+  t.Compact();
+  if (t.Vacuum() < 4) throw std::runtime_error("vacuum left the replaced files");
+}
+
 // Frequent small appends, then `compact` (an OPTIMIZE commit).
 void CompactTable(TableWriterModel& t) {
   for (int64_t i = 0; i < 5; ++i) t.Load(IdName(i * 10 + 1, i * 10 + 3), WriteMode::kAppend);
@@ -302,6 +314,7 @@ const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>
       {"partition_types", PartitionTypesTable},
       {"timestamp_ntz", TimestampNtzTable},
       {"skipping", SkippingTable},
+      {"vacuumed", VacuumedTable},
       {"negative_decimal_partition", NegativeDecimalPartitionTable},
   };
   return all;
@@ -375,25 +388,37 @@ std::vector<std::string> ReaderTableNames(DeltaReader reader) {
   return names;
 }
 
-ReaderTable WriteReaderTable(const fs::path& root, const std::string& name) {
+ReaderTable WriteReaderTableThrough(std::unique_ptr<ObjectStore> store, const fs::path& root,
+                                    const std::string& name) {
   auto it = std::find_if(Tables().begin(), Tables().end(),
                          [&](const auto& entry) { return entry.first == name; });
   if (it == Tables().end()) throw std::invalid_argument("no reader table " + name);
   DeltaSinkOptions options;
   options.threads = 1;
   options.timestamp_ntz = name == "timestamp_ntz";
-  DeltaSink sink(root, options);
+  DeltaSink sink(std::move(store), options);
   TableWriterModel model(sink, name);
   it->second(model);
   ReaderTable table = model.Result(root);
   table.timestamp_ntz = options.timestamp_ntz;
   if (name == "skipping") table.point_queries = {"id", "ts", "s", "d"};
-  table.live_adds = DeltaLiveAdds(table.path);
-  if (name == "checkpoint_only") {
-    // Readers must find the table from the checkpoint and what follows it.
-    for (int64_t v = 0; v < 10; ++v) fs::remove(table.path / "_delta_log" / DeltaCommitName(v));
-    table.first_version = 10;
+  if (name == "checkpoint_only") table.first_version = 10;
+  if (name == "vacuumed") table.readable_from = 4;  // the compacted version
+  return table;
+}
+
+void DropCommitsBeforeCheckpoint(ObjectStore& store, ReaderTable& table) {
+  // Readers must find the table from the checkpoint and what follows it.
+  for (int64_t v = 0; v < table.first_version; ++v) {
+    store.Delete(table.name + "/_delta_log/" + DeltaCommitName(v));
   }
+}
+
+ReaderTable WriteReaderTable(const fs::path& root, const std::string& name) {
+  ReaderTable table = WriteReaderTableThrough(OpenLocalStore(root), root, name);
+  table.url = table.path.string();
+  table.live_adds = DeltaLiveAdds(table.path);
+  DropCommitsBeforeCheckpoint(*OpenLocalStore(root), table);
   return table;
 }
 

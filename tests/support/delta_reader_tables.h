@@ -15,20 +15,24 @@
 #include <vector>
 
 #include "data/types.h"
+#include "store/object_store.h"
 #include "support/delta_readers.h"
+#include "support/store_fixture.h"
 #include "support/temp_dir.h"
 
 namespace tributary::testing {
 
 struct ReaderTable {
   std::string name;
-  std::filesystem::path path;
+  std::filesystem::path path;             // a local copy of the table (its folder)
+  std::string url;                        // where the table is (a folder or s3:// / az:// URL)
   std::vector<Field> columns;             // the latest schema as written, in table order
   std::vector<std::string> partition_by;  // the table's partition columns
   std::vector<ReaderRow> rows;            // ordered by the first column (the key)
   std::vector<int64_t> version_rows;      // rows at each version, index = version
   std::vector<std::string> operations;    // commitInfo.operation, index = version
   int64_t first_version = 0;              // commits before it were deleted
+  int64_t readable_from = 0;              // versions before it lost their files to vacuum
   std::vector<std::string> live_adds;     // our log's live add actions (raw lines)
   bool timestamp_ntz = false;             // written with `timestamp_ntz: true`
   // Columns a reader filters on, once per row's value (a filter that skips
@@ -57,5 +61,16 @@ std::vector<std::string> ReaderTableNames(DeltaReader reader);
 // Writes table `name` under `root` (a directory) with a DeltaSink, as the
 // loads of a real run would, and says what it holds. Throws on a sink error.
 ReaderTable WriteReaderTable(const std::filesystem::path& root, const std::string& name);
+// The same through `store`, with `root` the local folder the files are (or
+// will be copied) in; leaves `url` and `live_adds` to the caller.
+ReaderTable WriteReaderTableThrough(std::unique_ptr<ObjectStore> store,
+                                    const std::filesystem::path& root, const std::string& name);
+// For tables with a first_version: deletes the commits before it from `store`
+// (after live_adds was read), so readers must start from the checkpoint.
+void DropCommitsBeforeCheckpoint(ObjectStore& store, ReaderTable& table);
+// The same through the test store at `spot` (store_fixture.h); `path` is the
+// table in a copy of the store's files made under `mirror` afterwards.
+ReaderTable WriteReaderTableAt(const TestStoreSpot& spot, const std::filesystem::path& mirror,
+                               const std::string& name);
 
 }  // namespace tributary::testing

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace tributary::testing {
 
@@ -23,6 +25,16 @@ void TableWriterModel::Load(const std::vector<Batch>& batches, LoadSpec spec) {
   if (spec.mode == WriteMode::kReplace || version_rows_.empty()) partition_by_ = spec.partition_by;
   for (const Batch& b : batches) Apply(b, spec.delete_marker);
   Commit(spec.mode == WriteMode::kMerge ? "MERGE" : "WRITE");
+}
+
+int64_t TableWriterModel::Vacuum() {
+  // Files removed in this very millisecond are not yet past a zero retention.
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  VacuumOptions options;
+  options.retain_ms = 0;
+  auto result = sink_.Vacuum(table_, options);
+  if (!result) throw std::runtime_error("no table to vacuum");
+  return result->files_deleted;
 }
 
 void TableWriterModel::Compact() {

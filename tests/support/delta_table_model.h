@@ -39,6 +39,9 @@ class TableWriterModel {
   }
   // Runs the sink's compaction (an OPTIMIZE commit).
   void Compact();
+  // Vacuums with no retention: every file the latest version does not use
+  // is deleted (no commit). Returns the number of data files deleted.
+  int64_t Vacuum();
   // What the table under `root` holds now.
   ReaderTable Result(const std::filesystem::path& root) const;
 

@@ -61,50 +61,49 @@ std::string CheckpointRows(const DeltaSnapshot& snapshot, int64_t now_ms, int64_
   return rows;
 }
 
-void PointLastCheckpoint(const fs::path& log, int64_t version, int64_t size, int64_t bytes,
-                         int64_t adds) {
-  fs::path pointer = log / "_last_checkpoint";
-  if (auto existing = ReadWholeFile(pointer)) {
+void PointLastCheckpoint(ObjectStore& store, const std::string& log, int64_t version, int64_t size,
+                         int64_t bytes, int64_t adds) {
+  std::string pointer = log + "_last_checkpoint";
+  if (auto existing = store.Get(pointer)) {
     json current = json::parse(*existing, nullptr, false);
     if (!current.is_discarded() && current.value("version", int64_t{-1}) >= version) return;
   }
   json last = {
       {"version", version}, {"size", size}, {"sizeInBytes", bytes}, {"numOfAddFiles", adds}};
-  ReplaceFileAtomically(pointer, last.dump());
+  store.Put(pointer, last.dump());
 }
 
 }  // namespace
 
-void WriteDeltaCheckpoint(const fs::path& table, const DeltaSnapshot& snapshot,
-                          duckdb_connection conn, int64_t now_ms) {
-  fs::path log = table / "_delta_log";
-  fs::path target = log / DeltaCheckpointName(snapshot.version);
+void WriteDeltaCheckpoint(DeltaStorage& storage, const std::string& table,
+                          const DeltaSnapshot& snapshot, duckdb_connection conn, int64_t now_ms) {
+  std::string log = DeltaKey(table, "_delta_log/");
   int64_t adds = 0;
   std::string rows = CheckpointRows(snapshot, now_ms, adds);
-  std::string id = NewUuid();
-  fs::path json_file = log / (".checkpoint-" + id + ".json.tmp");
-  fs::path parquet_file = log / (".checkpoint-" + id + ".parquet.tmp");
-  WriteFileDurably(json_file, rows);
-  std::string sql = fmt::format(
-      "COPY (SELECT txn, add, remove, metaData, protocol FROM read_json({}, format = "
-      "'newline_delimited', columns = {})) TO {} (FORMAT parquet, COMPRESSION snappy)",
-      DuckString(json_file.string()), kCheckpointColumns, DuckString(parquet_file.string()));
+  fs::path staging = storage.NewStaging(table);
+  fs::path json_file = staging / "checkpoint.json";
+  fs::path parquet_file = staging / "checkpoint.parquet";
   std::error_code ec;
   try {
-    DuckExec(conn, sql,
-             fmt::format("cannot write checkpoint {} of '{}'", snapshot.version, table.string()));
+    WriteFileDurably(json_file, rows);
+    std::string sql = fmt::format(
+        "COPY (SELECT txn, add, remove, metaData, protocol FROM read_json({}, format = "
+        "'newline_delimited', columns = {})) TO {} (FORMAT parquet, COMPRESSION snappy)",
+        DuckString(json_file.string()), kCheckpointColumns, DuckString(parquet_file.string()));
+    DuckExec(
+        conn, sql,
+        fmt::format("cannot write checkpoint {} of '{}'", snapshot.version, storage.Where(table)));
+    int64_t bytes = static_cast<int64_t>(fs::file_size(parquet_file));
+    // Two writers of one version's checkpoint write the same actions: the
+    // later one replacing the file is harmless.
+    storage.Publish(parquet_file, log + DeltaCheckpointName(snapshot.version));
+    int64_t size = static_cast<int64_t>(std::count(rows.begin(), rows.end(), '\n'));
+    PointLastCheckpoint(storage.store(), log, snapshot.version, size, bytes, adds);
   } catch (...) {
-    fs::remove(json_file, ec);
-    fs::remove(parquet_file, ec);
+    fs::remove_all(staging, ec);
     throw;
   }
-  fs::remove(json_file, ec);
-  SyncPath(parquet_file);
-  int64_t bytes = static_cast<int64_t>(fs::file_size(parquet_file, ec));
-  if (::link(parquet_file.c_str(), target.c_str()) == 0) SyncPath(log);
-  fs::remove(parquet_file, ec);
-  int64_t size = static_cast<int64_t>(std::count(rows.begin(), rows.end(), '\n'));
-  PointLastCheckpoint(log, snapshot.version, size, bytes, adds);
+  fs::remove_all(staging, ec);
 }
 
 std::vector<json> ReadDeltaCheckpoint(const std::vector<fs::path>& parts, duckdb_connection conn) {

@@ -14,13 +14,12 @@
 
 namespace tributary {
 
-// Writes the checkpoint of `snapshot` into `table`/_delta_log (unless one
-// exists for that version), then points _last_checkpoint at it (replaced
-// atomically, never moved backwards). Tombstones older than the table's
-// delta.deletedFileRetentionDuration (default 1 week) are left out.
-// `now_ms` is the current time. Throws SinkError.
-void WriteDeltaCheckpoint(const std::filesystem::path& table, const DeltaSnapshot& snapshot,
-                          duckdb_connection conn, int64_t now_ms);
+// Writes the checkpoint of `snapshot` into `table`/_delta_log/, then points
+// _last_checkpoint at it (replaced atomically, never moved backwards). Tombstones older than the
+// table's delta.deletedFileRetentionDuration (default 1 week) are left out. `now_ms` is the current
+// time. Throws SinkError.
+void WriteDeltaCheckpoint(DeltaStorage& storage, const std::string& table,
+                          const DeltaSnapshot& snapshot, duckdb_connection conn, int64_t now_ms);
 
 // The actions stored in a checkpoint (its part files, in order), each as
 // {"<kind>": {…}} like a commit line.

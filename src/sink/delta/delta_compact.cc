@@ -38,21 +38,18 @@ CompactResult CompactDeltaTable(DeltaTable& table, duckdb_connection conn,
     std::string select;
     for (const json* add : files) {
       select += (select.empty() ? "" : " UNION ALL ") +
-                DeltaFileSelect(conn, table.dir(), *add, stored, partition_by);
+                DeltaFileSelect(conn, table.storage(), table.key(), *add, stored, partition_by);
       plan.removes.push_back(add->at("path").get<std::string>());
       result.bytes_rewritten += add->value("size", int64_t{0});
     }
-    auto adds = WriteDeltaDataFiles(conn, select, table.dir(), spec, now_ms);
+    auto adds = WriteDeltaDataFiles(conn, select, table.storage(), table.key(), spec, now_ms);
     plan.adds.insert(plan.adds.end(), adds.begin(), adds.end());
   }
   if (plan.removes.empty()) return result;
   try {
     table.Commit(plan, now_ms);
   } catch (...) {
-    std::error_code ec;
-    for (const json& add : plan.adds) {
-      std::filesystem::remove(table.dir() / DecodeDeltaPath(add.at("path").get<std::string>()), ec);
-    }
+    DeleteDeltaDataFiles(table.storage(), table.key(), plan.adds);
     throw;
   }
   result.files_rewritten = static_cast<int64_t>(plan.removes.size());

@@ -1,14 +1,88 @@
 #include "sink/delta/delta_connector.h"
 
+#include <fmt/format.h>
+
 #include "common/error.h"
+#include "common/files.h"
+#include "config/secrets.h"
 #include "sink/delta/delta_sink.h"
 #include "sink/sink_settings.h"
+#include "store/open_store.h"
 
 namespace tributary {
+namespace {
+
+// The setting `key`, secrets resolved; empty when not set.
+std::string Resolved(const Project& project, const std::string& key) {
+  auto it = project.sink.settings.find(key);
+  return it == project.sink.settings.end() ? "" : ResolveSecrets(it->second, project.dir);
+}
+
+bool Flag(const Project& project, const std::string& key) {
+  return SinkSetting(project.sink, key, "false") == "true";
+}
+
+// Secrets are resolved only here, when the sink opens; they are never shown.
+StoreOptions StoreOptionsOf(const Project& project) {
+  StoreOptions o;
+  o.aws_region = Resolved(project, "aws_region");
+  o.aws_endpoint = Resolved(project, "aws_endpoint");
+  o.aws_access_key_id = Resolved(project, "aws_access_key_id");
+  o.aws_secret_access_key = Resolved(project, "aws_secret_access_key");
+  o.aws_session_token = Resolved(project, "aws_session_token");
+  o.aws_virtual_hosted = Flag(project, "aws_virtual_hosted");
+  o.azure_account = Resolved(project, "azure_account");
+  o.azure_endpoint = Resolved(project, "azure_endpoint");
+  o.azure_account_key = Resolved(project, "azure_account_key");
+  o.azure_sas_token = Resolved(project, "azure_sas_token");
+  o.azure_tenant_id = Resolved(project, "azure_tenant_id");
+  o.azure_client_id = Resolved(project, "azure_client_id");
+  o.azure_client_secret = Resolved(project, "azure_client_secret");
+  o.azure_managed_identity = Flag(project, "azure_managed_identity");
+  o.single_writer = Flag(project, "single_writer");
+  return o;
+}
+
+// Credentials that may read but not write would otherwise fail the first
+// upload, after the source was read: one small object written and deleted.
+void CheckWritable(ObjectStore& store, const StoreUrl& url) {
+  std::string key = "_tributary/write-check-" + NewUuid();
+  try {
+    store.Put(key, "");
+    store.Delete(key);
+  } catch (const StoreError& e) {
+    throw SinkError(fmt::format(
+        "the delta sink cannot write to '{}' ({}); give its credentials write and delete "
+        "permission on the prefix (S3: s3:PutObject, s3:DeleteObject; Azure: the Storage Blob "
+        "Data Contributor role)",
+        url.text, e.what()));
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<ObjectStore> OpenDeltaStore(const Project& project) {
+  const SinkConfig& sink = project.sink;
+  if (sink.path.empty()) throw SinkError("the delta sink needs a `path` (the root directory)");
+  ParsedStoreUrl parsed = ParseStoreUrl(sink.path);
+  if (!parsed.url) throw SinkError("the delta sink's path " + parsed.error);
+  StoreUrl url = *parsed.url;
+  if (url.scheme == StoreScheme::kLocal) url.local = (project.dir / url.local).string();
+  StoreOptions options = StoreOptionsOf(project);
+  auto store = OpenObjectStore(url, options);
+  if (url.scheme != StoreScheme::kLocal) CheckWritable(*store, url);
+  if (!store->HasPutIfAbsent() && !options.single_writer) {
+    throw SinkError(
+        fmt::format("the delta sink's store '{}' cannot refuse a second commit of one version "
+                    "(put-if-absent), so two writers could overwrite each other's commits; set "
+                    "`single_writer: true` if tributary is the only writer of these tables",
+                    url.text));
+  }
+  return store;
+}
 
 std::unique_ptr<Sink> OpenDeltaSink(const Project& project) {
   const SinkConfig& sink = project.sink;
-  if (sink.path.empty()) throw SinkError("the delta sink needs a `path` (the root directory)");
   DeltaSinkOptions options;
   try {
     options.target_file_bytes = std::stoll(SinkSetting(sink, "target_file_mb", "128")) << 20;
@@ -19,7 +93,7 @@ std::unique_ptr<Sink> OpenDeltaSink(const Project& project) {
   options.timestamp_ntz = SinkSetting(sink, "timestamp_ntz", "false") == "true";
   options.threads = SinkThreads(sink);
   options.table_properties = sink.table_properties;
-  return std::make_unique<DeltaSink>(project.dir / sink.path, options);
+  return std::make_unique<DeltaSink>(OpenDeltaStore(project), options);
 }
 
 }  // namespace tributary

@@ -5,11 +5,17 @@
 
 #include "config/project.h"
 #include "sink/sink.h"
+#include "store/object_store.h"
 
 namespace tributary {
 
 // Opens the project's `kind: delta` sink (tables under `path`). Throws
 // SinkError on bad settings.
 std::unique_ptr<Sink> OpenDeltaSink(const Project& project);
+
+// The store of the project's delta sink (its `path`, a project-relative
+// directory or a URL, and its storage settings), checked to be reachable.
+// Throws SinkError naming the path and the fix.
+std::unique_ptr<ObjectStore> OpenDeltaStore(const Project& project);
 
 }  // namespace tributary

@@ -11,7 +11,6 @@
 #include "clients/duckdb/duckdb_types.h"
 #include "clients/duckdb/duckdb_values.h"
 #include "common/error.h"
-#include "common/files.h"
 #include "sink/delta/delta_log.h"
 
 namespace tributary {
@@ -21,7 +20,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr size_t kStringPrefix = 32;
-constexpr const char* kStagingPrefix = "_tributary_staging-";
 
 size_t CodePoints(std::string_view s) {
   size_t n = 0;
@@ -153,37 +151,25 @@ std::string CopySql(const std::string& select_sql, const fs::path& staging,
   return fmt::format("COPY ({}) TO {} ({})", select_sql, DuckString(staging.string()), options);
 }
 
-// Moves one written file from the staging directory to its place in the
-// table; returns its path relative to the table.
-std::string MoveIntoTable(const fs::path& file, const fs::path& staging, const fs::path& table) {
-  fs::path relative = fs::relative(file, staging);
-  fs::path target = table / relative;
-  fs::create_directories(target.parent_path());
-  SyncPath(file);
-  fs::rename(file, target);  // a data file with a unique name, not a commit
-  SyncPath(target.parent_path());
-  return relative.generic_string();
-}
-
 }  // namespace
 
 std::vector<json> WriteDeltaDataFiles(duckdb_connection conn, const std::string& select_sql,
-                                      const fs::path& table_dir, const DeltaFileSpec& spec,
-                                      int64_t now_ms) {
-  fs::path staging = table_dir / (kStagingPrefix + NewUuid());
+                                      DeltaStorage& storage, const std::string& table,
+                                      const DeltaFileSpec& spec, int64_t now_ms) {
+  fs::path staging = storage.NewStaging(table);
   std::error_code ec;
-  fs::create_directories(staging);
   std::vector<json> adds;
   try {
     DuckResult result =
         DuckExec(conn, CopySql(select_sql, staging, spec),
-                 fmt::format("cannot write data files of '{}'", table_dir.string()));
+                 fmt::format("cannot write data files of '{}'", storage.Where(table)));
     Schema data = DataColumns(spec);
     for (const json& row : ResultRowsJson(result)) {
       fs::path file = TextOf(row[0]);
       int64_t count = row[1].get<int64_t>();
       if (count == 0) continue;
-      std::string relative = MoveIntoTable(file, staging, table_dir);
+      std::string relative = fs::relative(file, staging).generic_string();
+      storage.Publish(file, DeltaKey(table, relative));
       adds.push_back(json{{"path", EncodeDeltaPath(relative)},
                           {"partitionValues", PartitionValues(row[5], spec)},
                           {"size", row[2].get<int64_t>()},
@@ -193,10 +179,22 @@ std::vector<json> WriteDeltaDataFiles(duckdb_connection conn, const std::string&
     }
   } catch (...) {
     fs::remove_all(staging, ec);
+    DeleteDeltaDataFiles(storage, table, adds);
     throw;
   }
   fs::remove_all(staging, ec);
   return adds;
+}
+
+void DeleteDeltaDataFiles(DeltaStorage& storage, const std::string& table,
+                          const std::vector<json>& adds) {
+  for (const json& add : adds) {
+    try {
+      storage.store().Delete(DeltaKey(table, DecodeDeltaPath(add.at("path").get<std::string>())));
+    } catch (const Error&) {
+      // stays an orphan; see the contract
+    }
+  }
 }
 
 std::string DeltaStatsJson(const json& column_statistics, int64_t num_records,
@@ -249,9 +247,11 @@ std::string UnquoteDuckName(const std::string& quoted) {
   return out;
 }
 
-std::string DeltaFileSelect(duckdb_connection conn, const fs::path& table_dir, const json& add,
-                            const Schema& stored, const std::vector<std::string>& partition_by) {
-  fs::path file = table_dir / DecodeDeltaPath(add.at("path").get<std::string>());
+std::string DeltaFileSelect(duckdb_connection conn, DeltaStorage& storage, const std::string& table,
+                            const json& add, const Schema& stored,
+                            const std::vector<std::string>& partition_by) {
+  fs::path file =
+      storage.Readable(DeltaKey(table, DecodeDeltaPath(add.at("path").get<std::string>())));
   DuckResult described =
       DuckExec(conn,
                fmt::format("DESCRIBE SELECT * FROM read_parquet({}, hive_partitioning = false)",
@@ -278,15 +278,6 @@ std::string DeltaFileSelect(duckdb_connection conn, const fs::path& table_dir, c
   }
   return fmt::format("SELECT {} FROM read_parquet({}, hive_partitioning = false)", columns,
                      DuckString(file.string()));
-}
-
-void RemoveDeltaStaging(const fs::path& table_dir) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(table_dir, ec)) {
-    if (entry.path().filename().string().rfind(kStagingPrefix, 0) == 0) {
-      fs::remove_all(entry.path(), ec);
-    }
-  }
 }
 
 }  // namespace tributary

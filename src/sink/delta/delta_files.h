@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "data/types.h"
+#include "sink/delta/delta_storage.h"
 
 namespace tributary {
 
@@ -24,12 +25,13 @@ struct DeltaFileSpec {
 };
 
 // Runs `select_sql` (which yields the columns of spec.stored) and writes its
-// rows as new data files under `table_dir`; returns one add action per file
-// (none for an empty result). Files are fsynced before this returns, so a
-// commit naming them may follow. Throws SinkError.
+// rows as new data files of the table under key prefix `table` (staged
+// locally, then moved or uploaded); returns one add action per file (none
+// for an empty result). Files are durable before this returns, so a commit
+// naming them may follow. Throws SinkError.
 std::vector<nlohmann::json> WriteDeltaDataFiles(duckdb_connection conn,
                                                 const std::string& select_sql,
-                                                const std::filesystem::path& table_dir,
+                                                DeltaStorage& storage, const std::string& table,
                                                 const DeltaFileSpec& spec, int64_t now_ms);
 
 // The stats JSON of one file from DuckDB's RETURN_STATS column_statistics
@@ -39,6 +41,12 @@ std::vector<nlohmann::json> WriteDeltaDataFiles(duckdb_connection conn,
 // left out), no bounds for floats holding NaN, nor for boolean and binary.
 std::string DeltaStatsJson(const nlohmann::json& column_statistics, int64_t num_records,
                            const Schema& stored);
+
+// Deletes the data files of `adds` (written, never committed) from the table
+// under `table`. Best effort: a file that cannot be deleted stays an orphan,
+// harmless since no commit names it (vacuum removes it later).
+void DeleteDeltaDataFiles(DeltaStorage& storage, const std::string& table,
+                          const std::vector<nlohmann::json>& adds);
 
 // A partition value from DuckDB's text to Delta's serialization (timestamps
 // as ISO 8601 UTC with microseconds); nullopt for NULL.
@@ -51,13 +59,10 @@ std::string UnquoteDuckName(const std::string& quoted);
 // SQL selecting the rows of the data file of `add` with the columns of
 // `stored` (in order, cast to their stored types): partition columns from the
 // add's partitionValues, columns the file lacks (added later) as NULL. Reads
-// the file's footer to learn its columns. Throws SinkError.
-std::string DeltaFileSelect(duckdb_connection conn, const std::filesystem::path& table_dir,
+// the file's footer to learn its columns (a remote file is downloaded first).
+// Throws SinkError.
+std::string DeltaFileSelect(duckdb_connection conn, DeltaStorage& storage, const std::string& table,
                             const nlohmann::json& add, const Schema& stored,
                             const std::vector<std::string>& partition_by);
-
-// Removes leftover staging directories of interrupted writes in `table_dir`.
-// REQUIRES: no write to the table is in progress (the caller holds its lock).
-void RemoveDeltaStaging(const std::filesystem::path& table_dir);
 
 }  // namespace tributary

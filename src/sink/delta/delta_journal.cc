@@ -5,16 +5,14 @@
 #include <cctype>
 
 #include "common/error.h"
-#include "common/files.h"
 
 namespace tributary {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
-fs::path RecordPath(const fs::path& root, const std::string& task_id) {
-  return root / "_tributary" / "tasks" / (SafeFileName(task_id) + ".json");
+std::string RecordKey(const std::string& task_id) {
+  return kTaskRecordPrefix + SafeFileName(task_id) + ".json";
 }
 
 json OptionalText(const std::optional<std::string>& text) {
@@ -75,9 +73,9 @@ DeltaCommitPlan PlanFromJson(const json& in) {
   return plan;
 }
 
-std::optional<TaskRecord> ReadTaskRecord(const fs::path& root, const std::string& task_id) {
-  fs::path path = RecordPath(root, task_id);
-  std::optional<std::string> content = ReadWholeFile(path);
+std::optional<TaskRecord> ReadTaskRecord(ObjectStore& store, const std::string& task_id) {
+  std::string key = RecordKey(task_id);
+  std::optional<std::string> content = store.Get(key);
   if (!content) return std::nullopt;
   try {
     json in = json::parse(*content);
@@ -96,11 +94,11 @@ std::optional<TaskRecord> ReadTaskRecord(const fs::path& root, const std::string
     throw SinkError(fmt::format(
         "the state record of task '{}' ('{}') is damaged ({}); restore it from a backup or remove "
         "it to reload the task from scratch",
-        task_id, path.string(), e.what()));
+        task_id, key, e.what()));
   }
 }
 
-void WriteTaskRecord(const fs::path& root, const std::string& task_id, const TaskRecord& record) {
+void WriteTaskRecord(ObjectStore& store, const std::string& task_id, const TaskRecord& record) {
   json out = {{"task", task_id},
               {"version", record.version},
               {"state", OptionalText(record.state)},
@@ -112,9 +110,7 @@ void WriteTaskRecord(const fs::path& root, const std::string& task_id, const Tas
     for (const auto& [table, plan] : record.plans) plans[table] = PlanToJson(plan);
     out["plans"] = std::move(plans);
   }
-  fs::path path = RecordPath(root, task_id);
-  fs::create_directories(path.parent_path());
-  ReplaceFileAtomically(path, out.dump());
+  store.Put(RecordKey(task_id), out.dump());
 }
 
 }  // namespace tributary

@@ -1,4 +1,4 @@
-// The task journal of the Delta sink: one small JSON file per task under
+// The task journal of the Delta sink: one small JSON object per task under
 // <root>/_tributary/tasks/ holding the task's committed state and, while a
 // load transaction commits, the plan of every table commit it makes.
 //
@@ -33,12 +33,13 @@ struct TaskRecord {
   std::optional<std::string> previous_state;
 };
 
+// Where the records live in the sink's store: one object per task.
+inline constexpr const char* kTaskRecordPrefix = "_tributary/tasks/";
+
 // The record of `task_id`, or nullopt when the task never committed.
-std::optional<TaskRecord> ReadTaskRecord(const std::filesystem::path& root,
-                                         const std::string& task_id);
+std::optional<TaskRecord> ReadTaskRecord(ObjectStore& store, const std::string& task_id);
 // Replaces the record atomically. Throws SinkError.
-void WriteTaskRecord(const std::filesystem::path& root, const std::string& task_id,
-                     const TaskRecord& record);
+void WriteTaskRecord(ObjectStore& store, const std::string& task_id, const TaskRecord& record);
 
 nlohmann::json PlanToJson(const DeltaCommitPlan& plan);
 DeltaCommitPlan PlanFromJson(const nlohmann::json& json);

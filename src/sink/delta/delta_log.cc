@@ -9,7 +9,6 @@
 #include <sstream>
 
 #include "common/error.h"
-#include "common/files.h"
 #include "sink/delta/delta_checkpoint.h"
 
 namespace tributary {
@@ -20,25 +19,28 @@ using nlohmann::json;
 
 struct LogListing {
   std::set<int64_t> commits;
-  std::map<int64_t, std::vector<fs::path>> checkpoints;  // version → its part files, complete
+  std::map<int64_t, std::vector<std::string>> checkpoints;  // version → its part keys, complete
 };
 
-LogListing ListLog(const fs::path& log) {
+std::string LogPrefix(const std::string& table) { return DeltaKey(table, "_delta_log/"); }
+
+// The log's files from `start_after` on (every file when empty).
+LogListing ListLog(ObjectStore& store, const std::string& table, const std::string& start_after) {
   static const std::regex commit(R"((\d{20})\.json)");
   static const std::regex classic(R"((\d{20})\.checkpoint\.parquet)");
   static const std::regex part(R"((\d{20})\.checkpoint\.(\d{10})\.(\d{10})\.parquet)");
+  std::string prefix = LogPrefix(table);
   LogListing listing;
-  std::map<int64_t, std::map<int64_t, std::pair<int64_t, fs::path>>> parts;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(log, ec)) {
-    std::string name = entry.path().filename().string();
+  std::map<int64_t, std::map<int64_t, std::pair<int64_t, std::string>>> parts;
+  for (const ObjectInfo& object : store.List(prefix, start_after)) {
+    std::string name = object.key.substr(prefix.size());
     std::smatch m;
     if (std::regex_match(name, m, commit)) {
       listing.commits.insert(std::stoll(m[1]));
     } else if (std::regex_match(name, m, classic)) {
-      listing.checkpoints[std::stoll(m[1])] = {entry.path()};
+      listing.checkpoints[std::stoll(m[1])] = {object.key};
     } else if (std::regex_match(name, m, part)) {
-      parts[std::stoll(m[1])][std::stoll(m[2])] = {std::stoll(m[3]), entry.path()};
+      parts[std::stoll(m[1])][std::stoll(m[2])] = {std::stoll(m[3]), object.key};
     }
   }
   for (auto& [version, pieces] : parts) {
@@ -48,6 +50,22 @@ LogListing ListLog(const fs::path& log) {
     for (auto& [index, piece] : pieces) listing.checkpoints[version].push_back(piece.second);
   }
   return listing;
+}
+
+// The listing from the checkpoint _last_checkpoint names (one short listing
+// for a table with a long log), or of the whole log when there is no pointer
+// or the checkpoint it names is gone.
+LogListing ListLogFromLastCheckpoint(ObjectStore& store, const std::string& table) {
+  std::string prefix = LogPrefix(table);
+  if (auto pointer = store.Get(prefix + "_last_checkpoint")) {
+    json last = json::parse(*pointer, nullptr, false);
+    int64_t version = last.is_object() ? last.value("version", int64_t{-1}) : -1;
+    if (version >= 0) {
+      LogListing listing = ListLog(store, table, prefix + fmt::format("{:020}", version));
+      if (listing.checkpoints.count(version) != 0) return listing;
+    }
+  }
+  return ListLog(store, table, "");
 }
 
 std::string ActionKind(const json& action) {
@@ -91,9 +109,10 @@ std::string DeltaCheckpointName(int64_t version) {
   return fmt::format("{:020}.checkpoint.parquet", version);
 }
 
-std::optional<std::vector<json>> ReadDeltaCommit(const fs::path& table, int64_t version) {
-  fs::path file = table / "_delta_log" / DeltaCommitName(version);
-  std::optional<std::string> content = ReadWholeFile(file);
+std::optional<std::vector<json>> ReadDeltaCommit(DeltaStorage& storage, const std::string& table,
+                                                 int64_t version) {
+  std::string key = LogPrefix(table) + DeltaCommitName(version);
+  std::optional<std::string> content = storage.store().Get(key);
   if (!content) return std::nullopt;
   std::vector<json> actions;
   std::istringstream lines(*content);
@@ -103,7 +122,7 @@ std::optional<std::vector<json>> ReadDeltaCommit(const fs::path& table, int64_t 
     json action = json::parse(line, nullptr, false);
     if (action.is_discarded() || ActionKind(action).empty()) {
       throw SinkError(fmt::format("delta log '{}' has a line that is not one action: {}",
-                                  file.string(), line.substr(0, 200)));
+                                  storage.Where(key), line.substr(0, 200)));
     }
     actions.push_back(std::move(action));
   }
@@ -132,41 +151,43 @@ void ApplyDeltaActions(DeltaSnapshot& snapshot, const std::vector<json>& actions
   }
 }
 
-std::optional<DeltaSnapshot> ReadDeltaSnapshot(const fs::path& table, duckdb_connection conn) {
-  fs::path log = table / "_delta_log";
-  if (!fs::is_directory(log)) return std::nullopt;
-  LogListing listing = ListLog(log);
+std::optional<DeltaSnapshot> ReadDeltaSnapshot(DeltaStorage& storage, const std::string& table,
+                                               duckdb_connection conn) {
+  LogListing listing = ListLogFromLastCheckpoint(storage.store(), table);
   if (listing.commits.empty() && listing.checkpoints.empty()) return std::nullopt;
   int64_t latest = listing.commits.empty() ? -1 : *listing.commits.rbegin();
   DeltaSnapshot snapshot;
   for (auto it = listing.checkpoints.rbegin(); it != listing.checkpoints.rend(); ++it) {
     if (it->first > latest && latest >= 0) continue;
-    ApplyDeltaActions(snapshot, ReadDeltaCheckpoint(it->second, conn));
+    std::vector<fs::path> parts;
+    for (const std::string& key : it->second) parts.push_back(storage.Readable(key));
+    ApplyDeltaActions(snapshot, ReadDeltaCheckpoint(parts, conn));
     snapshot.version = it->first;
     break;
   }
   latest = std::max(latest, snapshot.version);
   for (int64_t v = snapshot.version + 1; v <= latest; ++v) {
-    auto actions = ReadDeltaCommit(table, v);
+    auto actions = ReadDeltaCommit(storage, table, v);
     if (!actions) {
       throw SinkError(fmt::format(
           "delta table '{}' is missing commit {} of its log (and has no checkpoint covering it); "
           "the table cannot be read",
-          table.string(), v));
+          storage.Where(table), v));
     }
     ApplyDeltaActions(snapshot, *actions);
     snapshot.version = v;
   }
   if (snapshot.metadata.is_null() || snapshot.protocol.is_null()) {
-    throw SinkError(
-        fmt::format("delta table '{}' has no metaData or protocol in its log", table.string()));
+    throw SinkError(fmt::format("delta table '{}' has no metaData or protocol in its log",
+                                storage.Where(table)));
   }
   return snapshot;
 }
 
-int ApplyNewerDeltaCommits(const fs::path& table, DeltaSnapshot& snapshot) {
+int ApplyNewerDeltaCommits(DeltaStorage& storage, const std::string& table,
+                           DeltaSnapshot& snapshot) {
   int applied = 0;
-  while (auto actions = ReadDeltaCommit(table, snapshot.version + 1)) {
+  while (auto actions = ReadDeltaCommit(storage, table, snapshot.version + 1)) {
     ApplyDeltaActions(snapshot, *actions);
     ++snapshot.version;
     ++applied;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "data/types.h"
+#include "sink/delta/delta_storage.h"
 
 namespace tributary {
 
@@ -39,23 +40,28 @@ struct DeltaSnapshot {
 std::string DeltaCommitName(int64_t version);
 std::string DeltaCheckpointName(int64_t version);
 
-// The actions of commit `version` (one JSON object per line), or nullopt when
-// the commit file does not exist. Throws SinkError on malformed content.
-std::optional<std::vector<nlohmann::json>> ReadDeltaCommit(const std::filesystem::path& table,
+// The actions of commit `version` of the table under key prefix `table` (one
+// JSON object per line), or nullopt when the commit does not exist. Throws
+// SinkError on malformed content.
+std::optional<std::vector<nlohmann::json>> ReadDeltaCommit(DeltaStorage& storage,
+                                                           const std::string& table,
                                                            int64_t version);
 
 // Applies the actions of one commit (or checkpoint) to `snapshot`.
 void ApplyDeltaActions(DeltaSnapshot& snapshot, const std::vector<nlohmann::json>& actions);
 
-// The newest snapshot of the table at `table` (a directory holding
-// _delta_log), or nullopt when there is no table there yet. Checkpoints are
-// read through `conn` (DuckDB's Parquet reader). Throws SinkError when the log
-// is broken (a missing version, a checkpoint that cannot be read).
-std::optional<DeltaSnapshot> ReadDeltaSnapshot(const std::filesystem::path& table,
+// The newest snapshot of the table under key prefix `table` (holding
+// _delta_log/), or nullopt when there is no table there yet. The log is
+// listed from the checkpoint _last_checkpoint names, so a table with a long
+// log opens with one short listing; checkpoints are read through `conn`
+// (DuckDB's Parquet reader). Throws SinkError when the log is broken (a
+// missing version, a checkpoint that cannot be read).
+std::optional<DeltaSnapshot> ReadDeltaSnapshot(DeltaStorage& storage, const std::string& table,
                                                duckdb_connection conn);
 
 // Applies the commits newer than `snapshot.version`, if any; returns how many.
-int ApplyNewerDeltaCommits(const std::filesystem::path& table, DeltaSnapshot& snapshot);
+int ApplyNewerDeltaCommits(DeltaStorage& storage, const std::string& table,
+                           DeltaSnapshot& snapshot);
 
 // Throws SinkError when the table uses protocol features tributary does not
 // write (deletion vectors, column mapping, constraints, …), naming them.

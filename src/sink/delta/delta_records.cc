@@ -75,7 +75,7 @@ void AppendRecord(DeltaSink& sink, const std::string& name, const Schema& schema
                   const std::string& select_sql) {
   auto lock = FileLock::Acquire(sink.LockPath("records", name));
   DuckConnection conn = sink.Connect();
-  DeltaTable table(sink.root() / "_tributary" / name, "_tributary/" + name, conn.get());
+  DeltaTable table(sink.storage(), "_tributary/" + name, "_tributary/" + name, conn.get());
   const auto& snapshot = table.Refresh();
   int64_t now = sink.NowMs();
   DeltaCommitPlan plan;
@@ -84,7 +84,7 @@ void AppendRecord(DeltaSink& sink, const std::string& name, const Schema& schema
     plan.protocol = json{{"minReaderVersion", 1}, {"minWriterVersion", 2}};
     plan.metadata = NewMetadata(schema, now);
   }
-  plan.adds = WriteDeltaDataFiles(conn.get(), select_sql, table.dir(),
+  plan.adds = WriteDeltaDataFiles(conn.get(), select_sql, sink.storage(), table.key(),
                                   DeltaFileSpec{schema, {}, int64_t{1} << 30, true}, now);
   table.Commit(plan, now);
   if (static_cast<int64_t>(table.snapshot()->files.size()) >= kCompactAt) {
@@ -117,13 +117,13 @@ void DeltaSink::RecordTaskResult(const TaskResult& r) {
 
 std::vector<TaskHistory> DeltaSink::ReadHistory() {
   DuckConnection conn = Connect();
-  fs::path dir = root_ / "_tributary" / "task_results";
-  auto snapshot = ReadDeltaSnapshot(dir, conn.get());
+  const std::string key = "_tributary/task_results";
+  auto snapshot = ReadDeltaSnapshot(storage_, key, conn.get());
   std::vector<TaskHistory> history;
   if (!snapshot || snapshot->files.empty()) return history;
   std::string files;
   for (const auto& [path, add] : snapshot->files) {
-    std::string file = (dir / DecodeDeltaPath(path)).string();
+    std::string file = storage_.Readable(DeltaKey(key, DecodeDeltaPath(path))).string();
     files += (files.empty() ? "" : ", ") + Text(file);
   }
   DuckResult result =

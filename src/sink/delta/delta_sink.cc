@@ -14,6 +14,8 @@
 #include "sink/delta/delta_journal.h"
 #include "sink/delta/delta_transaction.h"
 #include "sink/delta/delta_types.h"
+#include "sink/delta/delta_vacuum.h"
+#include "store/local_store.h"
 
 namespace tributary {
 namespace {
@@ -41,22 +43,33 @@ DuckDatabase OpenEngine(const DeltaSinkOptions& options, const fs::path& spill) 
   return database;
 }
 
+fs::path NewSpillDir() {
+  return fs::temp_directory_path() / fmt::format("tributary-delta-{}-{}", ::getpid(), NewUuid());
+}
+
 }  // namespace
 
-DeltaSink::DeltaSink(fs::path root, DeltaSinkOptions options, const Clock& clock)
-    : root_(std::move(root)), options_(std::move(options)), clock_(clock) {
-  std::error_code ec;
-  fs::create_directories(root_ / "_tributary", ec);
-  if (ec) {
-    throw SinkError(fmt::format("cannot create the delta sink directory '{}': {}", root_.string(),
-                                ec.message()));
+DeltaSink::DeltaSink(std::unique_ptr<ObjectStore> store, DeltaSinkOptions options,
+                     const Clock& clock)
+    : options_(std::move(options)),
+      clock_(clock),
+      spill_dir_(NewSpillDir()),
+      storage_(std::move(store), spill_dir_ / "files") {
+  if (auto records = storage_.store().LocalPath("_tributary")) {
+    std::error_code ec;
+    fs::create_directories(*records, ec);
+    if (ec) {
+      throw SinkError(fmt::format("cannot create the delta sink directory '{}': {}",
+                                  records->parent_path().string(), ec.message()));
+    }
   }
-  spill_dir_ =
-      fs::temp_directory_path() / fmt::format("tributary-delta-{}-{}", ::getpid(), NewUuid());
-  database_ = OpenEngine(options_, spill_dir_);
+  database_ = OpenEngine(options_, spill_dir_ / "engine");
   DuckConnection conn = Connect();
   RegisterDuckRowStreams(conn.get());
 }
+
+DeltaSink::DeltaSink(const fs::path& root, DeltaSinkOptions options, const Clock& clock)
+    : DeltaSink(OpenLocalStore(root), std::move(options), clock) {}
 
 DeltaSink::~DeltaSink() {
   database_.reset();
@@ -78,17 +91,17 @@ DuckConnection DeltaSink::Connect() const {
   return conn;
 }
 
-fs::path DeltaSink::TableDir(const std::string& table) const {
+std::string DeltaSink::TableKey(const std::string& table) const {
   if (table.empty() || table == "." || table == ".." || table == "_tributary" ||
       table.find('/') != std::string::npos || table.find('\0') != std::string::npos) {
     throw SinkError(fmt::format(
         "'{}' cannot name a Delta table directory; give the table another sink_table", table));
   }
-  return root_ / table;
+  return table;
 }
 
 fs::path DeltaSink::LockPath(const std::string& kind, const std::string& name) const {
-  return root_ / "_tributary" / "locks" / (kind + "-" + SafeFileName(name) + ".lock");
+  return storage_.LockPath(kind, name);
 }
 
 std::unique_ptr<LoadTransaction> DeltaSink::Begin(const std::string& task_id) {
@@ -103,14 +116,14 @@ std::optional<std::string> DeltaSink::ReadState(const std::string& task_id) {
   }
   // A load of the task runs right now (another process): its commit is not
   // settled, so the state before it is the committed one.
-  auto record = ReadTaskRecord(root_, task_id);
+  auto record = ReadTaskRecord(store(), task_id);
   if (!record) return std::nullopt;
   return record->complete ? record->state : record->previous_state;
 }
 
 std::optional<Schema> DeltaSink::DescribeTable(const std::string& table) {
   DuckConnection conn = Connect();
-  auto snapshot = ReadDeltaSnapshot(TableDir(table), conn.get());
+  auto snapshot = ReadDeltaSnapshot(storage_, TableKey(table), conn.get());
   if (!snapshot) return std::nullopt;
   return ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
 }
@@ -119,15 +132,16 @@ std::optional<Schema> DeltaSink::DescribeTable(const std::string& table) {
 std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
                                                 const std::string& column) {
   DuckConnection conn = Connect();
-  auto snapshot = ReadDeltaSnapshot(TableDir(table), conn.get());
+  auto snapshot = ReadDeltaSnapshot(storage_, TableKey(table), conn.get());
   if (!snapshot || snapshot->files.empty()) return std::nullopt;
   Schema schema = ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
   int at = schema.IndexOf(column);
   if (at < 0) return std::nullopt;
   std::string files;
   for (const auto& [path, add] : snapshot->files) {
-    files += (files.empty() ? "" : ", ") +
-             DuckString((TableDir(table) / DecodeDeltaPath(path)).string());
+    files +=
+        (files.empty() ? "" : ", ") +
+        DuckString(storage_.Readable(DeltaKey(TableKey(table), DecodeDeltaPath(path))).string());
   }
   DuckResult result =
       DuckExec(conn.get(),
@@ -141,32 +155,74 @@ std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
   return ValueText(value, 0);
 }
 
+void DeltaSink::CheckNoPendingLoad(const std::string& table, const std::string& doing) {
+  for (const ObjectInfo& object : store().List(kTaskRecordPrefix)) {
+    auto content = store().Get(object.key);
+    auto record = content ? nlohmann::json::parse(*content, nullptr, false) : nlohmann::json();
+    if (record.is_object() && !record.value("complete", true) && record.contains("plans") &&
+        record["plans"].contains(table)) {
+      throw SinkError(fmt::format(
+          "table '{}' has an interrupted load of task '{}' pending; run that task first, then {}",
+          table, record.value("task", ""), doing));
+    }
+  }
+}
+
+std::set<std::string> DeltaSink::PendingFiles(const std::string& table) {
+  std::set<std::string> keys;
+  for (const ObjectInfo& object : store().List(kTaskRecordPrefix)) {
+    auto content = store().Get(object.key);
+    auto record = content ? nlohmann::json::parse(*content, nullptr, false) : nlohmann::json();
+    if (!record.is_object() || record.value("complete", true) || !record.contains("plans") ||
+        !record["plans"].contains(table)) {
+      continue;
+    }
+    for (const auto& add : record["plans"][table].value("adds", nlohmann::json::array())) {
+      keys.insert(DeltaKey(TableKey(table), DecodeDeltaPath(add.value("path", ""))));
+    }
+  }
+  return keys;
+}
+
 std::optional<CompactResult> DeltaSink::Compact(const std::string& table,
                                                 int64_t target_file_bytes) {
   auto lock = FileLock::TryAcquire(LockPath("table", table));
   if (!lock) {
     throw SinkError(fmt::format("table '{}' is being loaded; compact it later", table));
   }
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(root_ / "_tributary" / "tasks", ec)) {
-    auto content = ReadWholeFile(entry.path());
-    auto record = content ? nlohmann::json::parse(*content, nullptr, false) : nlohmann::json();
-    if (record.is_object() && !record.value("complete", true) && record.contains("plans") &&
-        record["plans"].contains(table)) {
-      throw SinkError(fmt::format(
-          "table '{}' has an interrupted load of task '{}' pending; run that task first", table,
-          record.value("task", "")));
-    }
-  }
+  CheckNoPendingLoad(table, "compact");
   DuckConnection conn = Connect();
-  DeltaTable delta(TableDir(table), table, conn.get());
+  DeltaTable delta(storage_, TableKey(table), table, conn.get());
   if (!delta.Refresh()) return std::nullopt;
-  RemoveDeltaStaging(delta.dir());
+  storage_.RemoveStaging(delta.key());
   return CompactDeltaTable(delta, conn.get(),
                            target_file_bytes > 0 ? target_file_bytes : options_.target_file_bytes,
                            NowMs());
 }
 
-std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", root_.string()); }
+std::optional<VacuumResult> DeltaSink::Vacuum(const std::string& table,
+                                              const VacuumOptions& options) {
+  auto lock = FileLock::TryAcquire(LockPath("table", table));
+  if (!lock) throw SinkError(fmt::format("table '{}' is being loaded; vacuum it later", table));
+  DuckConnection conn = Connect();
+  DeltaTable delta(storage_, TableKey(table), table, conn.get());
+  if (!delta.Refresh()) return std::nullopt;
+  if (!options.dry_run) storage_.RemoveStaging(delta.key());
+  return VacuumDeltaTable(delta, options, PendingFiles(table), NowMs());
+}
+
+std::vector<std::string> DeltaSink::ListTables() {
+  std::set<std::string> tables;
+  for (const ObjectInfo& object : store().List("")) {
+    size_t at = object.key.find("/_delta_log/");
+    if (at == std::string::npos || at == 0) continue;
+    std::string table = object.key.substr(0, at);
+    if (table.rfind("_tributary", 0) == 0 || table.find('/') != std::string::npos) continue;
+    tables.insert(table);
+  }
+  return {tables.begin(), tables.end()};
+}
+
+std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", storage_.Url()); }
 
 }  // namespace tributary

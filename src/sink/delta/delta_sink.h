@@ -1,20 +1,23 @@
-// The Delta Lake sink: a root directory on the file system holding one Delta
-// table per sink table (<root>/<table>/_delta_log/…), readable by Spark,
-// Databricks, DuckDB's delta extension and delta-rs, and tributary's own
-// records under <root>/_tributary/: run history as Delta tables (runs,
-// task_results), each task's state and commit journal (delta_journal.h),
-// lock files. See docs/delta.md.
+// The Delta Lake sink: a root (a local directory, or a prefix in an S3 bucket
+// or an Azure container, store/) holding one Delta table per sink table
+// (<root>/<table>/_delta_log/…), readable by Spark, Databricks, DuckDB's
+// delta extension and delta-rs, and tributary's own records under
+// <root>/_tributary/: run history as Delta tables (runs, task_results), each
+// task's state and commit journal (delta_journal.h), lock files (local roots).
+// See docs/delta.md.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "clients/duckdb/duckdb_handles.h"
 #include "common/clock.h"
 #include "sink/delta/delta_compact.h"
+#include "sink/delta/delta_storage.h"
 #include "sink/sink.h"
 
 namespace tributary {
@@ -36,10 +39,13 @@ class DeltaLoadTransaction;
 
 // Thread-safe. Tasks running in parallel get their own DuckDB connection and
 // lock the tables they write (also against other processes).
-class DeltaSink final : public Sink, public RunLog, public Compactor {
+class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
  public:
-  // Creates `root` if needed. Throws SinkError.
-  DeltaSink(std::filesystem::path root, DeltaSinkOptions options,
+  // A sink writing to `store`. Throws SinkError.
+  DeltaSink(std::unique_ptr<ObjectStore> store, DeltaSinkOptions options,
+            const Clock& clock = SystemClock::Instance());
+  // A sink on the local directory `root`, created if needed.
+  DeltaSink(const std::filesystem::path& root, DeltaSinkOptions options,
             const Clock& clock = SystemClock::Instance());
   ~DeltaSink() override;
 
@@ -53,29 +59,43 @@ class DeltaSink final : public Sink, public RunLog, public Compactor {
                                        const std::string& column) override;
   std::string Describe() const override;
   RunLog& run_log() override { return *this; }
-  Compactor* compactor() override { return this; }
+  TableMaintenance* maintenance() override { return this; }
 
   // Compacts as delta_compact.h says. Also throws SinkError when the table
   // has an interrupted load pending (compacting then could make that load
   // conflict).
   std::optional<CompactResult> Compact(const std::string& table,
                                        int64_t target_file_bytes = 0) override;
+  // Vacuums as delta_vacuum.h says, under the table's lock; data files named
+  // by an interrupted load's journal are kept (that load may still commit).
+  std::optional<VacuumResult> Vacuum(const std::string& table,
+                                     const VacuumOptions& options) override;
 
-  const std::filesystem::path& root() const { return root_; }
+  DeltaStorage& storage() { return storage_; }
+  ObjectStore& store() { return storage_.store(); }
   const DeltaSinkOptions& options() const { return options_; }
+  // The sink tables that exist in the store (folders holding a _delta_log),
+  // tributary's own records excluded, sorted.
+  std::vector<std::string> ListTables();
   int64_t NowMs() const;
   // A new connection to the sink's DuckDB engine (UTC session). Thread-safe.
   DuckConnection Connect() const;
-  // The directory of sink table `table`; throws SinkError for names that
-  // cannot be a directory (empty, "/", "..", tributary's own "_tributary").
-  std::filesystem::path TableDir(const std::string& table) const;
+  // The key prefix of sink table `table`; throws SinkError for names that
+  // cannot be a folder (empty, "/", "..", tributary's own "_tributary").
+  std::string TableKey(const std::string& table) const;
   std::filesystem::path LockPath(const std::string& kind, const std::string& name) const;
 
  private:
-  std::filesystem::path root_;
+  // Throws SinkError when an interrupted load of some task has a plan for
+  // `table` pending (`doing` names the refused operation).
+  void CheckNoPendingLoad(const std::string& table, const std::string& doing);
+  // The data files (keys) that pending interrupted loads wrote into `table`.
+  std::set<std::string> PendingFiles(const std::string& table);
+
   DeltaSinkOptions options_;
   const Clock& clock_;
   std::filesystem::path spill_dir_;
+  DeltaStorage storage_;
   DuckDatabase database_;
   std::mutex records_mutex_;  // one record commit at a time per process
 };

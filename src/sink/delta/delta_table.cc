@@ -9,11 +9,11 @@
 #include "common/files.h"
 #include "common/log.h"
 #include "sink/delta/delta_checkpoint.h"
+#include "sink/delta/delta_vacuum.h"
 
 namespace tributary {
 namespace {
 
-namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr int kMaxAttempts = 20;
@@ -40,11 +40,12 @@ json DeltaRemoveFor(const json& add, int64_t now_ms, bool data_change) {
   return remove;
 }
 
-DeltaTable::DeltaTable(fs::path dir, std::string name, duckdb_connection conn)
-    : dir_(std::move(dir)), name_(std::move(name)), conn_(conn) {}
+DeltaTable::DeltaTable(DeltaStorage& storage, std::string key, std::string name,
+                       duckdb_connection conn)
+    : storage_(storage), key_(std::move(key)), name_(std::move(name)), conn_(conn) {}
 
 const std::optional<DeltaSnapshot>& DeltaTable::Refresh() {
-  snapshot_ = ReadDeltaSnapshot(dir_, conn_);
+  snapshot_ = ReadDeltaSnapshot(storage_, key_, conn_);
   return snapshot_;
 }
 
@@ -115,17 +116,17 @@ std::optional<int64_t> DeltaTable::Commit(const DeltaCommitPlan& plan, int64_t n
     return std::nullopt;  // this transaction landed already
   }
   for (int64_t v = plan.read_version + 1; v <= current; ++v) {
-    auto theirs = ReadDeltaCommit(dir_, v);
+    auto theirs = ReadDeltaCommit(storage_, key_, v);
     if (!theirs) Conflict(name_, v, "its commit can no longer be read to check");
     CheckConflicts(plan, *theirs, v);
   }
-  fs::create_directories(dir_ / "_delta_log");
   for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
     int64_t next = (snapshot_ ? snapshot_->version : -1) + 1;
     std::vector<json> actions;
     std::string content = CommitContent(plan, now_ms, actions);
     FaultPoint("delta.before_publish");
-    if (PublishIfAbsent(dir_ / "_delta_log" / DeltaCommitName(next), content)) {
+    if (storage_.store().PutIfAbsent(DeltaKey(key_, "_delta_log/" + DeltaCommitName(next)),
+                                     content)) {
       FaultPoint("delta.after_publish");
       if (!snapshot_) snapshot_.emplace();
       ApplyDeltaActions(*snapshot_, actions);
@@ -133,7 +134,7 @@ std::optional<int64_t> DeltaTable::Commit(const DeltaCommitPlan& plan, int64_t n
       MaybeCheckpoint(now_ms);
       return next;
     }
-    auto theirs = ReadDeltaCommit(dir_, next);
+    auto theirs = ReadDeltaCommit(storage_, key_, next);
     if (!theirs) continue;
     if (!snapshot_) Conflict(name_, next, "it created the table at the same time");
     ApplyDeltaActions(*snapshot_, *theirs);
@@ -157,9 +158,21 @@ void DeltaTable::MaybeCheckpoint(int64_t now_ms) {
   }
   if (interval <= 0 || snapshot_->version == 0 || snapshot_->version % interval != 0) return;
   try {
-    WriteDeltaCheckpoint(dir_, *snapshot_, conn_, now_ms);
+    WriteDeltaCheckpoint(storage_, key_, *snapshot_, conn_, now_ms);
   } catch (const Error& e) {
     Log(LogLevel::kWarn, "delta checkpoint failed; the table stays readable from its log",
+        {{"table", name_}, {"error", e.what()}});
+    return;
+  }
+  // As Delta writers do after a checkpoint: drop log files past the log
+  // retention, so a table committed every few minutes keeps a bounded log.
+  try {
+    if (int64_t n = CleanUpDeltaLog(*this, now_ms, false); n > 0) {
+      Log(LogLevel::kDebug, "old delta log files deleted",
+          {{"table", name_}, {"files", std::to_string(n)}});
+    }
+  } catch (const Error& e) {
+    Log(LogLevel::kWarn, "delta log clean-up failed; it is retried after the next checkpoint",
         {{"table", name_}, {"error", e.what()}});
   }
 }

@@ -1,4 +1,4 @@
-// One Delta table on the file system: its snapshot, and commits published
+// One Delta table in the sink's storage: its snapshot, and commits published
 // with put-if-absent, retried when another writer got the version first
 // (after checking that what it did does not conflict), then checkpointed
 // every delta.checkpointInterval commits.
@@ -36,10 +36,12 @@ struct DeltaCommitPlan {
 // Not thread-safe; one writer uses it at a time (the sink's per-table lock).
 class DeltaTable {
  public:
-  // `conn` reads checkpoints and writes them; it must outlive the table.
-  DeltaTable(std::filesystem::path dir, std::string name, duckdb_connection conn);
+  // The table under key prefix `key` of `storage`; `conn` reads checkpoints
+  // and writes them. Both must outlive the table.
+  DeltaTable(DeltaStorage& storage, std::string key, std::string name, duckdb_connection conn);
 
-  const std::filesystem::path& dir() const { return dir_; }
+  DeltaStorage& storage() const { return storage_; }
+  const std::string& key() const { return key_; }
   const std::string& name() const { return name_; }
   // Reads the log again; nullopt when there is no table yet.
   const std::optional<DeltaSnapshot>& Refresh();
@@ -60,7 +62,8 @@ class DeltaTable {
                             std::vector<nlohmann::json>& actions) const;
   void MaybeCheckpoint(int64_t now_ms);
 
-  std::filesystem::path dir_;
+  DeltaStorage& storage_;
+  std::string key_;
   std::string name_;
   duckdb_connection conn_;
   std::optional<DeltaSnapshot> snapshot_;

@@ -123,11 +123,11 @@ DeltaTableWriter::DeltaTableWriter(DeltaSink& sink, duckdb_connection conn, cons
       conn_(conn),
       spec_(spec),
       lock_(LockTable(sink, spec.table)),
-      table_(sink.TableDir(spec.table), spec.table, conn) {
+      table_(sink.storage(), sink.TableKey(spec.table), spec.table, conn) {
   CheckSpec();
   table_.Refresh();
   if (table_.snapshot()) CheckDeltaWritable(spec_.table, *table_.snapshot());
-  RemoveDeltaStaging(table_.dir());
+  sink.storage().RemoveStaging(table_.key());
   PlanSchema();
   PlanMetadata();
   append_schema_ = spec_.schema;
@@ -343,15 +343,16 @@ void DeltaTableWriter::StartCopy() {
       fmt::format("SELECT {} FROM {} AS s", StreamColumns(), copy_->rows.FromSql());
   DeltaFileSpec spec = FileSpec(true);
   Copy* copy = copy_.get();
-  copy->thread = std::thread([copy, select, spec, dir = table_.dir(), now = sink_.NowMs()] {
-    NameThisThread("delta-copy");
-    try {
-      copy->files = WriteDeltaDataFiles(copy->conn.get(), select, dir, spec, now);
-    } catch (...) {
-      copy->error = std::current_exception();
-      copy->rows.Abort();  // a Push waiting for room returns
-    }
-  });
+  copy->thread = std::thread(
+      [copy, select, spec, &storage = sink_.storage(), key = table_.key(), now = sink_.NowMs()] {
+        NameThisThread("delta-copy");
+        try {
+          copy->files = WriteDeltaDataFiles(copy->conn.get(), select, storage, key, spec, now);
+        } catch (...) {
+          copy->error = std::current_exception();
+          copy->rows.Abort();  // a Push waiting for room returns
+        }
+      });
 }
 
 void DeltaTableWriter::FinishCopy() {
@@ -376,7 +377,8 @@ DeltaFileSpec DeltaTableWriter::FileSpec(bool data_change) const {
 }
 
 std::vector<json> DeltaTableWriter::WriteFiles(const std::string& select_sql, bool data_change) {
-  return WriteDeltaDataFiles(conn_, select_sql, table_.dir(), FileSpec(data_change), sink_.NowMs());
+  return WriteDeltaDataFiles(conn_, select_sql, sink_.storage(), table_.key(),
+                             FileSpec(data_change), sink_.NowMs());
 }
 
 std::string DeltaTableWriter::TargetColumns(const std::string& prefix) const {
@@ -388,7 +390,7 @@ std::string DeltaTableWriter::TargetColumns(const std::string& prefix) const {
 }
 
 std::string DeltaTableWriter::FileSelect(const json& add) const {
-  return DeltaFileSelect(conn_, table_.dir(), add, target_, partition_by_);
+  return DeltaFileSelect(conn_, sink_.storage(), table_.key(), add, target_, partition_by_);
 }
 
 std::string DeltaTableWriter::KeepCondition() const {
@@ -550,10 +552,7 @@ DeltaCommitPlan DeltaTableWriter::Finish() {
 
 void DeltaTableWriter::Discard() {
   AbortCopy();
-  std::error_code ec;
-  for (const json& add : adds_) {
-    fs::remove(table_.dir() / DecodeDeltaPath(add.at("path").get<std::string>()), ec);
-  }
+  DeleteDeltaDataFiles(sink_.storage(), table_.key(), adds_);
   adds_.clear();
 }
 

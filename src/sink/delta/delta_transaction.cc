@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/fault_point.h"
+#include "sink/delta/delta_files.h"
 #include "sink/delta/delta_sink.h"
 
 namespace tributary {
@@ -14,11 +15,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 void DeletePlanFiles(DeltaSink& sink, const std::string& table, const DeltaCommitPlan& plan) {
-  std::error_code ec;
-  fs::path dir = sink.TableDir(table);
-  for (const json& add : plan.adds) {
-    fs::remove(dir / DecodeDeltaPath(add.at("path").get<std::string>()), ec);
-  }
+  DeleteDeltaDataFiles(sink.storage(), sink.TableKey(table), plan.adds);
 }
 
 bool Landed(DeltaTable& table, const std::string& task_id, int64_t version) {
@@ -48,13 +45,13 @@ FileLock LockTask(DeltaSink& sink, const std::string& task_id) {
 
 std::optional<TaskRecord> CompleteTaskRecord(DeltaSink& sink, duckdb_connection conn,
                                              const std::string& task_id) {
-  std::optional<TaskRecord> record = ReadTaskRecord(sink.root(), task_id);
+  std::optional<TaskRecord> record = ReadTaskRecord(sink.store(), task_id);
   if (!record || record->complete) return record;
   std::vector<std::string> landed, missing;
   std::string failure;
   for (const auto& [name, plan] : record->plans) {
     auto lock = FileLock::Acquire(sink.LockPath("table", name));
-    DeltaTable table(sink.TableDir(name), name, conn);
+    DeltaTable table(sink.storage(), sink.TableKey(name), name, conn);
     try {
       if (!Landed(table, task_id, record->version)) table.Commit(plan, sink.NowMs());
       landed.push_back(name);
@@ -75,7 +72,7 @@ std::optional<TaskRecord> CompleteTaskRecord(DeltaSink& sink, duckdb_connection 
     record->complete = true;
     record->plans.clear();
   }
-  WriteTaskRecord(sink.root(), task_id, *record);
+  WriteTaskRecord(sink.store(), task_id, *record);
   return record;
 }
 
@@ -105,7 +102,7 @@ TableWriter& DeltaLoadTransaction::Open(const LoadSpec& spec) {
 
 TaskRecord DeltaLoadTransaction::Journal(const std::optional<std::string>& state,
                                          std::vector<DeltaCommitPlan>& plans) {
-  TaskRecord before = ReadTaskRecord(sink_.root(), task_id_).value_or(TaskRecord{});
+  TaskRecord before = ReadTaskRecord(sink_.store(), task_id_).value_or(TaskRecord{});
   TaskRecord record;
   record.version = before.version + 1;
   record.state = state ? state : before.state;
@@ -119,7 +116,7 @@ TaskRecord DeltaLoadTransaction::Journal(const std::optional<std::string>& state
     plans[i].tributary = tributary;
     record.plans[writers_[i]->table()] = plans[i];
   }
-  WriteTaskRecord(sink_.root(), task_id_, record);
+  WriteTaskRecord(sink_.store(), task_id_, record);
   journaled_ = true;
   FaultPoint("delta.after_journal");
   return record;
@@ -142,7 +139,7 @@ void DeltaLoadTransaction::CommitTables(const TaskRecord& record,
           "completes the load",
           task_id_, e.what()));
     }
-    WriteTaskRecord(sink_.root(), task_id_, RolledBack(record));
+    WriteTaskRecord(sink_.store(), task_id_, RolledBack(record));
     journaled_ = false;  // nothing landed: the destructor deletes the files
     throw;
   }
@@ -156,7 +153,7 @@ void DeltaLoadTransaction::Commit(const std::optional<std::string>& state) {
   CommitTables(record, plans);
   record.complete = true;
   record.plans.clear();
-  WriteTaskRecord(sink_.root(), task_id_, record);
+  WriteTaskRecord(sink_.store(), task_id_, record);
   committed_ = true;
 }
 

@@ -276,9 +276,9 @@ TEST_F(DeltaSinkTest, CheckpointsAreWrittenAndEnoughToReadTheTable) {
   EXPECT_EQ(last["version"], 10);
   EXPECT_EQ(last["numOfAddFiles"], 11);
   DuckConnection conn = sink_->Connect();
-  auto full = ReadDeltaSnapshot(dir_ / "c", conn.get());
+  auto full = ReadDeltaSnapshot(sink_->storage(), "c", conn.get());
   for (int v = 0; v < 10; ++v) fs::remove(log / DeltaCommitName(v));
-  auto from_checkpoint = ReadDeltaSnapshot(dir_ / "c", conn.get());
+  auto from_checkpoint = ReadDeltaSnapshot(sink_->storage(), "c", conn.get());
   ASSERT_TRUE(full && from_checkpoint);
   EXPECT_EQ(from_checkpoint->version, 10);
   EXPECT_EQ(from_checkpoint->metadata, full->metadata);
@@ -291,7 +291,7 @@ TEST_F(DeltaSinkTest, CheckpointsAreWrittenAndEnoughToReadTheTable) {
   sink_ = std::make_unique<DeltaSink>(dir_.path(), DeltaSinkOptions{});
   Load("c", {IdName(12, 12)}, WriteMode::kAppend, "s12");
   EXPECT_EQ(sink_->ReadState("c"), "s12");
-  EXPECT_EQ(ReadDeltaSnapshot(dir_ / "c", conn.get())->files.size(), 12u);
+  EXPECT_EQ(ReadDeltaSnapshot(sink_->storage(), "c", conn.get())->files.size(), 12u);
 }
 
 // Another engine appends between tributary's read of the log and its commit.
