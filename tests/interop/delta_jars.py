@@ -43,12 +43,14 @@ def jars():
     return sorted(glob.glob(os.path.join(folder, "ivy", "jars", "*.jar")))
 
 
-def builder(app, extra=None):
+def builder(app, scratch, extra=None):
     """A local Spark session builder with the Delta extension and modest
-    memory (2 cores are shared by everything on a test machine)."""
+    memory (2 cores are shared by everything on a test machine); Spark's
+    warehouse folder goes under `scratch`, not the working directory."""
     from pyspark.sql import SparkSession
 
     b = (SparkSession.builder.master("local[2]").appName(app)
+         .config("spark.sql.warehouse.dir", os.path.join(scratch, "spark-warehouse"))
          .config("spark.driver.memory", "1g")
          .config("spark.ui.enabled", "false")
          .config("spark.ui.showConsoleProgress", "false")
@@ -68,15 +70,15 @@ def builder(app, extra=None):
 def fetch():
     folder = cache_dir()
     name, version = artifact()
-    spark = builder("tributary-fetch-delta-jars", {
-        "spark.jars.packages": f"io.delta:{name}:{version}",
-        "spark.jars.ivy": os.path.join(folder, "ivy"),
-    }).getOrCreate()
-    # Proves the jars work: Spark writes and reads back a one-row Delta table.
     with tempfile.TemporaryDirectory() as scratch:
+        spark = builder("tributary-fetch-delta-jars", scratch, {
+            "spark.jars.packages": f"io.delta:{name}:{version}",
+            "spark.jars.ivy": os.path.join(folder, "ivy"),
+        }).getOrCreate()
+        # Proves the jars work: Spark writes and reads back a one-row Delta table.
         spark.range(1).write.format("delta").save(scratch + "/t")
         assert spark.read.format("delta").load(scratch + "/t").count() == 1
-    spark.stop()
+        spark.stop()
     if not glob.glob(os.path.join(folder, "ivy", "jars", f"io.delta_{name}-{version}.jar")):
         sys.exit(f"tributary: Ivy did not fetch io.delta:{name}:{version} into {folder}")
     open(os.path.join(folder, "complete"), "w").close()

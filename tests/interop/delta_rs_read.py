@@ -15,12 +15,16 @@ what it found as JSON on stdout, for tests/sink/delta/delta_rs_read_test.cc:
                     (get_add_actions(flatten=True)), sorted by path: {path,
                     size, num_records, null_count, min, max, partition}
   history           [{version, operation}] newest first
+  point_counts      {column: [count]} for each --point-queries column: how
+                    many rows delta-rs's query engine (DataFusion, which
+                    prunes files by their stats) finds equal to each row's
+                    value, in row order (null for a NULL value)
 
 TABLE is a folder or a URL (s3://…, az://…) read with the storage options
 given as --storage-option KEY=VALUE (delta-rs' keys, e.g. AWS_ENDPOINT_URL).
 
 Usage: delta_rs_read.py TABLE [--order-by COLS] [--from-version N]
-                        [--storage-option KEY=VALUE]...
+                         [--point-queries COLS] [--storage-option KEY=VALUE]...
 Exits 3 when deltalake is not installed."""
 
 import argparse
@@ -81,6 +85,7 @@ def main():
     parser.add_argument("table")
     parser.add_argument("--order-by", default="")
     parser.add_argument("--from-version", type=int, default=0)
+    parser.add_argument("--point-queries", default="")
     parser.add_argument("--storage-option", action="append", default=[])
     args = parser.parse_args()
     order_by = [c for c in args.order_by.split(",") if c]
@@ -94,16 +99,29 @@ def main():
         versions.append({"version": v, "rows": old.to_pyarrow_dataset().count_rows()})
     history = [{"version": h.get("version"), "operation": h.get("operation")}
                for h in table.history()]
+    rows = rows_json(table, order_by)
+    query = []  # the query engine, made on the first point query
+
+    def count(where):
+        if not query:
+            query.append(deltalake.QueryBuilder().register("t", table))
+        sql = f"SELECT count(*) AS n FROM t WHERE {where}"
+        return pa.table(query[0].execute(sql).read_all()).column("n")[0].as_py()
+
+    schema = schema_json(table)
+    points = reader_text.point_queries(
+        count, schema, rows, [c for c in args.point_queries.split(",") if c], "datafusion")
     json.dump({
         "reader": f"deltalake {deltalake.__version__}",
         "version": latest,
         "versions": versions,
         "protocol": protocol_json(table),
-        "schema": schema_json(table),
+        "schema": schema,
         "partition_columns": table.metadata().partition_columns,
-        "rows": rows_json(table, order_by),
+        "rows": rows,
         "adds": adds_json(table),
         "history": history,
+        "point_counts": points,
     }, sys.stdout)
     sys.stdout.flush()
     # Skip the interpreter's teardown: about one exit in twenty, pyarrow's and

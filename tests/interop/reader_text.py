@@ -47,3 +47,38 @@ def table_rows(table):
     """The rows of a pyarrow table, each a list of texts in column order."""
     columns = [column_texts(table.column(i)) for i in range(table.num_columns)]
     return [list(row) for row in zip(*columns)]
+
+
+def sql_literal(delta_type, text, dialect):
+    """A SQL literal equal to the value whose reader text is `text`, for a
+    column of `delta_type`, in "spark" or "datafusion" (delta-rs) SQL."""
+    if delta_type in ("long", "integer", "short"):
+        return text
+    if delta_type == "string":
+        return "'" + text.replace("'", "''") + "'"
+    if delta_type.startswith("decimal"):
+        return f"CAST('{text}' AS {delta_type.upper()})"
+    if delta_type == "timestamp":
+        if dialect == "spark":
+            return f"timestamp_micros({text})"
+        return f"arrow_cast({text}, 'Timestamp(Microsecond, Some(\"UTC\"))')"
+    if delta_type == "date":
+        if dialect == "spark":
+            return f"date_from_unix_date({text})"
+        return f"arrow_cast({text}, 'Date32')"
+    raise ValueError(f"no point query for type {delta_type}")
+
+
+def point_queries(run_count, schema, rows, columns, dialect):
+    """For each column named in `columns`, the count of rows equal to each
+    row's value (None for NULL), found by the engine's own filtering (so its
+    use of the files' statistics): run_count(where) returns a count."""
+    out = {}
+    for column in columns:
+        at = [f["name"] for f in schema].index(column)
+        kind = schema[at]["type"]
+        name = "`" + column + "`" if dialect == "spark" else '"' + column + '"'
+        out[column] = [None if row[at] is None else
+                       run_count(f"{name} = {sql_literal(kind, row[at], dialect)}")
+                       for row in rows]
+    return out

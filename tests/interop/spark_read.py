@@ -1,10 +1,11 @@
 """Reads a set of Delta tables with Apache Spark and delta-spark in one
 Spark session and prints what it found as JSON on stdout, for
 tests/interop/spark_read_test.cc. The input (a JSON file) lists the tables:
-[{name, path, order_by: [columns]}]. The output:
+[{name, path, order_by: [columns], point_queries: [columns]}]. The output:
 
   reader   "spark <version>, delta-spark <version>"
-  tables   {name: {rows, history, schema}} where rows are the latest
+  tables   {name: {rows, history, schema, num_files, partition_columns,
+           point_counts}} where rows are the latest
            version's rows in reader_text.py's text (dates as days,
            timestamps as microseconds, binary as hex) sorted by order_by;
            history is DESCRIBE HISTORY as [{version, operation}] newest
@@ -53,9 +54,17 @@ def read_table(spark, entry):
     sql = f"SELECT {columns} FROM t" + (f" ORDER BY {order}" if order else "")
     rows = [[reader_text.value_text(v) for v in row] for row in spark.sql(sql).collect()]
     history = spark.sql(f"DESCRIBE HISTORY delta.`{entry['path']}`").collect()
+    detail = spark.sql(f"DESCRIBE DETAIL delta.`{entry['path']}`").collect()[0]
     schema = [{"name": f["name"], "type": f["type"], "nullable": f["nullable"]}
               for f in df.schema.jsonValue()["fields"]]
-    return {"rows": rows, "schema": schema,
+    def count(where):
+        return spark.sql(f"SELECT count(*) FROM t WHERE {where}").collect()[0][0]
+
+    points = reader_text.point_queries(count, schema, rows, entry.get("point_queries", []),
+                                       "spark")
+    return {"rows": rows, "schema": schema, "num_files": detail["numFiles"],
+            "point_counts": points,
+            "partition_columns": list(detail["partitionColumns"]),
             "history": [{"version": h["version"], "operation": h["operation"]} for h in history]}
 
 
@@ -70,7 +79,9 @@ def main():
         print(f"Spark reader missing: no Delta jars in {delta_jars.cache_dir()}"
               " (run scripts/install-tools.sh)", file=sys.stderr)
         sys.exit(3)
-    spark = delta_jars.builder("tributary-spark-read", {"spark.jars": ",".join(jars)}).getOrCreate()
+    scratch = os.path.dirname(os.path.abspath(sys.argv[2]))
+    spark = delta_jars.builder("tributary-spark-read", scratch,
+                               {"spark.jars": ",".join(jars)}).getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     out = {"reader": f"spark {pyspark.__version__}, delta-spark "
                      f"{importlib.metadata.version('delta_spark')}", "tables": {}}

@@ -3,12 +3,14 @@
 // partitions with a delete window, merge, delete window, schema evolution,
 // checkpoints, compaction): one Spark session (tests/interop/spark_read.py)
 // reads them all, then each test checks one table's rows, DESCRIBE HISTORY
-// versions and operations, and schema. Its own binary and ctest entry, so
+// versions and operations, schema, and DESCRIBE DETAIL's file count and
+// partition columns. Its own binary and ctest entry, so
 // the suite starts one JVM.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <mutex>
 
 #include "support/delta_reader_tables.h"
 #include "support/delta_readers.h"
@@ -28,14 +30,20 @@ struct SparkRead {
   std::string error;  // the Spark run failed as a whole
 };
 
+// Writes the tables and runs Spark once per process; the tables' folder is
+// removed at exit.
 SparkRead& Shared() {
-  static SparkRead* shared = [] {
-    auto* s = new SparkRead;
+  static SparkRead shared;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    SparkRead* s = &shared;
     json list = json::array();
     for (const std::string& name : ReaderTableNames(DeltaReader::kSpark)) {
       ReaderTable t = WriteReaderTable(ReaderTablesRoot(s->dir), name);
-      list.push_back(
-          {{"name", name}, {"path", t.path.string()}, {"order_by", {t.columns.front().name}}});
+      list.push_back({{"name", name},
+                      {"path", t.path.string()},
+                      {"order_by", {t.columns.front().name}},
+                      {"point_queries", t.point_queries}});
       s->tables.emplace(name, std::move(t));
     }
     std::ofstream(s->dir / "tables.json") << list.dump();
@@ -45,9 +53,8 @@ SparkRead& Shared() {
     } catch (const std::exception& e) {
       s->error = e.what();
     }
-    return s;
-  }();
-  return *shared;
+  });
+  return shared;
 }
 
 class SparkReadTest : public ::testing::TestWithParam<std::string> {};
@@ -61,6 +68,7 @@ TEST_P(SparkReadTest, ReadsWhatWasWritten) {
   ASSERT_FALSE(read.contains("error")) << read["error"].get<std::string>();
 
   EXPECT_THAT(CompareReaderRows(table.schema(), table.rows, read["rows"]), IsEmpty());
+  EXPECT_EQ(read["point_counts"], ExpectedPointCounts(table));
   std::vector<int64_t> versions;
   std::vector<std::string> operations;
   for (const json& h : read["history"]) {
@@ -72,6 +80,8 @@ TEST_P(SparkReadTest, ReadsWhatWasWritten) {
   EXPECT_EQ(versions, expected_versions);
   EXPECT_EQ(operations, std::vector<std::string>(table.operations.begin() + table.first_version,
                                                  table.operations.end()));
+  EXPECT_EQ(read["partition_columns"], table.partition_by);
+  EXPECT_EQ(read["num_files"], table.live_adds.size());
   ASSERT_EQ(read["schema"].size(), table.columns.size()) << read["schema"].dump();
   for (size_t c = 0; c < table.columns.size(); ++c) {
     EXPECT_EQ(read["schema"][c]["name"], table.columns[c].name);

@@ -8,130 +8,22 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
-#include <thread>
 
 #include "data/value_text.h"
 #include "sink/delta/delta_log.h"
 #include "sink/delta/delta_sink.h"
 #include "store/local_store.h"
 #include "support/delta_checker.h"
+#include "support/delta_table_model.h"
 #include "support/type_samples.h"
 
 namespace tributary::testing {
 namespace {
 
 namespace fs = std::filesystem;
-using Row = std::map<std::string, ReaderValue>;
 
 std::shared_ptr<const Schema> Shape(std::vector<Field> fields) {
   return std::make_shared<const Schema>(Schema{std::move(fields)});
-}
-
-// Loads one table through the sink and keeps a model of what it must hold,
-// keyed by the first column (an integer).
-class TableWriterModel {
- public:
-  TableWriterModel(DeltaSink& sink, std::string table) : sink_(sink), table_(std::move(table)) {}
-
-  void Load(const std::vector<Batch>& batches, LoadSpec spec) {
-    spec.table = table_;
-    spec.schema = batches.front().schema();
-    auto txn = sink_.Begin(table_);
-    auto& writer = txn->Open(spec);
-    for (const Batch& b : batches) writer.Write(b);
-    txn->Commit(fmt::format("state {}", operations_.size()));
-    if (spec.mode == WriteMode::kReplace) {
-      rows_.clear();
-      columns_.clear();
-    }
-    for (const Batch& b : batches) Apply(b, spec.delete_marker);
-    Commit(spec.mode == WriteMode::kMerge ? "MERGE" : "WRITE");
-  }
-  void Load(const Batch& batch, WriteMode mode) {
-    LoadSpec spec;
-    spec.mode = mode;
-    Load({batch}, spec);
-  }
-  // Rows a delete window removes, before the load that re-adds them.
-  void Erase(const std::function<bool(const Row&)>& match) {
-    std::erase_if(rows_, [&](const auto& entry) { return match(entry.second); });
-  }
-  void Compact() {
-    if (!sink_.Compact(table_, 0)) throw std::runtime_error("no table to compact");
-    Commit("OPTIMIZE");
-  }
-  // Deletes every file no live version references (retention 0), so only the
-  // latest version can still be read; vacuum writes no commit.
-  void Vacuum() {
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // past the removes' timestamps
-    VacuumOptions options;
-    options.retain_ms = 0;
-    auto result = sink_.Vacuum(table_, options);
-    if (!result || result->files_deleted == 0) throw std::runtime_error("vacuum deleted nothing");
-    travel_from_ = static_cast<int64_t>(version_rows_.size()) - 1;
-  }
-  ReaderTable Result(const fs::path& root) const;
-
- private:
-  void Apply(const Batch& b, const std::string& delete_marker);
-  void Commit(const std::string& operation) {
-    operations_.push_back(operation);
-    version_rows_.push_back(static_cast<int64_t>(rows_.size()));
-  }
-
-  DeltaSink& sink_;
-  std::string table_;
-  std::vector<Field> columns_;
-  std::map<int64_t, Row> rows_;
-  std::vector<int64_t> version_rows_;
-  std::vector<std::string> operations_;
-  int64_t travel_from_ = 0;
-};
-
-void TableWriterModel::Apply(const Batch& b, const std::string& delete_marker) {
-  const Schema& schema = b.schema();
-  for (const Field& f : schema.fields) {
-    if (f.name == delete_marker) continue;
-    auto it = std::find_if(columns_.begin(), columns_.end(),
-                           [&](const Field& c) { return c.name == f.name; });
-    if (it == columns_.end()) {
-      columns_.push_back(f);
-    } else if (FitsInto(it->type, f.type)) {
-      it->type = f.type;  // widened
-    }
-  }
-  int marker = delete_marker.empty() ? -1 : schema.IndexOf(delete_marker);
-  for (size_t r = 0; r < b.num_rows(); ++r) {
-    int64_t key = std::stoll(*ReaderText(b.column(0), r));
-    if (marker >= 0 && b.column(marker).Get<uint8_t>(r)) {
-      rows_.erase(key);
-      continue;
-    }
-    Row row;
-    for (size_t c = 0; c < schema.fields.size(); ++c) {
-      if (static_cast<int>(c) != marker) row[schema.fields[c].name] = ReaderText(b.column(c), r);
-    }
-    rows_[key] = row;
-  }
-}
-
-ReaderTable TableWriterModel::Result(const fs::path& root) const {
-  ReaderTable t;
-  t.name = table_;
-  t.path = root / table_;
-  t.columns = columns_;
-  for (const auto& [key, row] : rows_) {
-    ReaderRow out;
-    for (const Field& f : columns_) {
-      auto it = row.find(f.name);
-      out.push_back(it == row.end() ? std::nullopt : it->second);
-    }
-    t.rows.push_back(out);
-  }
-  t.version_rows = version_rows_;
-  t.operations = operations_;
-  t.travel_from = travel_from_;
-  return t;
 }
 
 // (id bigint, name text) rows first..last named prefix<id>.
@@ -308,6 +200,27 @@ void TimestampNtzTable(TableWriterModel& t) {
   t.Load(b, WriteMode::kReplace);
 }
 
+// Files a reader may skip by their stats (one per load): timestamps with
+// microseconds (stats keep milliseconds, so the second row of each file is
+// above its file's maxValues), text longer than the 32-character stats
+// prefix, decimals. Readers query each value (point_queries).
+void SkippingTable(TableWriterModel& t) {
+  for (int64_t f = 0; f < 3; ++f) {
+    Batch b(Shape({{"id", {TypeId::kInt64}},
+                   {"ts", {TypeId::kTimestampTz}},
+                   {"s", {TypeId::kText}},
+                   {"d", DataType::Decimal(18, 3)}}));
+    for (int64_t i = 0; i < 2; ++i) {
+      int64_t id = f * 10 + i;
+      b.column(0).Append<int64_t>(id);
+      b.column(1).Append<int64_t>(1'714'566'896'123'456 + f * 86'400'000'000 + i * 999);
+      b.column(2).AppendBytes(std::string(33, static_cast<char>('a' + f)) + std::to_string(i));
+      AppendValueText(b.column(3), fmt::format("{}.{:03}", id * 1000, 999 - i));
+    }
+    t.Load(b, WriteMode::kAppend);
+  }
+}
+
 // A CDC current table: three files, then a merge that updates a key, deletes
 // one (its delete marker set) and inserts a new one.
 void MergeTable(TableWriterModel& t) {
@@ -361,20 +274,29 @@ void CheckpointTable(TableWriterModel& t) {
   for (int64_t i = 1; i <= 12; ++i) t.Load(IdName(i * 10, i * 10 + 1), WriteMode::kAppend);
 }
 
+// A table's own delta.checkpointInterval (3): checkpoints at versions 3 and 6.
+void CheckpointIntervalTable(TableWriterModel& t) {
+  LoadSpec spec;
+  spec.mode = WriteMode::kAppend;
+  spec.properties = {{"delta.checkpointInterval", "3"}};
+  for (int64_t i = 1; i <= 8; ++i) t.Load({IdName(i * 10, i * 10 + 2)}, spec);
+}
+
+// Appends, a replace and a compaction, then `tributary vacuum` with no
+// retention: the files only versions 0..2 used are gone, the latest reads.
+void VacuumedTable(TableWriterModel& t) {
+  t.Load(IdName(1, 3), WriteMode::kAppend);
+  t.Load(IdName(4, 6), WriteMode::kAppend);
+  t.Load(IdName(10, 12), WriteMode::kReplace);
+  t.Load(IdName(13, 13), WriteMode::kAppend);
+  t.Compact();
+  if (t.Vacuum() < 4) throw std::runtime_error("vacuum left the replaced files");
+}
+
 // Frequent small appends, then `compact` (an OPTIMIZE commit).
 void CompactTable(TableWriterModel& t) {
   for (int64_t i = 0; i < 5; ++i) t.Load(IdName(i * 10 + 1, i * 10 + 3), WriteMode::kAppend);
   t.Compact();
-}
-
-// Appends, a replace and a compaction, then a vacuum deleting the files of
-// every older version.
-void VacuumTable(TableWriterModel& t) {
-  for (int64_t i = 0; i < 3; ++i) t.Load(IdName(i * 10 + 1, i * 10 + 3), WriteMode::kAppend);
-  t.Load(IdName(100, 104, "replaced"), WriteMode::kReplace);
-  for (int64_t i = 0; i < 3; ++i) t.Load(IdName(200 + i, 200 + i), WriteMode::kAppend);
-  t.Compact();
-  t.Vacuum();
 }
 
 const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>>& Tables() {
@@ -387,10 +309,12 @@ const std::vector<std::pair<std::string, std::function<void(TableWriterModel&)>>
       {"evolution", EvolutionTable},
       {"checkpoint", CheckpointTable},
       {"checkpoint_only", CheckpointTable},
+      {"checkpoint_interval", CheckpointIntervalTable},
       {"compact", CompactTable},
-      {"vacuum", VacuumTable},
       {"partition_types", PartitionTypesTable},
       {"timestamp_ntz", TimestampNtzTable},
+      {"skipping", SkippingTable},
+      {"vacuumed", VacuumedTable},
       {"negative_decimal_partition", NegativeDecimalPartitionTable},
   };
   return all;
@@ -434,6 +358,24 @@ fs::path ReaderTablesRoot(const TempDir& scratch) {
   return keep;
 }
 
+nlohmann::json ExpectedPointCounts(const ReaderTable& table) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const std::string& column : table.point_queries) {
+    size_t at = table.schema().IndexOf(column);
+    nlohmann::json counts = nlohmann::json::array();
+    for (const ReaderRow& row : table.rows) {
+      if (!row[at]) {
+        counts.push_back(nullptr);
+        continue;
+      }
+      counts.push_back(std::count_if(table.rows.begin(), table.rows.end(),
+                                     [&](const ReaderRow& other) { return other[at] == row[at]; }));
+    }
+    out[column] = counts;
+  }
+  return out;
+}
+
 std::vector<std::string> ReaderTableNames(DeltaReader reader) {
   std::vector<std::string> names;
   for (const auto& [name, write] : Tables()) {
@@ -459,13 +401,14 @@ ReaderTable WriteReaderTableThrough(std::unique_ptr<ObjectStore> store, const fs
   it->second(model);
   ReaderTable table = model.Result(root);
   table.timestamp_ntz = options.timestamp_ntz;
+  if (name == "skipping") table.point_queries = {"id", "ts", "s", "d"};
   if (name == "checkpoint_only") table.first_version = 10;
+  if (name == "vacuumed") table.readable_from = 4;  // the compacted version
   return table;
 }
 
 void DropCommitsBeforeCheckpoint(ObjectStore& store, ReaderTable& table) {
   // Readers must find the table from the checkpoint and what follows it.
-  if (table.name != "checkpoint_only") return;
   for (int64_t v = 0; v < table.first_version; ++v) {
     store.Delete(table.name + "/_delta_log/" + DeltaCommitName(v));
   }

@@ -6,11 +6,10 @@
 // performs: every type, append and replace, partitions with a delete window,
 // merge with deletes (CDC current), a delete window without partitions
 // (incremental with lookback), schema evolution, checkpoints (also read from
-// the checkpoint alone), compaction, vacuum, partition columns of several
+// the checkpoint alone, and at a table's own interval), compaction, partition columns of several
 // types, and timestamp_ntz (protocol 3, 7).
 #pragma once
 
-#include <algorithm>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -25,18 +24,20 @@ namespace tributary::testing {
 
 struct ReaderTable {
   std::string name;
-  std::filesystem::path path;           // a local copy of the table (its folder)
-  std::string url;                      // where the table is (a folder or s3:// / az:// URL)
-  std::vector<Field> columns;           // the latest schema as written, in table order
-  std::vector<ReaderRow> rows;          // ordered by the first column (the key)
-  std::vector<int64_t> version_rows;    // rows at each version, index = version
-  std::vector<std::string> operations;  // commitInfo.operation, index = version
-  int64_t first_version = 0;            // commits before it were deleted
-  int64_t travel_from = 0;              // versions before it lost their files to vacuum
-  // The first version a reader can load by time travel.
-  int64_t readable_from() const { return std::max(first_version, travel_from); }
-  std::vector<std::string> live_adds;  // our log's live add actions (raw lines)
-  bool timestamp_ntz = false;          // written with `timestamp_ntz: true`
+  std::filesystem::path path;             // a local copy of the table (its folder)
+  std::string url;                        // where the table is (a folder or s3:// / az:// URL)
+  std::vector<Field> columns;             // the latest schema as written, in table order
+  std::vector<std::string> partition_by;  // the table's partition columns
+  std::vector<ReaderRow> rows;            // ordered by the first column (the key)
+  std::vector<int64_t> version_rows;      // rows at each version, index = version
+  std::vector<std::string> operations;    // commitInfo.operation, index = version
+  int64_t first_version = 0;              // commits before it were deleted
+  int64_t readable_from = 0;              // versions before it lost their files to vacuum
+  std::vector<std::string> live_adds;     // our log's live add actions (raw lines)
+  bool timestamp_ntz = false;             // written with `timestamp_ntz: true`
+  // Columns a reader filters on, once per row's value (a filter that skips
+  // files by their stats must still find every matching row).
+  std::vector<std::string> point_queries;
 
   Schema schema() const { return Schema{columns}; }
   int64_t latest() const { return static_cast<int64_t>(version_rows.size()) - 1; }
@@ -49,6 +50,10 @@ std::string DeltaTypeOf(const DataType& type, bool timestamp_ntz = false);
 // Where to write the tables: `scratch`, or the directory named by
 // TRIBUTARY_KEEP_READER_TABLES (created), to look at them after the test.
 std::filesystem::path ReaderTablesRoot(const TempDir& scratch);
+
+// What point_queries must find: {column: [for each row, how many rows hold
+// its value (null for NULL)]}.
+nlohmann::json ExpectedPointCounts(const ReaderTable& table);
 
 // The names of the tables WriteReaderTable can write that `reader` reads
 // (all but those that hit a known bug of that reader).

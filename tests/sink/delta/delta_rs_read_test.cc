@@ -3,9 +3,12 @@
 // latest rows of every type, the schema and protocol, and the add actions'
 // statistics, which must be what our log says. tests/interop/delta_rs_read.py
 // does the reading; the tables come from support/delta_reader_tables.h.
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 
 #include "support/delta_checker.h"
@@ -27,10 +30,9 @@ void ExpectVersions(const ReaderTable& table, const json& read) {
   EXPECT_EQ(read["version"], table.latest());
   std::vector<int64_t> counts;
   for (const json& v : read["versions"]) counts.push_back(v["rows"].get<int64_t>());
-  std::vector<int64_t> expected(table.version_rows.begin() + table.readable_from(),
-                                table.version_rows.end());
-  EXPECT_EQ(counts, expected) << "row counts of versions " << table.readable_from() << ".."
-                              << table.latest();
+  int64_t from = std::max(table.first_version, table.readable_from);
+  std::vector<int64_t> expected(table.version_rows.begin() + from, table.version_rows.end());
+  EXPECT_EQ(counts, expected) << "row counts of versions " << from << ".." << table.latest();
   std::vector<std::string> operations;
   for (const json& h : read["history"]) operations.insert(operations.begin(), h["operation"]);
   std::vector<std::string> expected_operations(table.operations.begin() + table.first_version,
@@ -46,6 +48,7 @@ void ExpectSchemaAndProtocol(const ReaderTable& table, const json& read) {
         << table.columns[c].name;
     EXPECT_EQ(read["schema"][c]["nullable"], true);
   }
+  EXPECT_EQ(read["partition_columns"], table.partition_by);
   EXPECT_EQ(read["protocol"]["min_reader_version"], table.timestamp_ntz ? 3 : 1);
   EXPECT_EQ(read["protocol"]["min_writer_version"], table.timestamp_ntz ? 7 : 2);
   if (table.timestamp_ntz) {
@@ -58,12 +61,15 @@ TEST_P(DeltaRsReadTest, ReadsWhatWasWritten) {
   TRIBUTARY_REQUIRE_READER(DeltaReader::kDeltaRs);
   TempDir dir;
   ReaderTable table = WriteReaderTable(ReaderTablesRoot(dir), GetParam());
-  json read = RunReaderScript("delta_rs_read.py",
-                              {table.path.string(), "--order-by", table.columns.front().name,
-                               "--from-version", std::to_string(table.readable_from())});
+  json read = RunReaderScript(
+      "delta_rs_read.py",
+      {table.path.string(), "--order-by", table.columns.front().name, "--from-version",
+       std::to_string(std::max(table.first_version, table.readable_from)), "--point-queries",
+       fmt::format("{}", fmt::join(table.point_queries, ","))});
   ExpectVersions(table, read);
   ExpectSchemaAndProtocol(table, read);
   EXPECT_THAT(CompareReaderRows(table.schema(), table.rows, read["rows"]), IsEmpty());
+  EXPECT_EQ(read["point_counts"], ExpectedPointCounts(table));
   ASSERT_FALSE(table.live_adds.empty());
   EXPECT_THAT(CompareAddStats(table.schema(), table.live_adds, read["adds"]), IsEmpty());
 }
@@ -81,6 +87,12 @@ TEST(DeltaRsReadCheckpointTest, LastCheckpointPointsAtTheCheckpointDeltaRsReads)
   json read = RunReaderScript("delta_rs_read.py", {table.path.string(), "--from-version", "11"});
   EXPECT_EQ(read["version"], 11);
   EXPECT_EQ(read["versions"][0]["rows"], table.version_rows[11]);
+
+  ReaderTable own = WriteReaderTable(dir.path(), "checkpoint_interval");
+  last = json::parse(std::ifstream(own.path / "_delta_log" / "_last_checkpoint"));
+  EXPECT_EQ(last["version"], 6) << "the table's delta.checkpointInterval is 3";
+  EXPECT_TRUE(
+      std::filesystem::exists(own.path / "_delta_log" / "00000000000000000003.checkpoint.parquet"));
 }
 
 }  // namespace
