@@ -30,7 +30,7 @@ ALLOWED = {
     "schedule": {"engine", "config", "cron", "common", "data"},
     "dbt": {"common", "data", "cron", "config", "sink"},
     "cli": {"common", "data", "cron", "config", "source", "sink", "strategy", "engine",
-            "schedule", "dbt"},
+            "schedule", "dbt", "store"},
 }
 # Declared families: a connector built on another one's code.
 FAMILIES = {

@@ -2,8 +2,9 @@
 # Installs everything tributary needs to build and test on Debian 12:
 # Debian packages (compiler, libraries, PostgreSQL for the test harness, the
 # checks: ccache, clang with libFuzzer, clang-tidy) and DuckDB's C library
-# (header + shared library) from the npm registry, pinned; then dbt into
-# .venv/ (scripts/install-tools.sh).
+# (header + shared library) from the npm registry, pinned; then dbt and the
+# Delta readers of the tests into .venv/ (scripts/install-tools.sh; Java 17
+# is for Spark).
 # Idempotent: safe to run again; cached downloads are reused.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,6 +18,7 @@ packages=(
   clang-format time bc python3-venv python3-pip
   ccache clang clang-tidy libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev
+  openjdk-17-jre-headless
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's
 # nodejs/npm conflict with other Node.js installations).

@@ -84,6 +84,8 @@ void AddScheduleCommand(CLI::App& app, GlobalOptions& global);
 void AddJobsCommand(CLI::App& app, GlobalOptions& global);
 void AddBackfillCommand(CLI::App& app, GlobalOptions& global);
 void AddCompactCommand(CLI::App& app, GlobalOptions& global);
+void AddVacuumCommand(CLI::App& app, GlobalOptions& global);
+void AddDeltaCommand(CLI::App& app, GlobalOptions& global);
 void AddCdcCommand(CLI::App& app, GlobalOptions& global);
 void AddDbtCommand(CLI::App& app, GlobalOptions& global);
 

@@ -26,7 +26,7 @@ void Compact(GlobalOptions& global, const CompactOptions& options) {
     return;
   }
   auto sink = OpenSink(*project);
-  Compactor* compactor = sink->compactor();
+  TableMaintenance* compactor = sink->maintenance();
   if (compactor == nullptr) {
     std::cerr << "tributary: compact rewrites the small files of file-based tables (delta); the "
               << project->sink.kind << " sink manages its own storage (nothing to do)\n";

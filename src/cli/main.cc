@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   AddJobsCommand(app, global);
   AddBackfillCommand(app, global);
   AddCompactCommand(app, global);
+  AddVacuumCommand(app, global);
+  AddDeltaCommand(app, global);
   AddCdcCommand(app, global);
   AddDbtCommand(app, global);
 

@@ -2,7 +2,7 @@
 // loads them through a TableWriter, and keeps each task's state (watermarks,
 // log positions), committed atomically with the data. Run bookkeeping is the
 // sink's RunLog (sink/run_log.h); optional abilities are small interfaces
-// reached through the sink (compactor()), never casts to a concrete sink.
+// reached through the sink (maintenance()), never casts to a concrete sink.
 #pragma once
 
 #include <chrono>
@@ -92,17 +92,37 @@ struct CompactResult {
   int64_t bytes_rewritten = 0;
 };
 
-// A sink whose tables collect small files from frequent loads, which can be
-// rewritten into fewer, larger ones (`tributary compact`). Thread-safe.
-class Compactor {
+struct VacuumOptions {
+  bool dry_run = false;    // report what would be deleted, delete nothing
+  int64_t retain_ms = -1;  // -1: the table's delta.deletedFileRetentionDuration (default 7 days)
+};
+
+struct VacuumResult {
+  int64_t files_deleted = 0;  // data files no live version needs (or would be, on a dry run)
+  int64_t bytes_deleted = 0;
+  int64_t log_files_deleted = 0;     // commits and checkpoints past delta.logRetentionDuration
+  int64_t files_kept = 0;            // data files still referenced or inside the retention
+  std::vector<std::string> deleted;  // keys, for --dry-run listings
+};
+
+// A sink whose tables are files it manages itself: small files from frequent
+// loads can be rewritten into fewer, larger ones (`tributary compact`), and
+// files no version needs any more removed (`tributary vacuum`). Thread-safe.
+class TableMaintenance {
  public:
-  virtual ~Compactor() = default;
+  virtual ~TableMaintenance() = default;
   // Rewrites the small data files of sink table `table` into files of about
   // `target_file_bytes` (0: the sink's target). nullopt when the table does
   // not exist; throws SinkError when it cannot compact now (e.g. the table is
   // being loaded), leaving the table as it was.
   virtual std::optional<CompactResult> Compact(const std::string& table,
                                                int64_t target_file_bytes) = 0;
+  // Deletes the data files of sink table `table` that no live version
+  // references once they are older than the retention, and log files past
+  // the log retention that a newer checkpoint makes unnecessary. nullopt when
+  // the table does not exist; throws SinkError when the table is being loaded.
+  virtual std::optional<VacuumResult> Vacuum(const std::string& table,
+                                             const VacuumOptions& options) = 0;
 };
 
 // Thread-safe: tasks running in parallel share one Sink.
@@ -125,8 +145,8 @@ class Sink {
   // Where this sink records runs and task results (in the sink itself, so a
   // run's record is as durable as its data).
   virtual RunLog& run_log() = 0;
-  // nullptr when the sink has nothing to compact.
-  virtual Compactor* compactor() { return nullptr; }
+  // nullptr when the sink manages no files of its own (nothing to compact or vacuum).
+  virtual TableMaintenance* maintenance() { return nullptr; }
 };
 
 }  // namespace tributary

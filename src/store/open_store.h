@@ -34,6 +34,18 @@ struct ParsedStoreUrl {
 };
 ParsedStoreUrl ParseStoreUrl(const std::string& text);
 
+// The URL Spark and Databricks read the folder `relative` under `url` at
+// (s3://BUCKET/PREFIX/relative, abfss://CONTAINER@ACCOUNT.dfs.core.windows.net/
+// PREFIX/relative); `account` is the storage account of az:// URLs that name
+// none. The error text instead for a local path (or an az:// URL without an
+// account).
+struct CloudLocation {
+  std::optional<std::string> url;
+  std::string error;
+};
+CloudLocation CloudUrl(const StoreUrl& url, const std::string& account,
+                       const std::string& relative);
+
 // How to reach and sign in to the store. Empty fields fall back to the
 // standard environment of each cloud (AWS_* variables, web identity, the
 // instance metadata service; AZURE_* variables, managed identity).

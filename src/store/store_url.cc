@@ -179,4 +179,31 @@ ParsedStoreUrl ParseStoreUrl(const std::string& text) {
                   text, scheme));
 }
 
+CloudLocation CloudUrl(const StoreUrl& url, const std::string& account,
+                       const std::string& relative) {
+  std::string path = url.prefix.empty() ? relative : url.prefix + "/" + relative;
+  switch (url.scheme) {
+    case StoreScheme::kS3:
+      return CloudLocation{fmt::format("s3://{}/{}", url.bucket, path), ""};
+    case StoreScheme::kAzure: {
+      std::string name = url.account.empty() ? account : url.account;
+      if (name.empty()) {
+        return CloudLocation{std::nullopt,
+                             fmt::format("'{}' names no storage account; set the sink's "
+                                         "azure_account (or AZURE_STORAGE_ACCOUNT)",
+                                         url.text)};
+      }
+      return CloudLocation{fmt::format("abfss://{}@{}{}/{}", url.bucket, name, kAzureDfsHost, path),
+                           ""};
+    }
+    case StoreScheme::kLocal:
+      break;
+  }
+  return CloudLocation{
+      std::nullopt,
+      fmt::format("the sink path '{}' is a local folder, which a Databricks workspace cannot "
+                  "read; write bronze to s3:// or abfss:// to register it in Unity Catalog",
+                  url.text)};
+}
+
 }  // namespace tributary

@@ -101,6 +101,45 @@ TEST_F(DeltaCliTest, CompactMergesTheFilesOfAppendLoads) {
   EXPECT_THAT(testing::CheckDeltaLog(table), IsEmpty());
 }
 
+TEST_F(DeltaCliTest, VacuumDeletesReplacedFilesPastTheRetentionOnly) {
+  for (int i = 0; i < 3; ++i) {
+    auto run = Tributary({"run", "--tables", "shop__customers"});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+  fs::path table = project_ / "lake" / "shop__customers";
+  auto count_files = [&] {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(table)) n += e.path().extension() == ".parquet";
+    return n;
+  };
+  ASSERT_EQ(count_files(), 3);
+  auto rows = testing::DeltaRows(table, "count(*)", "1");
+  auto kept = Tributary({"vacuum", "--tables", "shop__customers"});
+  ASSERT_EQ(kept.exit_code, 0) << kept.err;
+  EXPECT_THAT(kept.out, HasSubstr("nothing to do"));
+  auto refused = Tributary({"vacuum", "--retain-hours", "0"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("--allow-short-retention"));
+  auto dry = Tributary({"--verbose", "vacuum", "--tables", "shop__customers", "--retain-hours", "0",
+                        "--allow-short-retention", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("dry run"));
+  EXPECT_THAT(dry.err, HasSubstr("shop__customers/part-"));
+  EXPECT_EQ(count_files(), 3);
+  auto vacuum = Tributary(
+      {"vacuum", "--tables", "shop__customers", "--retain-hours", "0", "--allow-short-retention"});
+  ASSERT_EQ(vacuum.exit_code, 0) << vacuum.err;
+  EXPECT_THAT(vacuum.out, HasSubstr("vacuumed"));
+  EXPECT_EQ(count_files(), 1);
+  EXPECT_EQ(testing::DeltaRows(table, "count(*)", "1"), rows);
+}
+
+TEST_F(DeltaCliTest, RegisterExplainsThatALocalFolderCannotBeRegistered) {
+  auto result = Tributary({"delta", "register", "--catalog", "main", "--schema", "bronze"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_THAT(result.err, HasSubstr("is a local folder, which a Databricks workspace cannot read"));
+}
+
 TEST(CompactCliTest, ExplainsThatOtherSinksHaveNothingToCompact) {
   testing::TempDir dir;
   fs::path project = testing::MakeQuickstartProject(dir.path());

@@ -12,6 +12,7 @@
 #include "sink/postgres/postgres_sink.h"
 #include "support/delta_checker.h"
 #include "support/pg_cluster.h"
+#include "support/store_fixture.h"
 
 namespace tributary::testing {
 namespace {
@@ -94,20 +95,32 @@ class DuckDbHarness final : public SinkHarness {
   std::string location_;
 };
 
+// The Delta sink on a local folder ("delta") or, through an emulator, on
+// S3 ("delta-s3") or Azure Blob ("delta-azure"); remote tables are mirrored
+// into a local folder for the independent log reader.
 class DeltaHarness final : public SinkHarness {
  public:
-  explicit DeltaHarness(std::string location) : location_(std::move(location)) {
-    if (location_.empty()) location_ = dir_.path().string();
-    Start();
+  DeltaHarness(std::string kind, std::string location) : kind_(std::move(kind)) {
+    std::string store = StoreKind();
+    spot_ = location.empty() ? NewTestStoreSpot(store) : DecodeSpot(location);
+    if (store == "local" && location.empty()) spot_.location = dir_.path().string();
+    if (!spot_.location.empty()) Start();
   }
-  std::string Kind() const override { return "delta"; }
-  std::string Location() const override { return location_; }
+  bool Ready() const { return !spot_.location.empty(); }
+  std::string Kind() const override { return kind_; }
+  std::string Location() const override { return EncodeSpot(spot_); }
 
   std::vector<std::string> Rows(const std::string& table, const std::vector<std::string>& columns,
                                 const std::string& order_by) override {
     auto schema = sink().DescribeTable(table);
     if (!schema) return {};
-    return DeltaRows(fs::path(location_) / table, RowExpression(columns, *schema), order_by);
+    fs::path root = spot_.location;
+    if (StoreKind() != "local") {
+      TempDir mirror;
+      MirrorStore(*OpenTestStoreAt(spot_), mirror.path());
+      return DeltaRows(mirror / table, RowExpression(columns, *schema), order_by);
+    }
+    return DeltaRows(root / table, RowExpression(columns, *schema), order_by);
   }
   DataType Stored(const DataType& type) const override {
     return DeltaStoredType(type, DeltaTypeOptions{});
@@ -123,12 +136,19 @@ class DeltaHarness final : public SinkHarness {
   std::unique_ptr<Sink> Open() override {
     DeltaSinkOptions options;
     options.target_file_bytes = 1 << 20;  // several files even for small tests
-    return std::make_unique<DeltaSink>(location_, options);
+    return std::make_unique<DeltaSink>(OpenTestStoreAt(spot_), options);
   }
 
  private:
+  std::string StoreKind() const {
+    if (kind_ == "delta-s3") return "s3";
+    if (kind_ == "delta-azure") return "azure";
+    return "local";
+  }
+
+  std::string kind_;
   TempDir dir_;
-  std::string location_;
+  TestStoreSpot spot_;
 };
 
 // PostgreSQL SQL rendering column `c` of type `type` in canonical text.
@@ -225,11 +245,21 @@ std::string SinkHarness::Expected(const Column& column, size_t row) {
   return column.IsNull(row) ? "NULL" : ValueText(column, row);
 }
 
-std::vector<std::string> HarnessKinds() { return {"duckdb", "delta", "postgresql"}; }
+std::vector<std::string> HarnessKinds() {
+  return {"duckdb", "delta", "postgresql", "delta-s3", "delta-azure"};
+}
+
+std::string HarnessMissing(const std::string& kind) {
+  return TestStoreMissing(kind == "delta-s3" ? "s3" : "azure");
+}
 
 std::unique_ptr<SinkHarness> OpenHarness(const std::string& kind, const std::string& location) {
   if (kind == "duckdb") return std::make_unique<DuckDbHarness>(location);
-  if (kind == "delta") return std::make_unique<DeltaHarness>(location);
+  if (kind == "delta" || kind == "delta-s3" || kind == "delta-azure") {
+    auto h = std::make_unique<DeltaHarness>(kind, location);
+    if (!h->Ready()) return nullptr;
+    return h;
+  }
   if (kind == "postgresql") return std::make_unique<PostgresHarness>(location);
   throw std::runtime_error("no sink harness for " + kind);
 }

@@ -55,7 +55,10 @@ class SinkHarness {
 
 // Kinds the contract suite runs against.
 std::vector<std::string> HarnessKinds();
-// A harness over fresh storage, or (with `location`) over existing storage.
+// A harness over fresh storage, or (with `location`) over existing storage;
+// nullptr when the kind needs an emulator this machine lacks (HarnessMissing
+// says which).
 std::unique_ptr<SinkHarness> OpenHarness(const std::string& kind, const std::string& location = "");
+std::string HarnessMissing(const std::string& kind);
 
 }  // namespace tributary::testing

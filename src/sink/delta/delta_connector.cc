@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "common/files.h"
 #include "config/secrets.h"
 #include "sink/delta/delta_sink.h"
 #include "sink/sink_settings.h"
@@ -42,6 +43,22 @@ StoreOptions StoreOptionsOf(const Project& project) {
   return o;
 }
 
+// Credentials that may read but not write would otherwise fail the first
+// upload, after the source was read: one small object written and deleted.
+void CheckWritable(ObjectStore& store, const StoreUrl& url) {
+  std::string key = "_tributary/write-check-" + NewUuid();
+  try {
+    store.Put(key, "");
+    store.Delete(key);
+  } catch (const StoreError& e) {
+    throw SinkError(fmt::format(
+        "the delta sink cannot write to '{}' ({}); give its credentials write and delete "
+        "permission on the prefix (S3: s3:PutObject, s3:DeleteObject; Azure: the Storage Blob "
+        "Data Contributor role)",
+        url.text, e.what()));
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<ObjectStore> OpenDeltaStore(const Project& project) {
@@ -53,6 +70,7 @@ std::unique_ptr<ObjectStore> OpenDeltaStore(const Project& project) {
   if (url.scheme == StoreScheme::kLocal) url.local = (project.dir / url.local).string();
   StoreOptions options = StoreOptionsOf(project);
   auto store = OpenObjectStore(url, options);
+  if (url.scheme != StoreScheme::kLocal) CheckWritable(*store, url);
   if (!store->HasPutIfAbsent() && !options.single_writer) {
     throw SinkError(
         fmt::format("the delta sink's store '{}' cannot refuse a second commit of one version "

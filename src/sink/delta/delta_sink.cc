@@ -14,6 +14,7 @@
 #include "sink/delta/delta_journal.h"
 #include "sink/delta/delta_transaction.h"
 #include "sink/delta/delta_types.h"
+#include "sink/delta/delta_vacuum.h"
 #include "store/local_store.h"
 
 namespace tributary {
@@ -154,22 +155,42 @@ std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
   return ValueText(value, 0);
 }
 
-std::optional<CompactResult> DeltaSink::Compact(const std::string& table,
-                                                int64_t target_file_bytes) {
-  auto lock = FileLock::TryAcquire(LockPath("table", table));
-  if (!lock) {
-    throw SinkError(fmt::format("table '{}' is being loaded; compact it later", table));
-  }
+void DeltaSink::CheckNoPendingLoad(const std::string& table, const std::string& doing) {
   for (const ObjectInfo& object : store().List(kTaskRecordPrefix)) {
     auto content = store().Get(object.key);
     auto record = content ? nlohmann::json::parse(*content, nullptr, false) : nlohmann::json();
     if (record.is_object() && !record.value("complete", true) && record.contains("plans") &&
         record["plans"].contains(table)) {
       throw SinkError(fmt::format(
-          "table '{}' has an interrupted load of task '{}' pending; run that task first", table,
-          record.value("task", "")));
+          "table '{}' has an interrupted load of task '{}' pending; run that task first, then {}",
+          table, record.value("task", ""), doing));
     }
   }
+}
+
+std::set<std::string> DeltaSink::PendingFiles(const std::string& table) {
+  std::set<std::string> keys;
+  for (const ObjectInfo& object : store().List(kTaskRecordPrefix)) {
+    auto content = store().Get(object.key);
+    auto record = content ? nlohmann::json::parse(*content, nullptr, false) : nlohmann::json();
+    if (!record.is_object() || record.value("complete", true) || !record.contains("plans") ||
+        !record["plans"].contains(table)) {
+      continue;
+    }
+    for (const auto& add : record["plans"][table].value("adds", nlohmann::json::array())) {
+      keys.insert(DeltaKey(TableKey(table), DecodeDeltaPath(add.value("path", ""))));
+    }
+  }
+  return keys;
+}
+
+std::optional<CompactResult> DeltaSink::Compact(const std::string& table,
+                                                int64_t target_file_bytes) {
+  auto lock = FileLock::TryAcquire(LockPath("table", table));
+  if (!lock) {
+    throw SinkError(fmt::format("table '{}' is being loaded; compact it later", table));
+  }
+  CheckNoPendingLoad(table, "compact");
   DuckConnection conn = Connect();
   DeltaTable delta(storage_, TableKey(table), table, conn.get());
   if (!delta.Refresh()) return std::nullopt;
@@ -177,6 +198,29 @@ std::optional<CompactResult> DeltaSink::Compact(const std::string& table,
   return CompactDeltaTable(delta, conn.get(),
                            target_file_bytes > 0 ? target_file_bytes : options_.target_file_bytes,
                            NowMs());
+}
+
+std::optional<VacuumResult> DeltaSink::Vacuum(const std::string& table,
+                                              const VacuumOptions& options) {
+  auto lock = FileLock::TryAcquire(LockPath("table", table));
+  if (!lock) throw SinkError(fmt::format("table '{}' is being loaded; vacuum it later", table));
+  DuckConnection conn = Connect();
+  DeltaTable delta(storage_, TableKey(table), table, conn.get());
+  if (!delta.Refresh()) return std::nullopt;
+  if (!options.dry_run) storage_.RemoveStaging(delta.key());
+  return VacuumDeltaTable(delta, options, PendingFiles(table), NowMs());
+}
+
+std::vector<std::string> DeltaSink::ListTables() {
+  std::set<std::string> tables;
+  for (const ObjectInfo& object : store().List("")) {
+    size_t at = object.key.find("/_delta_log/");
+    if (at == std::string::npos || at == 0) continue;
+    std::string table = object.key.substr(0, at);
+    if (table.rfind("_tributary", 0) == 0 || table.find('/') != std::string::npos) continue;
+    tables.insert(table);
+  }
+  return {tables.begin(), tables.end()};
 }
 
 std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", storage_.Url()); }

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "clients/duckdb/duckdb_handles.h"
@@ -38,7 +39,7 @@ class DeltaLoadTransaction;
 
 // Thread-safe. Tasks running in parallel get their own DuckDB connection and
 // lock the tables they write (also against other processes).
-class DeltaSink final : public Sink, public RunLog, public Compactor {
+class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
  public:
   // A sink writing to `store`. Throws SinkError.
   DeltaSink(std::unique_ptr<ObjectStore> store, DeltaSinkOptions options,
@@ -58,17 +59,24 @@ class DeltaSink final : public Sink, public RunLog, public Compactor {
                                        const std::string& column) override;
   std::string Describe() const override;
   RunLog& run_log() override { return *this; }
-  Compactor* compactor() override { return this; }
+  TableMaintenance* maintenance() override { return this; }
 
   // Compacts as delta_compact.h says. Also throws SinkError when the table
   // has an interrupted load pending (compacting then could make that load
   // conflict).
   std::optional<CompactResult> Compact(const std::string& table,
                                        int64_t target_file_bytes = 0) override;
+  // Vacuums as delta_vacuum.h says, under the table's lock; data files named
+  // by an interrupted load's journal are kept (that load may still commit).
+  std::optional<VacuumResult> Vacuum(const std::string& table,
+                                     const VacuumOptions& options) override;
 
   DeltaStorage& storage() { return storage_; }
   ObjectStore& store() { return storage_.store(); }
   const DeltaSinkOptions& options() const { return options_; }
+  // The sink tables that exist in the store (folders holding a _delta_log),
+  // tributary's own records excluded, sorted.
+  std::vector<std::string> ListTables();
   int64_t NowMs() const;
   // A new connection to the sink's DuckDB engine (UTC session). Thread-safe.
   DuckConnection Connect() const;
@@ -78,6 +86,12 @@ class DeltaSink final : public Sink, public RunLog, public Compactor {
   std::filesystem::path LockPath(const std::string& kind, const std::string& name) const;
 
  private:
+  // Throws SinkError when an interrupted load of some task has a plan for
+  // `table` pending (`doing` names the refused operation).
+  void CheckNoPendingLoad(const std::string& table, const std::string& doing);
+  // The data files (keys) that pending interrupted loads wrote into `table`.
+  std::set<std::string> PendingFiles(const std::string& table);
+
   DeltaSinkOptions options_;
   const Clock& clock_;
   std::filesystem::path spill_dir_;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/fault_point.h"
 #include "common/files.h"
 #include "sink/delta/delta_journal.h"
 
@@ -82,11 +83,13 @@ void DeltaStorage::Publish(const fs::path& file, const std::string& key) {
                                    ec.message()));
     }
     SyncPath(target->parent_path());
+    FaultPoint("delta.after_upload");
     return;
   }
   store_->Upload(key, file);
   std::error_code ec;
   fs::remove(file, ec);
+  FaultPoint("delta.after_upload");
 }
 
 void DeltaStorage::RemoveStaging(const std::string& table_key) {

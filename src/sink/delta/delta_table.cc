@@ -9,6 +9,7 @@
 #include "common/files.h"
 #include "common/log.h"
 #include "sink/delta/delta_checkpoint.h"
+#include "sink/delta/delta_vacuum.h"
 
 namespace tributary {
 namespace {
@@ -160,6 +161,18 @@ void DeltaTable::MaybeCheckpoint(int64_t now_ms) {
     WriteDeltaCheckpoint(storage_, key_, *snapshot_, conn_, now_ms);
   } catch (const Error& e) {
     Log(LogLevel::kWarn, "delta checkpoint failed; the table stays readable from its log",
+        {{"table", name_}, {"error", e.what()}});
+    return;
+  }
+  // As Delta writers do after a checkpoint: drop log files past the log
+  // retention, so a table committed every few minutes keeps a bounded log.
+  try {
+    if (int64_t n = CleanUpDeltaLog(*this, now_ms, false); n > 0) {
+      Log(LogLevel::kDebug, "old delta log files deleted",
+          {{"table", name_}, {"files", std::to_string(n)}});
+    }
+  } catch (const Error& e) {
+    Log(LogLevel::kWarn, "delta log clean-up failed; it is retried after the next checkpoint",
         {{"table", name_}, {"error", e.what()}});
   }
 }
