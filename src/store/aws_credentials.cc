@@ -187,7 +187,18 @@ std::unique_ptr<AwsCredentialSource> AwsCredentialChain(const StoreOptions& opti
         "(AWS_WEB_IDENTITY_TOKEN_FILE and AWS_ROLE_ARN)");
   }
   HttpClient metadata = MetadataClient(http);
-  return make([metadata] { return InstanceMetadata(metadata); },
+  auto fetch = [metadata] {
+    try {
+      return InstanceMetadata(metadata);
+    } catch (const StoreError& e) {
+      throw StoreError(
+          "no AWS credentials: none in the sink settings (aws_access_key_id, "
+          "aws_secret_access_key), AWS_ACCESS_KEY_ID, web identity (AWS_WEB_IDENTITY_TOKEN_FILE, "
+          "AWS_ROLE_ARN) or the container endpoint, and " +
+          std::string(e.what()) + "; set one of them");
+    }
+  };
+  return make(fetch,
               "the EC2 instance metadata service (no static keys, AWS_ACCESS_KEY_ID or web "
               "identity were set)");
 }

@@ -25,7 +25,8 @@ AzureAuth ServicePrincipal(const HttpClient& http, ClientCredentials c) {
   }
   c.scope = kAzureStorageScope;
   AzureAuth auth;
-  auth.describe = "service principal " + c.client_id;
+  auth.describe =
+      (c.assertion_file.empty() ? "service principal " : "workload identity ") + c.client_id;
   auth.tokens = ClientCredentialsTokens(http, std::move(c));
   return auth;
 }
@@ -63,6 +64,11 @@ AzureAuth ResolveAzureAuth(const StoreOptions& options, const HttpClient& http) 
     if (!Env("AZURE_CLIENT_SECRET").empty()) {
       return ServicePrincipal(http, {Env("AZURE_TENANT_ID"), Env("AZURE_CLIENT_ID"),
                                      Env("AZURE_CLIENT_SECRET"), "", ""});
+    }
+    if (std::string file = Env("AZURE_FEDERATED_TOKEN_FILE"); !file.empty()) {
+      ClientCredentials workload{Env("AZURE_TENANT_ID"), Env("AZURE_CLIENT_ID"), "", "", ""};
+      workload.assertion_file = file;
+      return ServicePrincipal(http, std::move(workload));
     }
   }
   std::string client_id = First(options.azure_client_id, "AZURE_CLIENT_ID");

@@ -3,8 +3,10 @@
 // AZURE_STORAGE_ACCOUNT_KEY / AZURE_STORAGE_KEY), a SAS (azure_sas_token;
 // AZURE_STORAGE_SAS_TOKEN), a service principal (azure_tenant_id +
 // azure_client_id + azure_client_secret; AZURE_TENANT_ID + AZURE_CLIENT_ID +
-// AZURE_CLIENT_SECRET, token endpoint under AZURE_AUTHORITY_HOST), else the
-// machine's managed identity (AZURE_CLIENT_ID picks a user-assigned one).
+// AZURE_CLIENT_SECRET, token endpoint under AZURE_AUTHORITY_HOST), workload
+// identity (AZURE_FEDERATED_TOKEN_FILE + AZURE_CLIENT_ID + AZURE_TENANT_ID,
+// as AKS injects them), else the machine's managed identity
+// (AZURE_CLIENT_ID picks a user-assigned one).
 #pragma once
 
 #include <string>

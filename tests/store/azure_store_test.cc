@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "clients/http/crypto.h"
 #include "clients/http/url.h"
 #include "store/azure_credentials.h"
@@ -13,6 +15,7 @@
 #include "store/open_store.h"
 #include "support/loopback_http_server.h"
 #include "support/store_emulators.h"
+#include "support/temp_dir.h"
 
 namespace tributary {
 namespace {
@@ -218,6 +221,33 @@ TEST(AzureAuthorization, ABearerTokenFromTheServicePrincipal) {
   EXPECT_EQ(got.target, "/lake/p/k");
   EXPECT_EQ(got.Header("x-ms-version"), AzureClient::kApiVersion);
   EXPECT_FALSE(got.Header("x-ms-date").empty());
+}
+
+TEST(AzureAuthorization, WorkloadIdentityFromTheVariablesAksInjects) {
+  testing::TempDir dir;
+  std::ofstream(dir / "token") << "federated";
+  LoopbackHttpServer token([](const LoopbackRequest& r) {
+    return r.body.find("client_assertion=federated") != std::string::npos
+               ? LoopbackReply::Answer(200, R"({"access_token":"wi","expires_in":3600})")
+               : LoopbackReply::Answer(400, R"({"error":"invalid_request"})");
+  });
+  LoopbackHttpServer blob([](const LoopbackRequest& r) {
+    return r.Header("authorization") == "Bearer wi" ? LoopbackReply::Answer(200, "data")
+                                                    : LoopbackReply::Answer(403);
+  });
+  setenv("AZURE_AUTHORITY_HOST", token.Url().c_str(), 1);
+  setenv("AZURE_FEDERATED_TOKEN_FILE", (dir / "token").c_str(), 1);
+  setenv("AZURE_CLIENT_ID", "app", 1);
+  setenv("AZURE_TENANT_ID", "tenant", 1);
+  AzureAuth auth = ResolveAzureAuth({}, HttpClient());
+  for (const char* name : {"AZURE_AUTHORITY_HOST", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_CLIENT_ID",
+                           "AZURE_TENANT_ID"}) {
+    unsetenv(name);
+  }
+  EXPECT_EQ(auth.describe, "workload identity app");
+  AzureStore store(LoopbackConfig(blob.Url()), auth);
+  EXPECT_EQ(store.Get("k"), "data");
+  EXPECT_EQ(token.Requests()[0].target, "/tenant/oauth2/v2.0/token");
 }
 
 TEST(AzureAuthorization, ASasGoesIntoEveryUrlAndNoAuthorizationHeader) {

@@ -27,15 +27,22 @@ constexpr int64_t kPartSize = 5 << 20;  // S3's minimum part size
 
 class RemoteStoreContract : public ::testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() {
-    moto_ = MotoServer::Start(&moto_why_, /*check_signatures=*/false).release();
-    azurite_ = AzuriteServer::Start(&azurite_why_).release();
+  // Only the emulator of the parameter starts (ctest runs each test alone).
+  void SetUp() override {
+    if (GetParam() == "s3" && moto_ == nullptr && moto_why_.empty()) {
+      moto_ = MotoServer::Start(&moto_why_, /*check_signatures=*/false).release();
+    }
+    if (GetParam() == "azure" && azurite_ == nullptr && azurite_why_.empty()) {
+      azurite_ = AzuriteServer::Start(&azurite_why_).release();
+    }
   }
   static void TearDownTestSuite() {
     delete moto_;
     delete azurite_;
     moto_ = nullptr;
     azurite_ = nullptr;
+    moto_why_.clear();
+    azurite_why_.clear();
   }
 
   // The store under a fresh prefix, or nullptr (the test then skips/fails).

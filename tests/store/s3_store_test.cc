@@ -134,6 +134,50 @@ TEST_F(S3StoreMoto, CredentialsFromTheEnvironment) {
   EXPECT_EQ(store->Get("k"), "from env");
 }
 
+// Web identity end to end: moto's STS answers AssumeRoleWithWebIdentity and
+// the temporary credentials (with their session token) write to its S3.
+// This moto checks no signatures: it would not know the assumed role.
+class S3StoreMotoWebIdentity : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    moto_ = MotoServer::Start(&why_, /*check_signatures=*/false).release();
+  }
+  static void TearDownTestSuite() {
+    delete moto_;
+    moto_ = nullptr;
+  }
+  void SetUp() override { TRIBUTARY_REQUIRE_EMULATOR(moto_, why_); }
+  void TearDown() override {
+    for (const char* name :
+         {"AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_ROLE_ARN", "AWS_ENDPOINT_URL_STS"}) {
+      unsetenv(name);
+    }
+  }
+  static MotoServer* moto_;
+  static std::string why_;
+};
+
+MotoServer* S3StoreMotoWebIdentity::moto_ = nullptr;
+std::string S3StoreMotoWebIdentity::why_;
+
+TEST_F(S3StoreMotoWebIdentity, TemporaryCredentialsFromStsWrite) {
+  testing::TempDir dir;
+  std::ofstream(dir / "token") << "eyJhbGciOiJSUzI1NiJ9.e30.c2ln";
+  setenv("AWS_WEB_IDENTITY_TOKEN_FILE", (dir / "token").c_str(), 1);
+  setenv("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/loader", 1);
+  setenv("AWS_ENDPOINT_URL_STS", moto_->endpoint.c_str(), 1);
+  auto source = AwsCredentialChain({}, HttpClient(), "us-east-1");
+  AwsCredentials credentials = source->Get();
+  EXPECT_EQ(credentials.access_key_id.rfind("ASIA", 0), 0u) << credentials.access_key_id;
+  EXPECT_FALSE(credentials.session_token.empty());
+  ASSERT_TRUE(credentials.expires);
+  EXPECT_GT(*credentials.expires, std::chrono::system_clock::now() + std::chrono::minutes(10));
+  S3Store store(moto_->Config("web-identity"), std::move(source));
+  store.Check();
+  store.Put("k", "v");
+  EXPECT_EQ(store.Get("k"), "v");
+}
+
 TEST(S3Client, PathAndVirtualHostedUrls) {
   S3Config config;
   config.bucket = "lake";

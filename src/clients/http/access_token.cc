@@ -1,7 +1,9 @@
 #include "clients/http/access_token.h"
 
 #include <cstdlib>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "clients/http/url.h"
 
@@ -38,6 +40,28 @@ std::string Refusal(const HttpResponse& response) {
   return text;
 }
 
+QueryParams CredentialForm(const ClientCredentials& c) {
+  QueryParams form = {{"grant_type", "client_credentials"}, {"client_id", c.client_id}};
+  if (c.assertion_file.empty()) {
+    form.emplace_back("client_secret", c.client_secret);
+  } else {
+    std::ifstream in(c.assertion_file, std::ios::binary);
+    std::stringstream assertion;
+    assertion << in.rdbuf();
+    std::string jwt = assertion.str();
+    while (!jwt.empty() && (jwt.back() == '\n' || jwt.back() == '\r')) jwt.pop_back();
+    if (!in || jwt.empty()) {
+      throw TokenError("cannot read the federated token file " + c.assertion_file +
+                       " (AZURE_FEDERATED_TOKEN_FILE); check the workload identity setup");
+    }
+    form.emplace_back("client_assertion_type",
+                      "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+    form.emplace_back("client_assertion", jwt);
+  }
+  form.emplace_back("scope", c.scope);
+  return form;
+}
+
 }  // namespace
 
 std::string TokenSource::Token() {
@@ -69,22 +93,20 @@ AccessToken ParseTokenResponse(const std::string& body, const std::string& who) 
 }
 
 std::unique_ptr<TokenSource> ClientCredentialsTokens(const HttpClient& http, ClientCredentials c) {
-  std::string describe = "service principal " + c.client_id + " of tenant " + c.tenant_id;
+  std::string describe = (c.assertion_file.empty() ? "service principal " : "workload identity ") +
+                         c.client_id + " of tenant " + c.tenant_id;
   auto fetch = [http, c, describe]() {
     HttpRequest request;
     request.method = "POST";
     request.url = c.authority + "/" + PercentEncode(c.tenant_id) + "/oauth2/v2.0/token";
     request.SetHeader("Content-Type", "application/x-www-form-urlencoded");
     request.SetHeader("Accept", "application/json");
-    request.body = EncodeQuery({{"grant_type", "client_credentials"},
-                                {"client_id", c.client_id},
-                                {"client_secret", c.client_secret},
-                                {"scope", c.scope}});
+    request.body = EncodeQuery(CredentialForm(c));
     HttpResponse response = http.Send(request);
     std::string who = "the token endpoint " + RedactUrl(request.url) + " for " + describe;
     if (!response.Ok()) {
       throw TokenError(who + " refused the client credentials: " + Refusal(response) +
-                       "; check the tenant id, client id and client secret");
+                       "; check the tenant id, client id and client secret (or federated token)");
     }
     return ParseTokenResponse(response.body, who);
   };

@@ -57,6 +57,10 @@ struct ClientCredentials {
   // Where the tenant's token endpoint lives: the public cloud by default,
   // a national cloud or a test server otherwise.
   std::string authority = "https://login.microsoftonline.com";
+  // Workload identity (AKS): instead of a secret, a federated token read
+  // from this file at every fetch (it is rotated) and sent as a JWT
+  // client assertion.
+  std::string assertion_file = "";
 };
 
 // Client credentials grant: POST {authority}/{tenant}/oauth2/v2.0/token.

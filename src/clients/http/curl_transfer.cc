@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <mutex>
@@ -60,6 +61,22 @@ size_t ReadBody(char* buffer, size_t size, size_t count, void* user) {
   return got;
 }
 
+// curl rewinds the body when it sends the request again on a fresh
+// connection (a reused one was closed by the server meanwhile).
+int SeekBody(void* user, curl_off_t offset, int origin) {
+  auto* x = static_cast<Exchange*>(user);
+  if (origin != SEEK_SET || offset < 0 || offset > x->request->BodySize())
+    return CURL_SEEKFUNC_FAIL;
+  if (!x->request->body_file) {
+    x->memory_offset = size_t(offset);
+    return CURL_SEEKFUNC_OK;
+  }
+  x->in.clear();
+  x->in.seekg(x->request->body_file->offset + offset);
+  x->remaining = x->request->body_file->length - offset;
+  return x->in ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+}
+
 size_t WriteBody(char* data, size_t size, size_t count, void* user) {
   auto* x = static_cast<Exchange*>(user);
   size_t n = size * count;
@@ -108,6 +125,7 @@ bool Transient(CURLcode code) {
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
     case CURLE_PARTIAL_FILE:
+    case CURLE_SEND_FAIL_REWIND:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_HTTP2:
     case CURLE_HTTP2_STREAM:
@@ -150,6 +168,8 @@ void SetBody(CURL* curl, Exchange& x) {
     curl_easy_setopt(curl, CURLOPT_INFILESIZE_LARGE, curl_off_t(r.BodySize()));
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, &ReadBody);
     curl_easy_setopt(curl, CURLOPT_READDATA, &x);
+    curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, &SeekBody);
+    curl_easy_setopt(curl, CURLOPT_SEEKDATA, &x);
   }
   if (r.method != "GET" && r.method != "HEAD" && !(has_body && r.method == "PUT")) {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, r.method.c_str());

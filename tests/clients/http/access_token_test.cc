@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "clients/http/url.h"
 #include "support/loopback_http_server.h"
+#include "support/temp_dir.h"
 
 namespace tributary {
 namespace {
@@ -75,6 +77,27 @@ TEST(HttpAccessToken, ARefusalNamesTheErrorButNotTheSecret) {
     EXPECT_EQ(message.find("S3cr3t"), std::string::npos) << message;
     EXPECT_EQ(message.find("Trace ID"), std::string::npos) << message;
   }
+}
+
+TEST(HttpAccessToken, WorkloadIdentitySendsTheFederatedTokenAsAnAssertion) {
+  testing::TempDir dir;
+  std::ofstream(dir / "azure-identity-token") << "eyJ.federated.jwt\n";
+  LoopbackHttpServer server([](const LoopbackRequest&) {
+    return LoopbackReply::Answer(200, R"({"expires_in":3600,"access_token":"wi-tok"})");
+  });
+  ClientCredentials c = Principal(server.Url());
+  c.client_secret = "";
+  c.assertion_file = (dir / "azure-identity-token").string();
+  auto tokens = ClientCredentialsTokens(HttpClient(), c);
+  EXPECT_EQ(tokens->Token(), "wi-tok");
+  std::string form = server.Requests()[0].body;
+  EXPECT_EQ(Field(form, "client_assertion"), "eyJ.federated.jwt");
+  EXPECT_EQ(Field(form, "client_assertion_type"),
+            "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+  EXPECT_EQ(form.find("client_secret"), std::string::npos) << form;
+
+  c.assertion_file = (dir / "missing").string();
+  EXPECT_THROW(ClientCredentialsTokens(HttpClient(), c)->Token(), TokenError);
 }
 
 TEST(HttpAccessToken, ManagedIdentityAsksTheMetadataEndpoint) {

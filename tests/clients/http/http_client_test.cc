@@ -5,6 +5,7 @@
 #include <atomic>
 #include <fstream>
 
+#include "common/log.h"
 #include "support/loopback_http_server.h"
 #include "support/temp_dir.h"
 
@@ -172,6 +173,22 @@ TEST(HttpClient, RetryIfRetriesACompleteAnswer) {
       });
   EXPECT_EQ(response.body, "done");
   EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(HttpClient, LogsEveryRequestAtDebugLevelWithoutTheQuery) {
+  std::atomic<int> calls{0};
+  LoopbackHttpServer server([&](const LoopbackRequest&) {
+    return ++calls == 1 ? LoopbackReply::Answer(503) : LoopbackReply::Answer(200);
+  });
+  SetLogLevel(LogLevel::kDebug);
+  ::testing::internal::CaptureStderr();
+  HttpClient(FastRetries()).Send(Get(server.Url() + "/c/blob?sig=SECRETSIG"));
+  std::string log = ::testing::internal::GetCapturedStderr();
+  SetLogLevel(LogLevel::kInfo);
+  EXPECT_NE(log.find("retrying an HTTP request"), std::string::npos) << log;
+  EXPECT_NE(log.find("HTTP 503"), std::string::npos) << log;
+  EXPECT_NE(log.find("GET " + server.Url() + "/c/blob"), std::string::npos) << log;
+  EXPECT_EQ(log.find("SECRETSIG"), std::string::npos) << log;
 }
 
 TEST(RetryPolicy, DelaysGrowExponentiallyWithJitterUpToTheCap) {
