@@ -47,19 +47,7 @@ for _ in $(seq 100); do curl -sf "$endpoint/" >/dev/null 2>&1 && break; sleep 0.
 curl -sf -X PUT "$endpoint/bench" >/dev/null
 export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=bench AWS_REGION=us-east-1
 
-echo "generating $rows rows..." >&2
-"${psql[@]}" <<SQL
-CREATE TABLE wide (id bigint PRIMARY KEY, customer_id integer, amount numeric(12,2),
-  ratio double precision, label text, note text, created_at timestamptz, day date, flag boolean,
-  payload bytea, ref uuid);
-INSERT INTO wide SELECT i, i::bigint * 7919 % 100000, (i::bigint * 104729 % 10000000) / 100.0,
-  (i % 1000) / 7.0, 'label-' || (i % 5000),
-  CASE WHEN i % 3 = 0 THEN NULL ELSE 'a somewhat longer note for row ' || i END,
-  '2024-01-01'::timestamptz + i * interval '1 second', '2024-01-01'::date + (i % 700), i % 2 = 0,
-  CASE WHEN i % 10 = 0 THEN '\xdeadbeef'::bytea END, md5(i::text)::uuid
-FROM generate_series(1, $rows) i;
-VACUUM (FREEZE, ANALYZE) wide;
-SQL
+create_wide_table "$rows"
 
 # One tributary project per target; the S3 one points at moto.
 for target in local s3; do

@@ -108,6 +108,25 @@ pg_start() {
   psql=(psql -X -q -h 127.0.0.1 -p "$pg_port" -U bench -d postgres -v ON_ERROR_STOP=1)
 }
 
+# create_wide_table ROWS: the benchmarks' PostgreSQL table `wide` (11 mixed-type columns, NULLs,
+# bytea, uuid) with ROWS generated rows, frozen and analyzed; needs $psql (pg_start, or the
+# caller's own cluster).
+create_wide_table() {
+  echo "generating $1 rows..." >&2
+  "${psql[@]}" <<SQL
+CREATE TABLE wide (id bigint PRIMARY KEY, customer_id integer, amount numeric(12,2),
+  ratio double precision, label text, note text, created_at timestamptz, day date, flag boolean,
+  payload bytea, ref uuid);
+INSERT INTO wide SELECT i, i::bigint * 7919 % 100000, (i::bigint * 104729 % 10000000) / 100.0,
+  (i % 1000) / 7.0, 'label-' || (i % 5000),
+  CASE WHEN i % 3 = 0 THEN NULL ELSE 'a somewhat longer note for row ' || i END,
+  '2024-01-01'::timestamptz + i * interval '1 second', '2024-01-01'::date + (i % 700), i % 2 = 0,
+  CASE WHEN i % 10 = 0 THEN '\xdeadbeef'::bytea END, md5(i::text)::uuid
+FROM generate_series(1, $1) i;
+VACUUM (FREEZE, ANALYZE) wide;
+SQL
+}
+
 pg_stop() {
   if [ -n "${pg_dir:-}" ]; then
     "${as_owner[@]}" "$pgbin/pg_ctl" -D "$pg_dir" -m immediate stop >/dev/null 2>&1 || true

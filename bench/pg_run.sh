@@ -52,19 +52,7 @@ trap cleanup EXIT
    -c shared_buffers=256MB -c max_connections=20" >/dev/null
 psql=(psql -X -q -h 127.0.0.1 -p "$port" -U bench -d postgres -v ON_ERROR_STOP=1)
 
-echo "generating $rows rows..." >&2
-"${psql[@]}" <<SQL
-CREATE TABLE wide (id bigint PRIMARY KEY, customer_id integer, amount numeric(12,2),
-  ratio double precision, label text, note text, created_at timestamptz, day date, flag boolean,
-  payload bytea, ref uuid);
-INSERT INTO wide SELECT i, i::bigint * 7919 % 100000, (i::bigint * 104729 % 10000000) / 100.0,
-  (i % 1000) / 7.0, 'label-' || (i % 5000),
-  CASE WHEN i % 3 = 0 THEN NULL ELSE 'a somewhat longer note for row ' || i END,
-  '2024-01-01'::timestamptz + i * interval '1 second', '2024-01-01'::date + (i % 700), i % 2 = 0,
-  CASE WHEN i % 10 = 0 THEN '\xdeadbeef'::bytea END, md5(i::text)::uuid
-FROM generate_series(1, $rows) i;
-VACUUM (FREEZE, ANALYZE) wide;
-SQL
+create_wide_table "$rows"
 table_mb=$("${psql[@]}" -At -c "SELECT pg_table_size('wide') / 1000000")
 copy_bytes=$("${psql[@]}" -c "COPY wide TO STDOUT (FORMAT binary)" | wc -c)
 
