@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "config/secrets.h"
 
 namespace tributary {
 
@@ -10,6 +11,11 @@ std::string SinkSetting(const SinkConfig& sink, const std::string& key,
                         const std::string& fallback) {
   auto it = sink.settings.find(key);
   return it == sink.settings.end() ? fallback : it->second;
+}
+
+std::string ResolvedSinkSetting(const Project& project, const std::string& key) {
+  auto it = project.sink.settings.find(key);
+  return it == project.sink.settings.end() ? "" : ResolveSecrets(it->second, project.dir);
 }
 
 int SinkThreads(const SinkConfig& sink) {

@@ -4,19 +4,12 @@
 
 #include "common/error.h"
 #include "common/files.h"
-#include "config/secrets.h"
 #include "sink/delta/delta_sink.h"
 #include "sink/sink_settings.h"
 #include "store/open_store.h"
 
 namespace tributary {
 namespace {
-
-// The setting `key`, secrets resolved; empty when not set.
-std::string Resolved(const Project& project, const std::string& key) {
-  auto it = project.sink.settings.find(key);
-  return it == project.sink.settings.end() ? "" : ResolveSecrets(it->second, project.dir);
-}
 
 bool Flag(const Project& project, const std::string& key) {
   return SinkSetting(project.sink, key, "false") == "true";
@@ -25,19 +18,19 @@ bool Flag(const Project& project, const std::string& key) {
 // Secrets are resolved only here, when the sink opens; they are never shown.
 StoreOptions StoreOptionsOf(const Project& project) {
   StoreOptions o;
-  o.aws_region = Resolved(project, "aws_region");
-  o.aws_endpoint = Resolved(project, "aws_endpoint");
-  o.aws_access_key_id = Resolved(project, "aws_access_key_id");
-  o.aws_secret_access_key = Resolved(project, "aws_secret_access_key");
-  o.aws_session_token = Resolved(project, "aws_session_token");
+  o.aws_region = ResolvedSinkSetting(project, "aws_region");
+  o.aws_endpoint = ResolvedSinkSetting(project, "aws_endpoint");
+  o.aws_access_key_id = ResolvedSinkSetting(project, "aws_access_key_id");
+  o.aws_secret_access_key = ResolvedSinkSetting(project, "aws_secret_access_key");
+  o.aws_session_token = ResolvedSinkSetting(project, "aws_session_token");
   o.aws_virtual_hosted = Flag(project, "aws_virtual_hosted");
-  o.azure_account = Resolved(project, "azure_account");
-  o.azure_endpoint = Resolved(project, "azure_endpoint");
-  o.azure_account_key = Resolved(project, "azure_account_key");
-  o.azure_sas_token = Resolved(project, "azure_sas_token");
-  o.azure_tenant_id = Resolved(project, "azure_tenant_id");
-  o.azure_client_id = Resolved(project, "azure_client_id");
-  o.azure_client_secret = Resolved(project, "azure_client_secret");
+  o.azure_account = ResolvedSinkSetting(project, "azure_account");
+  o.azure_endpoint = ResolvedSinkSetting(project, "azure_endpoint");
+  o.azure_account_key = ResolvedSinkSetting(project, "azure_account_key");
+  o.azure_sas_token = ResolvedSinkSetting(project, "azure_sas_token");
+  o.azure_tenant_id = ResolvedSinkSetting(project, "azure_tenant_id");
+  o.azure_client_id = ResolvedSinkSetting(project, "azure_client_id");
+  o.azure_client_secret = ResolvedSinkSetting(project, "azure_client_secret");
   o.azure_managed_identity = Flag(project, "azure_managed_identity");
   o.single_writer = Flag(project, "single_writer");
   return o;

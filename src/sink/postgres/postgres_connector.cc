@@ -6,15 +6,6 @@
 #include "sink/sink_settings.h"
 
 namespace tributary {
-namespace {
-
-// The setting `key`, secrets resolved; empty when not set.
-std::string Resolved(const Project& project, const std::string& key) {
-  auto it = project.sink.settings.find(key);
-  return it == project.sink.settings.end() ? "" : ResolveSecrets(it->second, project.dir);
-}
-
-}  // namespace
 
 std::unique_ptr<Sink> OpenPostgresSink(const Project& project) {
   const SinkConfig& sink = project.sink;
@@ -27,12 +18,12 @@ std::unique_ptr<Sink> OpenPostgresSink(const Project& project) {
   // Secrets are resolved only here, when connecting; they are never shown.
   PgConnectInfo info;
   info.side = PgSide::kSink;
-  info.host = Resolved(project, "host");
+  info.host = ResolvedSinkSetting(project, "host");
   info.port = SinkSetting(sink, "port", "5432");
-  info.user = Resolved(project, "user");
-  info.password = Resolved(project, "password");
-  info.sslmode = Resolved(project, "sslmode");
-  info.connect_timeout = Resolved(project, "connect_timeout");
+  info.user = ResolvedSinkSetting(project, "user");
+  info.password = ResolvedSinkSetting(project, "password");
+  info.sslmode = ResolvedSinkSetting(project, "sslmode");
+  info.connect_timeout = ResolvedSinkSetting(project, "connect_timeout");
   info.application_name = SinkSetting(sink, "application_name", "tributary");
   info.database = ResolveSecrets(database, project.dir);
   return std::make_unique<PostgresSink>(std::move(info),
