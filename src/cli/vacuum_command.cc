@@ -24,6 +24,18 @@ struct VacuumCliOptions {
 
 std::string Megabytes(int64_t bytes) { return fmt::format("{:.1f} MB", bytes / 1048576.0); }
 
+bool Unfiltered(const TaskFilter& f) {
+  return f.servers.empty() && f.strategies.empty() && f.databases.empty() &&
+         f.frequencies.empty() && f.tables.empty();
+}
+
+void AddRow(TextTable& table, const std::string& name, const VacuumResult& result, bool dry_run) {
+  bool any = result.files_deleted + result.log_files_deleted > 0;
+  table.AddRow({name, FormatCount(result.files_deleted), Megabytes(result.bytes_deleted),
+                FormatCount(result.log_files_deleted), FormatCount(result.files_kept),
+                !any ? "nothing to do" : (dry_run ? "dry run" : "vacuumed")});
+}
+
 void Vacuum(GlobalOptions& global, const VacuumCliOptions& options) {
   if (options.retain_hours >= 0 && options.retain_hours < kSafeRetainHours &&
       !options.allow_short_retention) {
@@ -59,17 +71,24 @@ void Vacuum(GlobalOptions& global, const VacuumCliOptions& options) {
         table.AddRow({task.sink_table, "", "", "", "", "not loaded yet"});
         continue;
       }
-      bool any = result->files_deleted + result->log_files_deleted > 0;
-      table.AddRow({task.sink_table, FormatCount(result->files_deleted),
-                    Megabytes(result->bytes_deleted), FormatCount(result->log_files_deleted),
-                    FormatCount(result->files_kept),
-                    !any ? "nothing to do" : (options.dry_run ? "dry run" : "vacuumed")});
+      AddRow(table, task.sink_table, *result, options.dry_run);
       if (options.dry_run && global.verbose) {
         for (const std::string& key : result->deleted) std::cerr << "  " << key << "\n";
       }
     } catch (const Error& e) {
       table.AddRow({task.sink_table, "", "", "", "", "failed"});
       std::cerr << "tributary: " << task.sink_table << ": " << e.what() << "\n";
+      global.exit_code = kExitFailed;
+    }
+  }
+  if (Unfiltered(options.filter)) {  // everything: tributary's own run history too
+    try {
+      for (const auto& [name, result] : maintenance->VacuumRecords(vacuum)) {
+        AddRow(table, name, result, options.dry_run);
+      }
+    } catch (const Error& e) {
+      table.AddRow({"run history", "", "", "", "", "failed"});
+      std::cerr << "tributary: run history: " << e.what() << "\n";
       global.exit_code = kExitFailed;
     }
   }
@@ -97,7 +116,8 @@ void AddVacuumCommand(CLI::App& app, GlobalOptions& global) {
       "readers of recent versions keep their files. Log files (commits, checkpoints) older\n"
       "than delta.logRetentionDuration (30 days when unset) go once a newer checkpoint\n"
       "covers them; that part also runs after every checkpoint. Tables being loaded are\n"
-      "skipped with an error. Works on local folders and object stores alike.");
+      "skipped with an error. Without filters, tributary's run-history tables are vacuumed\n"
+      "too. Works on local folders and object stores alike.");
   cmd->callback([&global, options] { Vacuum(global, *options); });
 }
 

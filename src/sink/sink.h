@@ -123,6 +123,13 @@ class TableMaintenance {
   // the table does not exist; throws SinkError when the table is being loaded.
   virtual std::optional<VacuumResult> Vacuum(const std::string& table,
                                              const VacuumOptions& options) = 0;
+  // Vacuums the sink's own record tables (run history), which collect
+  // compacted-away files as fast as runs happen; each with its name.
+  virtual std::vector<std::pair<std::string, VacuumResult>> VacuumRecords(
+      const VacuumOptions& options) {
+    (void)options;
+    return {};
+  }
 };
 
 // Thread-safe: tasks running in parallel share one Sink.

@@ -133,6 +133,11 @@ TEST_F(DeltaCliTest, VacuumDeletesReplacedFilesPastTheRetentionOnly) {
   EXPECT_THAT(vacuum.out, HasSubstr("vacuumed"));
   EXPECT_EQ(count_files(), 1);
   EXPECT_EQ(testing::DeltaRows(table, "count(*)", "1"), rows);
+  EXPECT_THAT(vacuum.out, ::testing::Not(HasSubstr("_tributary/runs"))) << "filtered: tables only";
+  auto all = Tributary({"vacuum", "--dry-run"});
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_THAT(all.out, HasSubstr("_tributary/runs"));
+  EXPECT_THAT(all.out, HasSubstr("_tributary/task_results"));
 }
 
 TEST_F(DeltaCliTest, RegisterExplainsThatALocalFolderCannotBeRegistered) {

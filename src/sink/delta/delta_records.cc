@@ -10,6 +10,7 @@
 #include "sink/delta/delta_files.h"
 #include "sink/delta/delta_sink.h"
 #include "sink/delta/delta_types.h"
+#include "sink/delta/delta_vacuum.h"
 #include "sink/duckdb/run_history.h"
 
 namespace tributary {
@@ -113,6 +114,19 @@ void DeltaSink::RecordTaskResult(const TaskResult& r) {
                       Text(r.database), Text(r.source_table), Text(r.frequency), Time(r.started_at),
                       Time(r.ended_at), fmt::format("{}::BIGINT", r.rows),
                       fmt::format("{}::BIGINT", r.bytes), Text(r.status), Text(r.error)}));
+}
+
+std::vector<std::pair<std::string, VacuumResult>> DeltaSink::VacuumRecords(
+    const VacuumOptions& options) {
+  std::vector<std::pair<std::string, VacuumResult>> results;
+  for (const std::string name : {"runs", "task_results"}) {
+    auto lock = FileLock::Acquire(LockPath("records", name));
+    DuckConnection conn = Connect();
+    DeltaTable table(storage_, "_tributary/" + name, "_tributary/" + name, conn.get());
+    if (!table.Refresh()) continue;
+    results.emplace_back("_tributary/" + name, VacuumDeltaTable(table, options, {}, NowMs()));
+  }
+  return results;
 }
 
 std::vector<TaskHistory> DeltaSink::ReadHistory() {

@@ -70,6 +70,9 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
   // by an interrupted load's journal are kept (that load may still commit).
   std::optional<VacuumResult> Vacuum(const std::string& table,
                                      const VacuumOptions& options) override;
+  // The run-history tables under _tributary/, each under its records lock.
+  std::vector<std::pair<std::string, VacuumResult>> VacuumRecords(
+      const VacuumOptions& options) override;
 
   DeltaStorage& storage() { return storage_; }
   ObjectStore& store() { return storage_.store(); }

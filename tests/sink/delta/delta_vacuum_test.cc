@@ -172,6 +172,29 @@ TEST_F(DeltaVacuumTest, CheckpointsCleanUpTheLogByThemselves) {
   EXPECT_EQ(snapshot->files.size(), 5u);
 }
 
+TEST_F(DeltaVacuumTest, TheRunHistoryLosesItsCompactedAwayFilesAndKeepsItsRows) {
+  for (int i = 0; i < 70; ++i) {  // more than the 64 files after which records are compacted
+    RunRecord run;
+    run.run_id = "run-" + std::to_string(i);
+    run.status = "succeeded";
+    sink_->RecordRun(run);
+  }
+  size_t before = 0;
+  for (const auto& e : fs::directory_iterator(dir_ / "_tributary" / "runs")) {
+    before += e.path().extension() == ".parquet";
+  }
+  ASSERT_GT(before, 64u) << "the compacted-away files are still there";
+  EXPECT_EQ(sink_->VacuumRecords(VacuumOptions{}).at(0).second.files_deleted, 0)
+      << "inside the retention";
+  Later(std::chrono::hours(24 * 8));
+  auto results = sink_->VacuumRecords(VacuumOptions{});
+  ASSERT_EQ(results.size(), 1u) << "no task_results table was written";
+  EXPECT_EQ(results[0].first, "_tributary/runs");
+  EXPECT_GE(results[0].second.files_deleted, 64);
+  EXPECT_EQ(testing::DeltaRows(dir_ / "_tributary" / "runs", "count(*)", "1"),
+            std::vector<std::string>{"70"});
+}
+
 TEST_F(DeltaVacuumTest, AMissingTableIsNulloptAndListTablesSkipsTheRecords) {
   EXPECT_FALSE(sink_->Vacuum("none", VacuumOptions{}));
   Load("b", 1, 1, WriteMode::kAppend);
