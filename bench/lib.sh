@@ -91,6 +91,7 @@ libduckdb_of() {
 # pg_start WORK: starts a throwaway PostgreSQL cluster in WORK/pg (initdb, free port, trust auth,
 # as the postgres user when run as root; same options as bench/pg_run.sh) and sets $pg_port,
 # $pgbin and the psql command array $psql (database postgres, user bench). pg_stop stops it.
+# PG_OPTIONS adds server options (e.g. "-c wal_level=logical" for CDC).
 pg_start() {
   local work=$1
   pgbin=$(printf '%s\n' /usr/lib/postgresql/*/bin | sort -V | tail -1)
@@ -104,7 +105,7 @@ pg_start() {
   "${as_owner[@]}" "$pgbin/initdb" -D "$pg_dir" -U bench --auth=trust -E UTF8 --locale=C >/dev/null
   "${as_owner[@]}" "$pgbin/pg_ctl" -D "$pg_dir" -l "$work/pg.log" -w start -o \
     "-c listen_addresses=127.0.0.1 -c port=$pg_port -c unix_socket_directories=$work -c fsync=off \
-     -c shared_buffers=256MB -c max_connections=20" >/dev/null
+     -c shared_buffers=256MB -c max_connections=20 ${PG_OPTIONS:-}" >/dev/null
   psql=(psql -X -q -h 127.0.0.1 -p "$pg_port" -U bench -d postgres -v ON_ERROR_STOP=1)
 }
 

@@ -10,6 +10,7 @@
 
 #include "config/filter.h"
 #include "config/project.h"
+#include "dbt/dbt_step.h"
 #include "engine/runner.h"
 #include "strategy/strategy.h"
 
@@ -69,6 +70,13 @@ int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::stri
 // Returns the exit code of the dbt part.
 int RunDbtAfterLoad(const Project& project, const LoadFlags& flags, const RunSummary& summary,
                     const std::atomic<bool>* cancel);
+// The dbt step of a run of `frequencies` whose loads gave `summary`, with
+// each model recorded in the run history; for the scheduler, which logs
+// instead of printing. Never throws. REQUIRES: project.dbt.enabled, the sink
+// closed (as above).
+DbtStepResult RunAndRecordDbtStep(const Project& project,
+                                  const std::vector<std::string>& frequencies,
+                                  const RunSummary& summary, const std::atomic<bool>* cancel);
 // `plan`: the models a run with `filter` would build (nothing without dbt:).
 void PrintDbtPlan(const Project& project, const TaskFilter& filter);
 // `status`: one line per model; false when any is overdue, failing or never built.

@@ -7,12 +7,14 @@
 #include <iostream>
 
 #include "cli/cli.h"
+#include "common/files.h"
 #include "common/text_table.h"
 #include "dbt/dbt_cli.h"
 #include "dbt/dbt_error.h"
 #include "dbt/dbt_step.h"
 #include "dbt/model_history.h"
 #include "dbt/selectors_file.h"
+#include "dbt/sources_file.h"
 #include "engine/connectors.h"
 #include "engine/status.h"
 
@@ -46,17 +48,22 @@ std::string ModelSummary(const DbtStepResult& result) {
   table.AlignRight(2);
   table.AlignRight(3);
   int built = 0;
+  int unchanged = 0;
   for (const auto& m : result.models) {
     double secs = std::chrono::duration<double>(m.ended_at - m.started_at).count();
-    std::string status = m.status == "succeeded" ? "ok"
-                         : m.status == "skipped" ? "SKIPPED: " + OneLine(m.message)
-                                                 : "FAILED: " + OneLine(m.message);
+    std::string status = m.status == "succeeded"   ? "ok"
+                         : m.status == "unchanged" ? "unchanged"
+                         : m.status == "skipped"   ? "SKIPPED: " + OneLine(m.message)
+                                                   : "FAILED: " + OneLine(m.message);
     built += m.status == "succeeded";
+    unchanged += m.status == "unchanged";
     std::string rows = m.rows >= 0 ? FormatCount(m.rows) : "";  // dbt-duckdb does not say
     table.AddRow({m.name, m.frequency, rows, FormatDuration(secs), status});
   }
-  return table.Render() + fmt::format("\ndbt: {} of {} models built; output in {}\n", built,
-                                      result.models.size(), result.log_file.string());
+  std::string left_out =
+      unchanged > 0 ? fmt::format(", {} unchanged (skip_unchanged)", unchanged) : "";
+  return table.Render() + fmt::format("\ndbt: {} of {} models built{}; output in {}\n", built,
+                                      result.models.size(), left_out, result.log_file.string());
 }
 
 void WriteSelectors(const GlobalOptions& global, const std::string& output, int& exit_code) {
@@ -78,6 +85,46 @@ void WriteSelectors(const GlobalOptions& global, const std::string& output, int&
   } catch (const Error& e) {
     std::cerr << "tributary: " << e.what() << "\n";
   }
+}
+
+struct SourcesFlags {
+  std::string output;
+  std::string source_name = "bronze";
+  std::string database;
+  bool database_given = false;
+  bool force = false;
+};
+
+constexpr const char* kSourcesMark = "# Written by `tributary dbt sources`";
+
+// Prints sources.yml, or writes it to a file that is new or one it wrote
+// before (never over a file of the team's own unless forced).
+int WriteSources(const GlobalOptions& global, const SourcesFlags& flags) {
+  auto project = LoadOrReport(global);
+  if (!project) return kExitFailed;
+  SourcesOptions options;
+  options.source_name = flags.source_name;
+  options.database = flags.database_given ? flags.database : DefaultSourceDatabase(*project);
+  std::string text = RenderSources(*project, options);
+  if (flags.output.empty()) {
+    std::cout << text;
+    return kExitOk;
+  }
+  auto existing = ReadWholeFile(flags.output);
+  if (existing && existing->rfind(kSourcesMark, 0) != 0 && !flags.force) {
+    std::cerr << "tributary: " << flags.output
+              << " exists and was not written by `tributary dbt sources`; choose another file or "
+                 "pass --force to replace it\n";
+    return kExitFailed;
+  }
+  try {
+    ReplaceFileAtomically(flags.output, text);
+  } catch (const Error& e) {
+    std::cerr << "tributary: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  std::cout << "wrote " << flags.output << " (" << project->tasks.size() << " tables)\n";
+  return kExitOk;
 }
 
 // The last attempt of `model` (name or unique_id) with dbt's message in full.
@@ -103,28 +150,42 @@ int ShowModelError(const GlobalOptions& global, const std::string& model) {
 
 }  // namespace
 
-int RunDbtAfterLoad(const Project& project, const LoadFlags& flags, const RunSummary& summary,
-                    const std::atomic<bool>* cancel) {
-  if (!project.dbt.enabled || !FiltersAllowDbt(flags.filter)) return kExitOk;
+DbtStepResult RunAndRecordDbtStep(const Project& project,
+                                  const std::vector<std::string>& frequencies,
+                                  const RunSummary& summary, const std::atomic<bool>* cancel) {
   DbtStepRequest request;
   request.run_id =
       summary.run.run_id.empty() ? NewRunId(SystemClock::Instance()) : summary.run.run_id;
-  request.frequencies = flags.filter.frequencies;
+  request.frequencies = frequencies;
   request.cancel = cancel;
   for (const auto& r : summary.results) {
     if (r.status != "succeeded") request.failed_tables.insert(r.task_id);
   }
-  DbtStepResult result = RunDbtStep(project, request, SystemClock::Instance());
+  DbtStepResult result;
+  try {
+    // The history after this run's loads; the sink is closed again at once
+    // (one writer per DuckDB file: dbt attaches bronze next).
+    if (project.dbt.skip_unchanged) request.history = OpenSink(project)->run_log().ReadHistory();
+    result = RunDbtStep(project, request, SystemClock::Instance());
+    if (!result.models.empty()) {
+      auto sink = OpenSink(project);
+      RecordModelOutcomes(sink->run_log(), request.run_id, result);
+    }
+  } catch (const Error& e) {
+    if (result.error.empty()) result.error = e.what();
+  }
+  if (!result.error.empty())
+    result.error = "dbt step of run " + request.run_id + " failed: " + result.error;
+  return result;
+}
+
+int RunDbtAfterLoad(const Project& project, const LoadFlags& flags, const RunSummary& summary,
+                    const std::atomic<bool>* cancel) {
+  if (!project.dbt.enabled || !FiltersAllowDbt(flags.filter)) return kExitOk;
+  DbtStepResult result = RunAndRecordDbtStep(project, flags.filter.frequencies, summary, cancel);
   for (const auto& y : result.yielded) std::cout << "dbt: " << y << " (rule yield)\n";
   if (!result.models.empty()) std::cout << "\n" << ModelSummary(result);
-  if (!result.error.empty()) {
-    std::cerr << "tributary: dbt step of run " << request.run_id << " failed: " << result.error
-              << "\n";
-  }
-  if (!result.models.empty()) {
-    auto sink = OpenSink(project);
-    RecordModelOutcomes(sink->run_log(), request.run_id, result);
-  }
+  if (!result.error.empty()) std::cerr << "tributary: " << result.error << "\n";
   return result.ok() ? kExitOk : kExitFailed;
 }
 
@@ -170,7 +231,7 @@ bool PrintModelStatus(const Project& project, const std::vector<TaskHistory>& hi
                             std::chrono::floor<std::chrono::seconds>(s.last_success->ended_at));
       age = FormatDuration(std::chrono::duration<double>(now - s.last_success->ended_at).count());
     }
-    if (s.last_attempt && s.last_attempt->status != "succeeded") {
+    if (s.last_attempt && !IsSuccess(*s.last_attempt)) {
       error = FirstLine(s.last_attempt->error, 80);
     }
     table.AddRow({s.task->source_table, s.task->frequency, success, age,
@@ -190,6 +251,28 @@ void AddDbtCommand(CLI::App& app, GlobalOptions& global) {
   selectors->add_option("-o,--output", *output,
                         "File to write (default: selectors.yml in the dbt project)");
   selectors->callback([&global, output] { WriteSelectors(global, *output, global.exit_code); });
+  auto sources_flags = std::make_shared<SourcesFlags>();
+  auto* sources = cmd->add_subcommand(
+      "sources", "Print (or write) sources.yml declaring every bronze table as a dbt source");
+  sources->footer(
+      "Each table: its frequency as a tag, where it comes from, and a freshness check derived\n"
+      "from its schedule (warn once one scheduled load was missed, error after two) that asks\n"
+      "tributary's run history when it last loaded (dbt 1.10+ loaded_at_query). See docs/dbt.md.");
+  sources->add_option("-o,--output", sources_flags->output,
+                      "Write to this file (default: print); replaces only a file it wrote");
+  sources
+      ->add_option("--source-name", sources_flags->source_name,
+                   "The source's name, as models call source('<name>', 'table')")
+      ->capture_default_str();
+  sources
+      ->add_option("--database", sources_flags->database,
+                   "The catalog dbt finds bronze in (default: DuckDB, the bronze file's name; "
+                   "PostgreSQL, the sink's database)")
+      ->each([sources_flags](const std::string&) { sources_flags->database_given = true; });
+  sources->add_flag("--force", sources_flags->force,
+                    "Replace an output file tributary did not write");
+  sources->callback(
+      [&global, sources_flags] { global.exit_code = WriteSources(global, *sources_flags); });
   auto model = std::make_shared<std::string>();
   auto* error = cmd->add_subcommand(
       "error", "Show a model's last result with dbt's message in full (status shows one line)");

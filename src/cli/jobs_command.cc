@@ -4,9 +4,16 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <set>
 
 #include "cli/cli.h"
 #include "common/did_you_mean.h"
+#include "common/files.h"
+#include "dbt/dbt_cli.h"
+#include "dbt/dbt_step.h"
+#include "dbt/selection.h"
+#include "dbt/selectors_file.h"
 #include "schedule/job_export.h"
 
 namespace tributary::cli {
@@ -43,6 +50,36 @@ int Write(const std::vector<ExportedFile>& files, const std::string& output) {
   return kExitOk;
 }
 
+// The Databricks dbt task builds `--selector tributary_<frequency>`: returns
+// the frequencies that have models (dbt rejects an empty selector), and warns
+// when the dbt project's selectors.yml is missing or not what tributary would
+// write now (models or tags changed since). nullopt when there is no manifest.
+std::optional<std::set<std::string>> CheckSelectors(const Project& project) {
+  const char* fix = "; run `tributary dbt selectors` before deploying the bundle";
+  try {
+    Manifest manifest = ObtainManifest(project, /*parse=*/true, nullptr);
+    std::set<std::string> with_models;
+    for (const auto& f : project.frequencies) {
+      if (!SelectModels(project, manifest, {{f.name}, {}, std::nullopt}).build.empty()) {
+        with_models.insert(f.name);
+      }
+    }
+    auto path = ResolveDbtPaths(project).project_dir / "selectors.yml";
+    auto text = ReadWholeFile(path);
+    if (!text) {
+      std::cerr << "tributary: warning: " << path.string() << " does not exist" << fix << "\n";
+    } else if (*text != RenderSelectors(project, manifest)) {
+      std::cerr << "tributary: warning: " << path.string()
+                << " is out of date (models or their tags changed)" << fix << "\n";
+    }
+    return with_models;
+  } catch (const Error& e) {
+    std::cerr << "tributary: warning: cannot read the dbt models (" << e.what()
+              << "); every job gets a dbt task\n";
+    return std::nullopt;
+  }
+}
+
 int Export(const GlobalOptions& global, const ExportFlags& flags) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
@@ -62,6 +99,9 @@ int Export(const GlobalOptions& global, const ExportFlags& flags) {
   options.frequencies = flags.frequencies;
   std::error_code ec;
   options.self_path = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+  if (project->dbt.enabled && options.format == JobFormat::kDatabricks) {
+    options.dbt_frequencies = CheckSelectors(*project);
+  }
   try {
     return Write(ExportJobs(*project, options), flags.output);
   } catch (const ExportError& e) {
@@ -72,7 +112,10 @@ int Export(const GlobalOptions& global, const ExportFlags& flags) {
 
 constexpr const char* kFooter =
     "One job per frequency that has tables, each running `tributary run --frequency <name>`\n"
-    "on the frequency's schedule and time zone; --split runs one parallel task per server or\n"
+    "on the frequency's schedule and time zone (with a dbt: block it also builds the models;\n"
+    "Databricks jobs get a native dbt task after the loads instead; under dbt.selection yield\n"
+    "a job does not fire when a less frequent one does, whose runs take its tables and\n"
+    "models); --split runs one parallel task per server or\n"
     "strategy instead (Databricks tasks, Kubernetes containers, separate crontab lines and\n"
     "systemd units). Overlap, catch-up, pause and timeout settings are carried over where the\n"
     "engine has them (see docs/scheduling.md). A schedule the engine cannot express exactly\n"

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <pthread.h>
 
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -19,6 +20,7 @@
 #include "common/log.h"
 #include "common/text_table.h"
 #include "common/thread_name.h"
+#include "config/kinds.h"
 #include "cron/cron.h"
 #include "engine/connectors.h"
 #include "engine/runner.h"
@@ -66,12 +68,15 @@ int PrintNext(const GlobalOptions& global, const NextFlags& flags) {
   return kExitOk;
 }
 
-// Runs the scheduler's runs through the engine. The sink is opened while
-// any run (or record) needs it and closed in between, so `tributary status`
-// can read a DuckDB sink between runs.
+// Runs the scheduler's runs through the engine, each run's loads followed by
+// its dbt step. The sink is opened while any run (or record) needs it and
+// closed in between, so `tributary status` can read a DuckDB sink between
+// runs. With a one-file sink (DuckDB) a dbt step waits until no load holds
+// the file and no load starts while it runs: dbt attaches bronze read-only.
 class EngineActions final : public ScheduleActions {
  public:
-  EngineActions(const Project& project, int threads) : project_(project), threads_(threads) {}
+  EngineActions(const Project& project, int threads)
+      : project_(project), threads_(threads), single_file_(SingleFileSink(project)) {}
 
   std::string Run(const ScheduledRun& run) override {
     std::vector<Task> tasks;
@@ -84,12 +89,17 @@ class EngineActions final : public ScheduleActions {
     options.cancel = run.cancel;
     options.threads = threads_;
     options.limits.max_rows = static_cast<size_t>(project_.defaults.batch_rows);
-    Lease lease(*this);
-    ConsoleProgress log_tables(false);
-    RunSummary summary =
-        RunTasks(project_, tasks, *sink_, SystemClock::Instance(), options, log_tables);
-    return fmt::format("run {} {}: {} of {} tables failed", summary.run.run_id, summary.run.status,
-                       summary.failed(), summary.run.tasks_total);
+    RunSummary summary;
+    {
+      Lease lease(*this);
+      ConsoleProgress log_tables(false);
+      summary = RunTasks(project_, tasks, *sink_, SystemClock::Instance(), options, log_tables);
+    }
+    std::string text = fmt::format("run {} {}: {} of {} tables failed", summary.run.run_id,
+                                   summary.run.status, summary.failed(), summary.run.tasks_total);
+    bool cancelled = run.cancel != nullptr && run.cancel->load();
+    if (project_.dbt.enabled && !cancelled) text += "; " + BuildModels(run, summary);
+    return text;
   }
 
   // A tick that started no run is recorded as a run of its own, with the
@@ -127,17 +137,45 @@ class EngineActions final : public ScheduleActions {
   }
 
  private:
+  static bool SingleFileSink(const Project& project) {
+    const SinkKind* kind = FindSinkKind(project.sink.kind);
+    return kind != nullptr && kind->single_file;
+  }
+
+  // The dbt step of `run`, logged model by model; returns a summary for the
+  // run's last log line.
+  std::string BuildModels(const ScheduledRun& run, const RunSummary& summary) {
+    BronzeForDbt bronze(*this);
+    DbtStepResult result = RunAndRecordDbtStep(project_, run.frequencies, summary, run.cancel);
+    int built = 0, unchanged = 0, failed = 0;
+    for (const auto& y : result.yielded) Log(LogLevel::kInfo, "dbt: " + y + " (rule yield)");
+    for (const auto& m : result.models) {
+      built += m.status == "succeeded";
+      unchanged += m.status == "unchanged";
+      if (m.status == "succeeded" || m.status == "unchanged") continue;
+      ++failed;
+      Log(LogLevel::kError, "dbt: model " + m.status,
+          {{"model", m.name}, {"frequency", m.frequency}, {"error", m.message}});
+    }
+    if (!result.error.empty()) Log(LogLevel::kError, result.error);
+    return fmt::format("dbt {} built, {} unchanged, {} failed or skipped{}", built, unchanged,
+                       failed, result.error.empty() ? "" : " (the step failed)");
+  }
+
   // Keeps the sink open while alive; the last lease closes it (under the
-  // mutex, so a new open never overlaps a close).
+  // mutex, so a new open never overlaps a close). Waits while a dbt step
+  // has, or waits for, a one-file sink's bronze.
   class Lease {
    public:
     explicit Lease(EngineActions& a) : a_(a) {
-      std::lock_guard lock(a_.mutex_);
+      std::unique_lock lock(a_.mutex_);
+      a_.changed_.wait(lock, [&] { return !a_.dbt_active_ && a_.dbt_waiting_ == 0; });
       if (a_.users_++ == 0) a_.sink_ = OpenSink(a_.project_);
     }
     ~Lease() {
       std::lock_guard lock(a_.mutex_);
       if (--a_.users_ == 0) a_.sink_.reset();
+      a_.changed_.notify_all();
     }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
@@ -146,10 +184,43 @@ class EngineActions final : public ScheduleActions {
     EngineActions& a_;
   };
 
+  // Held around a dbt step: with a one-file sink, waits until no lease holds
+  // the file (new leases wait behind it) and keeps leases out until done.
+  class BronzeForDbt {
+   public:
+    explicit BronzeForDbt(EngineActions& a) : a_(a) {
+      if (!a_.single_file_) return;
+      std::unique_lock lock(a_.mutex_);
+      ++a_.dbt_waiting_;
+      if (a_.users_ > 0 || a_.dbt_active_) {
+        Log(LogLevel::kInfo, "dbt: waiting for the loads in flight to release the bronze file",
+            {{"loads", std::to_string(a_.users_)}, {"path", a_.project_.sink.path}});
+      }
+      a_.changed_.wait(lock, [&] { return a_.users_ == 0 && !a_.dbt_active_; });
+      --a_.dbt_waiting_;
+      a_.dbt_active_ = true;
+    }
+    ~BronzeForDbt() {
+      if (!a_.single_file_) return;
+      std::lock_guard lock(a_.mutex_);
+      a_.dbt_active_ = false;
+      a_.changed_.notify_all();
+    }
+    BronzeForDbt(const BronzeForDbt&) = delete;
+    BronzeForDbt& operator=(const BronzeForDbt&) = delete;
+
+   private:
+    EngineActions& a_;
+  };
+
   const Project& project_;
   const int threads_;
+  const bool single_file_;
   std::mutex mutex_;
+  std::condition_variable changed_;
   int users_ = 0;
+  int dbt_waiting_ = 0;
+  bool dbt_active_ = false;
   std::unique_ptr<Sink> sink_;
 };
 
@@ -233,12 +304,13 @@ constexpr const char* kRunFooter =
     "Runs until SIGTERM or SIGINT (Ctrl-C), then stops taking work, cancels the runs in flight\n"
     "(their unfinished tables roll back) and exits 0; a second signal (a second or more later)\n"
     "exits at once.\n\n"
-    "At each tick the due frequencies' tables are loaded as `tributary run` would. Frequencies\n"
-    "due at the same instant share one run, each table loaded once. A frequency never overlaps\n"
-    "itself: a tick that finds its previous run going is skipped or queued (`overlap`). Ticks\n"
-    "missed while no scheduler ran are caught up once at start (`catch_up`). Every decision is\n"
-    "logged and recorded in the sink's _tributary.runs (status skipped/missed/dropped for ticks\n"
-    "that started no run). See docs/scheduling.md.";
+    "At each tick the due frequencies' tables are loaded as `tributary run` would, then their\n"
+    "dbt models are built (with a dbt: block; a DuckDB sink's loads wait while dbt reads it).\n"
+    "Frequencies due at the same instant share one run: each table loaded once, each model\n"
+    "built once. A frequency never overlaps itself: a tick that finds its previous run going is\n"
+    "skipped or queued (`overlap`). Ticks missed while no scheduler ran are caught up once at\n"
+    "start (`catch_up`). Every decision is logged and recorded in the sink's _tributary.runs\n"
+    "(status skipped/missed/dropped for ticks that started no run). See docs/scheduling.md.";
 
 }  // namespace
 

@@ -29,7 +29,7 @@ std::string Render(const std::vector<TableStatus>& rows, TimePoint now) {
       rows_loaded = FormatCount(s.last_success->rows);
       age = FormatDuration(std::chrono::duration<double>(now - s.last_success->ended_at).count());
     }
-    if (s.last_attempt && s.last_attempt->status != "succeeded") {
+    if (s.last_attempt && !IsSuccess(*s.last_attempt)) {
       error = s.last_attempt->error.substr(0, s.last_attempt->error.find('\n')).substr(0, 80);
     }
     table.AddRow(

@@ -15,10 +15,10 @@ constexpr ServerKind kServerKinds[] = {
 };
 
 constexpr SinkKind kSinkKinds[] = {
-    {"duckdb", "one DuckDB database file", false, true},
+    {"duckdb", "one DuckDB database file", false, true, true},
     {"delta", "Delta Lake tables in a directory, read by Databricks, Spark and delta-rs", true,
-     false},
-    {"postgresql", "a PostgreSQL database", false, false},
+     false, false},
+    {"postgresql", "a PostgreSQL database", false, false, true},
 };
 
 constexpr StrategyKind kStrategies[] = {

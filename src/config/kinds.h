@@ -25,6 +25,9 @@ struct SinkKind {
   std::string_view what;
   bool compact;      // `tributary compact` rewrites its small files
   bool single_file;  // one database file, named by `path` (DuckDB names the catalog after it)
+  // Bronze and the run history (`_tributary.task_results`) are SQL tables of
+  // one catalog, with bronze in `schema`: dbt reads both there.
+  bool sql_tables;
 };
 
 enum class Backfill {

@@ -44,7 +44,8 @@ struct JobsConfig {
   std::string project_dir;  // the project folder as the target machine sees it
   std::string kubernetes_image;
   std::string kubernetes_namespace;
-  std::string databricks_cluster_id;  // empty: serverless
+  std::string databricks_cluster_id;    // empty: serverless
+  std::string databricks_warehouse_id;  // the dbt_task's; empty: the project's profiles.yml
   SourceLocation where;
 };
 

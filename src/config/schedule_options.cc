@@ -63,6 +63,7 @@ void LoadJobsConfig(YamlReader& yaml, const YAML::Node& node, JobsConfig& jobs) 
   if (auto v = yaml.String(node, "kubernetes_image")) jobs.kubernetes_image = *v;
   if (auto v = yaml.String(node, "kubernetes_namespace")) jobs.kubernetes_namespace = *v;
   if (auto v = yaml.String(node, "databricks_cluster_id")) jobs.databricks_cluster_id = *v;
+  if (auto v = yaml.String(node, "databricks_warehouse_id")) jobs.databricks_warehouse_id = *v;
 }
 
 }  // namespace tributary

@@ -151,6 +151,9 @@ const std::vector<Setting> kSettings = {
      "Namespace of the exported CronJobs; none: the one `kubectl` applies to."},
     {"jobs", "databricks_cluster_id", VT::kString, false, "", "",
      "Existing cluster the exported Databricks tasks run on; none: serverless compute."},
+    {"jobs", "databricks_warehouse_id", VT::kString, false, "", "",
+     "SQL warehouse the exported Databricks `dbt_task` runs on (Databricks then writes the dbt "
+     "profile); none: the dbt project's own `profiles.yml` (`dbt.profiles_dir`)."},
 
     {"dbt", "project_dir", VT::kString, true, "", "",
      "Folder holding `dbt_project.yml`, relative to the project folder."},
@@ -169,8 +172,10 @@ const std::vector<Setting> kSettings = {
      "frequency's, so the daily run also builds the hourly models) or `yield` (the same, but a "
      "run whose tick is also a tick of a less frequent frequency leaves its models to that run)."},
     {"dbt", "skip_unchanged", VT::kBoolean, false, "false", "",
-     "Leave out models none of whose upstream bronze tables received rows since their last "
-     "successful build (not built yet: accepted, ignored)."},
+     "Leave out a selected model when it was built before from the same SQL, config and macros "
+     "and nothing it reads changed since: no bronze table it reads landed rows and no model it "
+     "reads was built. Models reading seeds, snapshots or sources tributary does not load are "
+     "always built (docs/dbt.md)."},
     {"dbt", "default_frequency", VT::kString, false, "daily", "",
      "Frequency of models with no frequency tag; a declared frequency."},
     {"dbt", "timeout_minutes", VT::kInteger, false, "0", "",

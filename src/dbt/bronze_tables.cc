@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/kinds.h"
+
 namespace tributary {
 namespace {
 
@@ -13,14 +15,20 @@ bool SameName(const std::string& a, const std::string& b) {
          });
 }
 
+// Whether the sink keeps bronze in a schema (not so a folder of Delta tables).
+bool HasSchema(const Project& project) {
+  const SinkKind* kind = FindSinkKind(project.sink.kind);
+  return kind != nullptr && kind->sql_tables;
+}
+
 }  // namespace
 
 bool InBronzeSchema(const DbtSource& source, const Project& project) {
-  return project.sink.kind != "delta" && SameName(source.schema, project.sink.schema);
+  return HasSchema(project) && SameName(source.schema, project.sink.schema);
 }
 
 const Task* BronzeTask(const DbtSource& source, const Project& project) {
-  if (project.sink.kind != "delta" && !InBronzeSchema(source, project)) return nullptr;
+  if (HasSchema(project) && !InBronzeSchema(source, project)) return nullptr;
   for (const auto& task : project.tasks) {
     if (SameName(source.identifier, task.sink_table)) return &task;
     if (task.options.current && SameName(source.identifier, task.sink_table + "_current")) {

@@ -5,9 +5,11 @@
 #include <algorithm>
 
 #include "common/files.h"
+#include "common/log.h"
 #include "dbt/dbt_cli.h"
 #include "dbt/dbt_error.h"
 #include "dbt/run_results.h"
+#include "dbt/skip_unchanged.h"
 
 namespace tributary {
 namespace {
@@ -22,6 +24,9 @@ ModelOutcome Outcome(const ModelPick& pick, const std::string& status, TimePoint
 
 ModelOutcome FromResult(const ModelPick& pick, const NodeResult* r, const DbtInvocation& inv,
                         TimePoint now) {
+  if (r == nullptr && inv.result.cancelled) {
+    return Outcome(pick, "failed", now, "cancelled: the run was stopped before dbt built it");
+  }
   if (r == nullptr) {
     return Outcome(pick, "failed", now,
                    fmt::format("dbt build stopped before this model (exit status {}); see {}",
@@ -54,12 +59,29 @@ void Build(const DbtCli& dbt, const ModelSelection& selection, const DbtStepRequ
   }
 }
 
+// Records the stamp of every model built now, so skip_unchanged can tell
+// later whether its SQL changed. A stamp that cannot be written only costs
+// a build next time.
+void UpdateStamps(const Project& project, const Manifest& manifest, const fs::path& file,
+                  BuildStamps stamps, const DbtStepResult& result) {
+  for (const auto& m : result.models) {
+    const DbtModel* model = manifest.FindModel(m.unique_id);
+    if (m.status == "succeeded" && model != nullptr)
+      stamps[m.unique_id] = BuildStamp(project, *model);
+  }
+  try {
+    SaveBuildStamps(file, stamps);
+  } catch (const Error& e) {
+    Log(LogLevel::kWarn, std::string("dbt: ") + e.what());
+  }
+}
+
 }  // namespace
 
 bool DbtStepResult::ok() const {
   if (!error.empty()) return false;
   for (const auto& m : models) {
-    if (m.status != "succeeded") return false;
+    if (m.status != "succeeded" && m.status != "unchanged") return false;
   }
   return true;
 }
@@ -98,7 +120,17 @@ DbtStepResult RunDbtStep(const Project& project, const DbtStepRequest& request,
     SelectionRequest select{request.frequencies, request.failed_tables, clock.Now()};
     ModelSelection selection = SelectModels(project, manifest, select);
     result.yielded = selection.yielded;
-    if (!selection.build.empty()) Build(dbt, selection, request, clock, result);
+    const fs::path stamps_file = dbt.paths().work_dir / "build_stamps.json";
+    BuildStamps stamps = LoadBuildStamps(stamps_file);
+    if (project.dbt.skip_unchanged) {
+      for (auto& u : DropUnchanged(project, manifest, request.history, stamps, selection.build)) {
+        result.models.push_back(Outcome(u.pick, "unchanged", clock.Now(), std::move(u.reason)));
+      }
+    }
+    if (!selection.build.empty()) {
+      Build(dbt, selection, request, clock, result);
+      UpdateStamps(project, manifest, stamps_file, std::move(stamps), result);
+    }
     for (const auto& s : selection.skipped) {
       result.models.push_back(Outcome(s.pick, "skipped", clock.Now(), s.reason));
     }

@@ -19,6 +19,7 @@
 #include "config/project.h"
 #include "dbt/manifest.h"
 #include "dbt/selection.h"
+#include "sink/run_log.h"
 
 namespace tributary {
 
@@ -26,7 +27,7 @@ struct ModelOutcome {
   std::string unique_id;
   std::string name;
   std::string frequency;
-  std::string status;  // succeeded | failed | skipped
+  std::string status;  // succeeded | failed | skipped | unchanged (see run_log.h)
   TimePoint started_at;
   TimePoint ended_at;
   int64_t rows = -1;    // rows affected; -1 when the adapter does not say
@@ -37,6 +38,8 @@ struct DbtStepRequest {
   std::string run_id;
   std::vector<std::string> frequencies;  // empty: every frequency
   std::set<std::string> failed_tables;
+  // The run log's history after this run's loads: read by skip_unchanged.
+  std::vector<TaskHistory> history;
   const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -47,7 +50,7 @@ struct DbtStepResult {
   std::filesystem::path log_file;    // dbt's output for this run
   int dbt_exit_code = 0;
 
-  bool ok() const;  // no error, no model failed or skipped
+  bool ok() const;  // no error, every model built or unchanged
 };
 
 // Runs the step. Never throws for dbt's failures: they are in the result.

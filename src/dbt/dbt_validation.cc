@@ -4,10 +4,10 @@
 
 #include "common/did_you_mean.h"
 #include "common/error.h"
+#include "config/frequency_rank.h"
 #include "dbt/bronze_tables.h"
 #include "dbt/dbt_cli.h"
 #include "dbt/dbt_step.h"
-#include "dbt/frequency_rank.h"
 #include "dbt/model_frequency.h"
 
 namespace tributary {

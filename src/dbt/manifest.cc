@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <string_view>
 
 #include "common/files.h"
 #include "dbt/dbt_error.h"
@@ -64,7 +66,37 @@ int SchemaVersion(const json& root, const std::string& display) {
   return version;
 }
 
-DbtModel ReadModel(const json& node) {
+// FNV-1a, 64 bits: a stable change detector (not a security hash).
+class Fnv {
+ public:
+  void Add(std::string_view text) {
+    for (unsigned char c : text) hash_ = (hash_ ^ c) * 0x100000001b3ULL;
+    hash_ = (hash_ ^ 0xff) * 0x100000001b3ULL;  // separates the parts
+  }
+  std::string Hex() const { return fmt::format("{:016x}", hash_); }
+
+ private:
+  uint64_t hash_ = 0xcbf29ce484222325ULL;
+};
+
+std::string Fingerprint(const json& node, const json& macros) {
+  Fnv fnv;
+  if (auto c = node.find("checksum"); c != node.end() && c->is_object()) {
+    fnv.Add(Text(*c, "checksum"));
+  }
+  if (auto c = node.find("config"); c != node.end()) fnv.Add(c->dump());
+  if (auto d = node.find("depends_on"); d != node.end() && d->is_object()) {
+    for (const auto& id : Strings(*d, "macros")) {
+      fnv.Add(id);
+      if (auto m = macros.find(id); m != macros.end() && m->is_object()) {
+        fnv.Add(Text(*m, "macro_sql"));
+      }
+    }
+  }
+  return fnv.Hex();
+}
+
+DbtModel ReadModel(const json& node, const json& macros) {
   DbtModel m;
   m.unique_id = Text(node, "unique_id");
   m.name = Text(node, "name");
@@ -80,8 +112,10 @@ DbtModel ReadModel(const json& node) {
     for (const auto& id : Strings(*d, "nodes")) {
       if (id.rfind("model.", 0) == 0) AddUnique(m.upstream_models, {id});
       if (id.rfind("source.", 0) == 0) AddUnique(m.upstream_sources, {id});
+      m.reads_other |= id.rfind("model.", 0) != 0 && id.rfind("source.", 0) != 0;
     }
   }
+  m.fingerprint = Fingerprint(node, macros);
   return m;
 }
 
@@ -117,10 +151,13 @@ Manifest ParseManifest(const std::string& text, const std::string& display) {
   if (auto m = root.find("metadata"); m != root.end()) {
     manifest.project_name = Text(*m, "project_name");
   }
+  static const json kNoMacros = json::object();
+  auto macros = root.find("macros");
+  const json& macro_nodes = macros != root.end() && macros->is_object() ? *macros : kNoMacros;
   if (auto nodes = root.find("nodes"); nodes != root.end() && nodes->is_object()) {
     for (const auto& [id, node] : nodes->items()) {
       if (node.is_object() && Text(node, "resource_type") == "model") {
-        manifest.models.push_back(ReadModel(node));
+        manifest.models.push_back(ReadModel(node, macro_nodes));
       }
     }
   }

@@ -20,6 +20,10 @@ struct DbtModel {
   std::vector<std::string> tags;              // config.tags ∪ tags, in first-seen order
   std::vector<std::string> upstream_models;   // unique_ids of models it reads
   std::vector<std::string> upstream_sources;  // unique_ids of sources it reads
+  bool reads_other = false;  // also depends on seeds, snapshots or other non-model nodes
+  // Changes when what dbt would build changes: the SQL file's checksum, the
+  // effective config and the SQL of the macros it calls (hex, 16 digits).
+  std::string fingerprint;
 };
 
 struct DbtSource {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "config/frequency_rank.h"
 #include "config/project.h"
-#include "dbt/frequency_rank.h"
 #include "dbt/manifest.h"
 
 namespace tributary {

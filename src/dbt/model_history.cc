@@ -1,8 +1,6 @@
 #include "dbt/model_history.h"
 
-#include <algorithm>
-
-#include "dbt/frequency_rank.h"
+#include "config/frequency_rank.h"
 #include "dbt/selection.h"
 
 namespace tributary {
@@ -18,9 +16,9 @@ void RecordModelOutcomes(RunLog& log, const std::string& run_id, const DbtStepRe
     r.frequency = m.frequency;
     r.started_at = m.started_at;
     r.ended_at = m.ended_at;
-    r.rows = std::max<int64_t>(m.rows, 0);
-    r.status = m.status == "succeeded" ? "succeeded" : "failed";
-    r.error = m.status == "skipped" ? "skipped: " + m.message : m.message;
+    r.rows = m.rows;  // -1 when the adapter does not say: still a change (run_log.h)
+    r.status = m.status;
+    r.error = m.message;
     log.RecordTaskResult(r);
   }
 }

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "config/frequency_rank.h"
 #include "config/project.h"
-#include "dbt/frequency_rank.h"
 #include "dbt/manifest.h"
 
 namespace tributary {

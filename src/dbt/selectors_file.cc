@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "dbt/frequency_rank.h"
+#include "config/frequency_rank.h"
 #include "dbt/selection.h"
 
 namespace tributary {

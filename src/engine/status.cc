@@ -27,7 +27,7 @@ Expectation Expect(const FrequencyConfig* freq, TimePoint now) {
 
 Health Judge(const TableStatus& s, const Expectation& e) {
   if (!s.last_attempt) return Health::kNever;
-  if (s.last_attempt->status != "succeeded") return Health::kFailing;
+  if (!IsSuccess(*s.last_attempt)) return Health::kFailing;
   TimePoint done = s.last_success->ended_at;
   if (!e.latest || done >= *e.latest) return Health::kOk;
   if (!e.previous || done >= *e.previous) return Health::kDue;

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 
+#include "config/frequency_rank.h"
+#include "cron/cron.h"
+#include "cron/cron_difference.h"
 #include "schedule/job_export_formats.h"
 
 namespace tributary {
@@ -24,10 +28,17 @@ std::string Slug(const std::string& text, char sep) {
 }
 
 std::vector<std::string> ExportContext::RunArgs(const Job& job, const JobPart& part) const {
-  std::vector<std::string> args = {"--project", project_dir, "run", "--frequency",
-                                   job.frequency->name};
+  std::string frequencies = job.frequency->name;
+  for (const auto& f : job.also) frequencies += "," + f;
+  std::vector<std::string> args = {"--project", project_dir, "run", "--frequency", frequencies};
   args.insert(args.end(), part.filter_args.begin(), part.filter_args.end());
   return args;
+}
+
+std::string Job::Frequencies() const {
+  std::string out = frequency->name;
+  for (const auto& f : also) out += ", " + f;
+  return out;
 }
 
 std::string ExportContext::Header() const {
@@ -69,10 +80,11 @@ std::string ShellQuote(const std::string& arg) {
 
 namespace {
 
-std::vector<JobPart> Parts(const Project& project, const std::string& frequency, JobSplit split) {
+std::vector<JobPart> Parts(const Project& project, const std::set<std::string>& frequencies,
+                           JobSplit split) {
   std::vector<JobPart> parts;
   for (const auto& t : project.tasks) {
-    if (t.frequency != frequency) continue;
+    if (!frequencies.count(t.frequency)) continue;
     std::string key = split == JobSplit::kServer     ? t.server
                       : split == JobSplit::kStrategy ? t.strategy
                                                      : "";
@@ -90,6 +102,102 @@ std::vector<JobPart> Parts(const Project& project, const std::string& frequency,
 }
 
 bool Local(JobFormat f) { return f == JobFormat::kCrontab || f == JobFormat::kSystemd; }
+
+// True when some fire of `b` in the coming year is also a fire of `a`
+// (iterates over b's fires: pass the less frequent one as `b`).
+bool FiresCoincide(const FrequencyConfig& a, const FrequencyConfig& b) {
+  auto sa = CronSchedule::Parse(a.cron, a.timezone), sb = CronSchedule::Parse(b.cron, b.timezone);
+  TimePoint t = SystemClock::Instance().Now(), end = t + std::chrono::hours(24 * 366);
+  for (int i = 0; i < 200'000; ++i) {
+    auto next = sb.Next(t);
+    if (!next || *next > end) return false;
+    if (sa.Previous(*next) == next) return true;
+    t = *next;
+  }
+  return false;
+}
+
+// Why `piece` (of more frequent `f`) cannot yield to less frequent `g`, or "";
+// otherwise `out` gets the pieces of `piece` that `g` does not fire at.
+std::string YieldPiece(const FrequencyConfig& f, const std::string& piece, const FrequencyConfig& g,
+                       std::vector<std::string>& out) {
+  FrequencyConfig at_piece = f;
+  at_piece.cron = piece;
+  if (f.timezone != g.timezone) {
+    if (FiresCoincide(at_piece, g)) {
+      return fmt::format(
+          "it fires with '{}' ({}), whose time zone differs: rule yield needs "
+          "one time zone to split the schedules",
+          g.name, g.timezone);
+    }
+    out.push_back(piece);
+    return "";
+  }
+  auto overlap = CompareCron(piece, g.cron);
+  if (overlap == CronOverlap::kDisjoint) {
+    out.push_back(piece);
+    return "";
+  }
+  CronDifference rest = overlap ? SubtractCron(piece, g.cron) : CronDifference{};
+  if (!overlap || !rest.ok()) {
+    return fmt::format("its schedule cannot be split around '{}' (\"{}\"): {}", g.name, g.cron,
+                       rest.ok() ? "L, W, # or a year field" : rest.why_not);
+  }
+  out.insert(out.end(), rest.expressions.begin(), rest.expressions.end());
+  return "";
+}
+
+// Rule `yield` (docs/scheduling.md): a job does not fire at the instants a
+// less frequent job fires, and that job's runs take its tables and models.
+// This needs every fire of the less frequent frequency to be a fire of the
+// more frequent one (or none of them).
+void ApplyYield(ExportContext& ctx) {
+  FrequencyRank rank(ctx.project.frequencies);
+  std::vector<std::string> refusals;
+  std::vector<std::vector<std::string>> pieces;  // per job
+  for (auto& job : ctx.jobs) {
+    const FrequencyConfig& f = *job.frequency;
+    pieces.push_back({f.cron});
+    for (auto& other : ctx.jobs) {
+      const FrequencyConfig& g = *other.frequency;
+      if (g.paused || !rank.MoreFrequent(f.name, g.name)) continue;
+      std::optional<CronOverlap> overlap;
+      if (g.timezone == f.timezone) overlap = CompareCron(f.cron, g.cron);
+      if (overlap == CronOverlap::kPartial) {
+        refusals.push_back(Refusal(
+            f, fmt::format("only some fires of '{}' (\"{}\") are fires of '{}': rule yield needs "
+                           "each of them to be one (or none)",
+                           g.name, g.cron, f.name)));
+        continue;
+      }
+      std::vector<std::string> rest;
+      for (const auto& piece : pieces.back()) {
+        std::string why = YieldPiece(f, piece, g, rest);
+        if (!why.empty()) refusals.push_back(Refusal(f, why));
+      }
+      if (overlap == CronOverlap::kCovers) other.also.push_back(f.name);
+      pieces.back() = std::move(rest);
+    }
+  }
+  std::vector<Job> jobs;
+  for (size_t j = 0; j < ctx.jobs.size(); ++j) {
+    const FrequencyConfig& f = *ctx.jobs[j].frequency;
+    for (size_t i = 0; i < pieces[j].size(); ++i) {
+      FrequencyConfig& copy = ctx.pieces.emplace_back(f);
+      copy.cron = pieces[j][i];
+      Job piece = ctx.jobs[j];
+      piece.frequency = &copy;
+      piece.key = i == 0 ? f.name : fmt::format("{}_{}", f.name, i + 1);
+      jobs.push_back(std::move(piece));
+    }
+  }
+  if (!refusals.empty()) {
+    Refuse(ctx, refusals,
+           "set dbt.selection: same_or_higher, or give the frequencies schedules that nest (each "
+           "fire of the less frequent one also a fire of the more frequent one)");
+  }
+  ctx.jobs = std::move(jobs);
+}
 
 }  // namespace
 }  // namespace jobs
@@ -112,7 +220,7 @@ const char* JobFormatName(JobFormat format) {
 
 std::vector<ExportedFile> ExportJobs(const Project& project, const JobExportOptions& options) {
   using namespace jobs;
-  ExportContext ctx{project, options, project.jobs.command, project.jobs.project_dir, {}};
+  ExportContext ctx{project, options, project.jobs.command, project.jobs.project_dir, {}, {}};
   if (ctx.command.empty()) {
     ctx.command =
         Local(options.format) && !options.self_path.empty() ? options.self_path : "tributary";
@@ -125,12 +233,20 @@ std::vector<ExportedFile> ExportJobs(const Project& project, const JobExportOpti
   for (const auto& f : project.frequencies) {
     const auto& only = options.frequencies;
     if (!only.empty() && std::find(only.begin(), only.end(), f.name) == only.end()) continue;
-    Job job{&f, Parts(project, f.name, options.split), 0};
-    for (const auto& p : job.parts) job.tables += p.tables;
+    Job job{&f, {}, 0, f.name, {}};
+    for (const auto& t : project.tasks) job.tables += t.frequency == f.name;
     if (job.tables > 0) ctx.jobs.push_back(std::move(job));
   }
   if (ctx.jobs.empty()) {
     throw ExportError("no frequency with tables to export (see `tributary plan`)");
+  }
+  if (project.dbt.enabled && project.dbt.selection == "yield") ApplyYield(ctx);
+  for (auto& job : ctx.jobs) {
+    std::set<std::string> frequencies(job.also.begin(), job.also.end());
+    frequencies.insert(job.frequency->name);
+    job.parts = Parts(project, frequencies, options.split);
+    job.tables = 0;
+    for (const auto& p : job.parts) job.tables += p.tables;
   }
   switch (options.format) {
     case JobFormat::kDatabricks:

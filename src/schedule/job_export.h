@@ -6,6 +6,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,9 @@ struct JobExportOptions {
   JobSplit split = JobSplit::kNone;
   std::vector<std::string> frequencies;  // only these; empty: every frequency with tables
   std::string self_path;  // this executable: the default `jobs.command` for crontab/systemd
+  // Databricks with dbt: the frequencies whose selector names models (a job
+  // of another gets no dbt task); nullopt: every frequency's.
+  std::optional<std::set<std::string>> dbt_frequencies;
 };
 
 struct ExportedFile {

@@ -46,10 +46,11 @@ std::vector<ExportedFile> WriteCrontab(const ExportContext& ctx) {
       refusals.push_back(Refusal(f, five.why_not));
       continue;
     }
-    body += fmt::format("\n# {}: Quartz \"{}\" in {}, {} table{}; overlap: {}{}\n", f.name, f.cron,
-                        f.timezone, job.tables, job.tables == 1 ? "" : "s",
-                        f.overlap == "queue" ? "queue (flock waits)" : "skip (flock -n)",
-                        f.paused ? "; paused in tributary.yml" : "");
+    body +=
+        fmt::format("\n# {}: Quartz \"{}\" in {}, {} table{}; overlap: {}{}\n", job.Frequencies(),
+                    f.cron, f.timezone, job.tables, job.tables == 1 ? "" : "s",
+                    f.overlap == "queue" ? "queue (flock waits)" : "skip (flock -n)",
+                    f.paused ? "; paused in tributary.yml" : "");
     body += "CRON_TZ=" + f.timezone + "\n";
     for (const auto& part : job.parts) {
       body += fmt::format("{}{} {}\n", f.paused ? "# " : "", five.text, Command(ctx, job, part));

@@ -2,7 +2,8 @@
 // databricks/cli: resources.jobs.<key> → jobs.Task, jobs.CronSchedule, …):
 // the Quartz expression and time zone as they are, max_concurrent_runs 1 with
 // the queue for overlap: queue, the timeout on the job and its tasks. Tasks
-// are spark_python_task runs of a small launcher that executes tributary.
+// are spark_python_task runs of a small launcher that executes tributary;
+// with a dbt: block a native dbt_task follows them.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -39,6 +40,7 @@ void Task(YAML::Emitter& out, const ExportContext& ctx, const Job& job, const Jo
   out << YAML::Key << "python_file" << YAML::Value << std::string("./") + kLauncherFile;
   out << YAML::Key << "parameters" << YAML::Value << YAML::Flow << YAML::BeginSeq << ctx.command;
   for (const auto& arg : ctx.RunArgs(job, part)) out << arg;
+  if (ctx.project.dbt.enabled) out << "--no-dbt";  // the dbt task builds the models
   out << YAML::EndSeq << YAML::EndMap;
   if (ctx.project.jobs.databricks_cluster_id.empty()) {
     out << YAML::Key << "environment_key" << YAML::Value << kEnvironment;
@@ -50,6 +52,87 @@ void Task(YAML::Emitter& out, const ExportContext& ctx, const Job& job, const Jo
     out << YAML::Key << "timeout_seconds" << YAML::Value << job.frequency->timeout_minutes * 60;
   }
   out << YAML::EndMap;
+}
+
+constexpr const char* kDbtEnvironment = "dbt";
+constexpr const char* kDbtPackage = "dbt-databricks>=1.8,<2";
+
+// `dbt build --selector tributary_<frequency>` with the dbt: block's target,
+// vars and flags; the selector comes from `tributary dbt selectors`.
+std::string DbtBuild(const ExportContext& ctx, const Job& job) {
+  const DbtConfig& dbt = ctx.project.dbt;
+  std::string out = "dbt build --selector tributary_" + job.frequency->name;
+  if (!dbt.target.empty()) out += " --target " + ShellQuote(dbt.target);
+  if (!dbt.vars.empty()) {
+    std::string vars;
+    for (const auto& [k, v] : dbt.vars) {
+      vars += fmt::format("{}\"{}\": \"{}\"", vars.empty() ? "" : ", ", k, v);
+    }
+    out += " --vars " + ShellQuote("{" + vars + "}");
+  }
+  for (const auto& flag : dbt.flags) out += " " + ShellQuote(flag);
+  return out;
+}
+
+// The project's own folders as the job sees them.
+std::string OnTarget(const ExportContext& ctx, const std::string& relative) {
+  return relative.empty() || relative == "." ? ctx.project_dir : ctx.project_dir + "/" + relative;
+}
+
+bool HasDbtTask(const ExportContext& ctx, const Job& job) {
+  const auto& only = ctx.options.dbt_frequencies;
+  return ctx.project.dbt.enabled && (!only || only->count(job.frequency->name) > 0);
+}
+
+// A native dbt task after the ingestion tasks (it runs only when they all
+// succeeded), building the frequency's models as `tributary run` would.
+void DbtTask(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
+  const DbtConfig& dbt = ctx.project.dbt;
+  const JobsConfig& jobs = ctx.project.jobs;
+  out << YAML::BeginMap;
+  out << YAML::Key << "task_key" << YAML::Value << "dbt";
+  out << YAML::Key << "depends_on" << YAML::Value << YAML::BeginSeq;
+  for (const auto& part : job.parts) {
+    out << YAML::BeginMap << YAML::Key << "task_key" << YAML::Value
+        << (part.name.empty() ? "ingest" : "ingest_" + Slug(part.name, '_')) << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "dbt_task" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "project_directory" << YAML::Value << OnTarget(ctx, dbt.project_dir);
+  if (jobs.databricks_warehouse_id.empty()) {
+    out << YAML::Key << "profiles_directory" << YAML::Value
+        << OnTarget(ctx, dbt.profiles_dir.empty() ? dbt.project_dir : dbt.profiles_dir);
+  } else {
+    out << YAML::Key << "warehouse_id" << YAML::Value << jobs.databricks_warehouse_id;
+  }
+  out << YAML::Key << "commands" << YAML::Value << YAML::BeginSeq << "dbt deps"
+      << DbtBuild(ctx, job) << YAML::EndSeq;
+  out << YAML::EndMap;
+  if (jobs.databricks_cluster_id.empty()) {
+    out << YAML::Key << "environment_key" << YAML::Value << kDbtEnvironment;
+  } else {
+    out << YAML::Key << "existing_cluster_id" << YAML::Value << jobs.databricks_cluster_id;
+    out << YAML::Key << "libraries" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out << YAML::Key << "pypi" << YAML::Value << YAML::BeginMap << YAML::Key << "package"
+        << YAML::Value << kDbtPackage << YAML::EndMap;
+    out << YAML::EndMap << YAML::EndSeq;
+  }
+  if (dbt.timeout_minutes > 0) {
+    out << YAML::Key << "timeout_seconds" << YAML::Value << dbt.timeout_minutes * 60;
+  }
+  out << YAML::EndMap;
+}
+
+void Environment(YAML::Emitter& out, const char* key, const char* dependency) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "environment_key" << YAML::Value << key;
+  out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "environment_version" << YAML::Value << YAML::DoubleQuoted << "2";
+  if (dependency != nullptr) {
+    out << YAML::Key << "dependencies" << YAML::Value << YAML::BeginSeq << dependency
+        << YAML::EndSeq;
+  }
+  out << YAML::EndMap << YAML::EndMap;
 }
 
 void Schedule(YAML::Emitter& out, const FrequencyConfig& f) {
@@ -68,15 +151,17 @@ void Schedule(YAML::Emitter& out, const FrequencyConfig& f) {
 
 void JobResource(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
   const FrequencyConfig& f = *job.frequency;
-  out << YAML::Key << Slug(ctx.project.name, '_') + "_" + Slug(f.name, '_') << YAML::Value
+  out << YAML::Key << Slug(ctx.project.name, '_') + "_" + Slug(job.key, '_') << YAML::Value
       << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value
-      << fmt::format("tributary {} {}", ctx.project.name, f.name);
+      << fmt::format("tributary {} {}", ctx.project.name, job.key);
+  std::string run = ctx.RunArgs(job, JobPart{})[4];
   out << YAML::Key << "description" << YAML::Value
       << fmt::format(
              "Loads the {} table{} of frequency '{}' into bronze (tributary run "
-             "--frequency {}).",
-             job.tables, job.tables == 1 ? "" : "s", f.name, f.name);
+             "--frequency {}){}.",
+             job.tables, job.tables == 1 ? "" : "s", job.Frequencies(), run,
+             ctx.project.dbt.enabled ? ", then builds its dbt models" : "");
   out << YAML::Key << "tags" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "tributary_project" << YAML::Value << ctx.project.name;
   out << YAML::Key << "tributary_frequency" << YAML::Value << f.name;
@@ -91,13 +176,13 @@ void JobResource(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
   }
   out << YAML::Key << "tasks" << YAML::Value << YAML::BeginSeq;
   for (const auto& part : job.parts) Task(out, ctx, job, part);
+  if (HasDbtTask(ctx, job)) DbtTask(out, ctx, job);
   out << YAML::EndSeq;
   if (ctx.project.jobs.databricks_cluster_id.empty()) {
-    out << YAML::Key << "environments" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
-    out << YAML::Key << "environment_key" << YAML::Value << kEnvironment;
-    out << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
-    out << YAML::Key << "environment_version" << YAML::Value << YAML::DoubleQuoted << "2";
-    out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
+    out << YAML::Key << "environments" << YAML::Value << YAML::BeginSeq;
+    Environment(out, kEnvironment, nullptr);
+    if (HasDbtTask(ctx, job)) Environment(out, kDbtEnvironment, kDbtPackage);
+    out << YAML::EndSeq;
   }
   out << YAML::EndMap;
 }
@@ -115,7 +200,12 @@ std::vector<ExportedFile> WriteDatabricks(const ExportContext& ctx) {
       Slug(ctx.project.name, '_') + ".jobs.yml]`); " + kLauncherFile +
       " must sit beside it.\nThe tasks run `" + ctx.command +
       "`: install it on the compute (an init script, or a path in a Unity Catalog\nvolume in "
-      "jobs.command). Not tested against a Databricks workspace.");
+      "jobs.command). Not tested against a Databricks workspace." +
+      (ctx.project.dbt.enabled
+           ? std::string("\nThe dbt task of each job builds `--selector tributary_<frequency>`: "
+                         "keep the dbt\nproject's selectors.yml current with `tributary dbt "
+                         "selectors` (and deploy it with the project).")
+           : std::string()));
   return {{Slug(ctx.project.name, '_') + ".jobs.yml", head + out.c_str() + "\n"},
           {kLauncherFile, kLauncher}};
 }

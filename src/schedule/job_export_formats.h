@@ -1,6 +1,7 @@
 // Internal to schedule/: what every job format writer gets, and the writers.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -17,9 +18,15 @@ struct JobPart {
 };
 
 struct Job {
+  // The frequency; under rule `yield` a copy whose cron is one piece of the
+  // frequency's schedule (the instants no less frequent job takes).
   const FrequencyConfig* frequency;
   std::vector<JobPart> parts;
   int tables = 0;
+  std::string key;                // names the job's resources: the frequency, or "<name>_2"…
+  std::vector<std::string> also;  // more frequent frequencies its runs take (rule `yield`)
+
+  std::string Frequencies() const;  // "daily" or, taking others, "daily, hourly"
 };
 
 struct ExportContext {
@@ -28,6 +35,7 @@ struct ExportContext {
   std::string command;      // the tributary executable on the target
   std::string project_dir;  // the project folder on the target
   std::vector<Job> jobs;
+  std::deque<FrequencyConfig> pieces;  // what yield's Job::frequency points to
 
   // {"--project", dir, "run", "--frequency", f, filters...}: the arguments
   // after the executable.

@@ -91,7 +91,7 @@ std::vector<ExportedFile> WriteKubernetes(const ExportContext& ctx) {
   for (const auto& job : ctx.jobs) {
     const FrequencyConfig& f = *job.frequency;
     CronConversion five = ToFiveFieldCron(f.cron);
-    std::string name = Slug(ctx.project.name, '-') + "-" + Slug(f.name, '-');
+    std::string name = Slug(ctx.project.name, '-') + "-" + Slug(job.key, '-');
     if (!five.ok()) {
       refusals.push_back(Refusal(f, five.why_not));
     } else if (name.size() > kMaxCronJobName) {

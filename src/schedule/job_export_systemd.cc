@@ -28,7 +28,7 @@ std::string Service(const ExportContext& ctx, const Job& job, const JobPart& par
   for (const auto& arg : ctx.RunArgs(job, part)) exec += " " + ExecWord(arg);
   std::string out = CommentBlock(ctx.Header());
   out += fmt::format("\n[Unit]\nDescription=tributary {}: load the {} tables{}\n", ctx.project.name,
-                     f.name, part.name.empty() ? "" : " of " + part.name);
+                     job.Frequencies(), part.name.empty() ? "" : " of " + part.name);
   out += "\n[Service]\nType=oneshot\n";
   out += fmt::format("ExecStart={}\n", exec);
   if (f.timeout_minutes > 0) {
@@ -71,7 +71,7 @@ std::vector<ExportedFile> WriteSystemd(const ExportContext& ctx) {
     }
     for (const auto& part : job.parts) {
       std::string unit =
-          fmt::format("tributary-{}-{}{}", Slug(ctx.project.name, '-'), Slug(f.name, '-'),
+          fmt::format("tributary-{}-{}{}", Slug(ctx.project.name, '-'), Slug(job.key, '-'),
                       part.name.empty() ? "" : "-" + Slug(part.name, '-'));
       files.push_back({unit + ".service", Service(ctx, job, part)});
       files.push_back({unit + ".timer", Timer(ctx, job, calendar.text)});

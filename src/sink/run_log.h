@@ -33,17 +33,28 @@ struct TaskResult {
   std::string frequency;
   TimePoint started_at;
   TimePoint ended_at;
-  int64_t rows = 0;
+  int64_t rows = 0;  // -1: not known (a dbt adapter that does not say)
   int64_t bytes = 0;
-  std::string status;  // succeeded | failed
-  std::string error;   // empty on success
+  // succeeded | failed; for dbt models also skipped (not built: an upstream
+  // load or model failed) and unchanged (not built: nothing it reads changed
+  // since its last build, so it is as fresh as a build would make it).
+  std::string status;
+  std::string error;  // empty on success; the reason for skipped and unchanged
 };
 
-// What the sink knows about one task: its last attempt and last success.
+// A success for freshness: the task's data is current.
+inline bool IsSuccess(const TaskResult& r) {
+  return r.status == "succeeded" || r.status == "unchanged";
+}
+
+// What the sink knows about one task: its last attempt, its last success
+// (IsSuccess) and its last change: the last `succeeded` result whose rows are
+// not 0 (a load that landed rows, a model that was built; -1 counts).
 struct TaskHistory {
   std::string task_id;
   std::optional<TaskResult> last_attempt;
   std::optional<TaskResult> last_success;
+  std::optional<TaskResult> last_change;
 };
 
 // Thread-safe: parallel tasks record their results through one RunLog.

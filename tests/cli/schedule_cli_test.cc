@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "dbt/dbt_testing.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
@@ -132,6 +133,34 @@ TEST_F(ScheduleCliTest, RunsTheQuickstartOnScheduleWithoutOverlapAndCatchesUpAft
                    "b ON a.task_id = b.task_id AND a.run_id < b.run_id AND a.started_at < "
                    "b.ended_at AND b.started_at < a.ended_at"),
             "0");
+}
+
+// With a dbt: block each scheduled run builds its frequencies' models after
+// its loads, recorded under the run's id; with the DuckDB sink, loads of
+// other frequencies wait while dbt reads the bronze file, so no load or
+// build ever fails on DuckDB's file lock although ticks come every 2 s.
+TEST_F(ScheduleCliTest, EachRunBuildsItsModelsAndLoadsWaitWhileDbtReadsBronze) {
+  TRIBUTARY_REQUIRE_DBT();
+  std::ofstream(project_ / "tributary.yml", std::ios::app)
+      << "\ndbt:\n  project_dir: dbt\n  executable: " << testing::DbtExecutable().string() << "\n";
+  auto r = Schedule(3, 6, SIGTERM);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("dbt 5 built, 0 unchanged, 0 failed or skipped"), std::string::npos)
+      << r.err;
+  // The first (caught-up) run built every model, under the run's own id.
+  EXPECT_EQ(Bronze("SELECT count(DISTINCT t.task_id) FROM _tributary.task_results t JOIN "
+                   "_tributary.runs r USING (run_id) WHERE t.strategy = 'dbt' AND t.status = "
+                   "'succeeded'"),
+            "5");
+  // Only what was in flight at SIGTERM may have been cancelled.
+  const std::string failures =
+      "FROM _tributary.task_results WHERE status NOT IN ('succeeded', 'unchanged') AND error "
+      "NOT LIKE '%cancelled%'";
+  EXPECT_EQ(Bronze("SELECT count(*) " + failures), "0")
+      << Bronze("SELECT string_agg(task_id || ': ' || error, '; ') " + failures);
+  EXPECT_GE(std::stoi(Bronze("SELECT count(DISTINCT run_id) FROM _tributary.task_results WHERE "
+                             "strategy = 'dbt'")),
+            2);
 }
 
 TEST_F(ScheduleCliTest, UnknownFrequencyIsAUsageError) {

@@ -35,7 +35,7 @@ class StatusTest : public ::testing::Test {
   }
   Health Judge(std::optional<TaskResult> success, std::optional<TaskResult> attempt,
                TimePoint now) {
-    TaskHistory h{"t", attempt, success};
+    TaskHistory h{"t", attempt, success, std::nullopt};
     return ComputeStatus(project_, project_.tasks, {h}, now).at(0).health;
   }
   Project project_;

@@ -25,9 +25,12 @@ fs::path Dir() { return fs::path(TRIBUTARY_SOURCE_DIR) / "tests" / "schedule"; }
 std::vector<SchemaChecker> Schemas() {
   std::vector<SchemaChecker> out;
   out.emplace_back(json::parse(std::ifstream(Dir() / "testdata" / "databricks_job_schema.json")));
-  if (const char* full = std::getenv("TRIBUTARY_DATABRICKS_SCHEMA")) {
-    out.emplace_back(json::parse(std::ifstream(full)));
-  }
+  // The full schema: named by the variable, or the reference copy beside the
+  // repository (shared/reference).
+  fs::path full = fs::path(TRIBUTARY_SOURCE_DIR) / ".." / "shared" / "reference" /
+                  "databricks-bundle-jsonschema.json";
+  if (const char* named = std::getenv("TRIBUTARY_DATABRICKS_SCHEMA")) full = named;
+  if (fs::exists(full)) out.emplace_back(json::parse(std::ifstream(full)));
   return out;
 }
 
@@ -56,7 +59,17 @@ TEST(JobExportSchemaTest, EveryVariantIsAValidBundle) {
   on_cluster.jobs.databricks_cluster_id = "0923-164208-meows279";
   Project defaults = serverless;
   defaults.jobs = {};
-  for (const Project* p : {&serverless, &on_cluster, &defaults}) {
+  // With dbt: a dbt task after the loads, on the project's profiles or a warehouse.
+  Project with_dbt = serverless;
+  with_dbt.dbt.enabled = true;
+  with_dbt.dbt.project_dir = "dbt";
+  with_dbt.dbt.target = "prod";
+  with_dbt.dbt.vars = {{"start", "2026-01-01"}};
+  with_dbt.dbt.timeout_minutes = 20;
+  Project dbt_on_cluster = with_dbt;
+  dbt_on_cluster.jobs.databricks_cluster_id = "0923-164208-meows279";
+  dbt_on_cluster.jobs.databricks_warehouse_id = "1234567890abcdef";
+  for (const Project* p : {&serverless, &on_cluster, &defaults, &with_dbt, &dbt_on_cluster}) {
     for (JobSplit split : {JobSplit::kNone, JobSplit::kServer, JobSplit::kStrategy}) {
       json doc = Export(*p, split);
       for (const auto& schema : Schemas()) {

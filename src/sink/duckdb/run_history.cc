@@ -7,20 +7,27 @@
 namespace tributary {
 namespace {
 
-// The last attempt and the last success of every task, by start time, in one
-// scan; columns 13 and 14 say which of the two a row is (it may be both).
+// The last attempt, the last success and the last change of every task (see
+// TaskHistory), by start time, in one scan; columns 13, 14 and 15 say which of
+// the three a row is (it may be several).
 constexpr const char* kHistorySql = R"(
-WITH ranked AS (
+WITH flagged AS (
+  SELECT *, status IN ('succeeded', 'unchanged') AS is_success,
+         status = 'succeeded' AND rows <> 0 AS is_change
+  FROM {}),
+ranked AS (
   SELECT *,
          row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, ended_at DESC) AS attempt,
-         row_number() OVER (PARTITION BY task_id, status = 'succeeded'
-                            ORDER BY started_at DESC, ended_at DESC) AS by_status
-  FROM {})
+         row_number() OVER (PARTITION BY task_id, is_success
+                            ORDER BY started_at DESC, ended_at DESC) AS by_success,
+         row_number() OVER (PARTITION BY task_id, is_change
+                            ORDER BY started_at DESC, ended_at DESC) AS by_change
+  FROM flagged)
 SELECT run_id, task_id, strategy, server, database, source_table, frequency,
        epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error,
-       attempt = 1 AS is_last_attempt, status = 'succeeded' AND by_status = 1 AS is_last_success
+       attempt = 1, is_success AND by_success = 1, is_change AND by_change = 1
 FROM ranked
-WHERE attempt = 1 OR (status = 'succeeded' AND by_status = 1)
+WHERE attempt = 1 OR (is_success AND by_success = 1) OR (is_change AND by_change = 1)
 ORDER BY task_id)";
 
 TaskResult ReadTaskResult(DuckResult& result, uint64_t row) {
@@ -51,10 +58,11 @@ std::vector<TaskHistory> ReadTaskHistory(DuckResult& result) {
   for (uint64_t row = 0; row < ResultRows(result); ++row) {
     TaskResult r = ReadTaskResult(result, row);
     if (history.empty() || history.back().task_id != r.task_id) {
-      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt});
+      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt, std::nullopt});
     }
     if (ResultInt(result, 13, row).value_or(0) != 0) history.back().last_attempt = r;
     if (ResultInt(result, 14, row).value_or(0) != 0) history.back().last_success = r;
+    if (ResultInt(result, 15, row).value_or(0) != 0) history.back().last_change = r;
   }
   return history;
 }

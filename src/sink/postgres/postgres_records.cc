@@ -8,18 +8,24 @@ namespace tributary {
 namespace {
 
 constexpr const char* kHistorySql = R"sql(
-WITH ranked AS (
+WITH flagged AS (
+  SELECT *, status IN ('succeeded', 'unchanged') AS is_success,
+         status = 'succeeded' AND rows <> 0 AS is_change
+  FROM _tributary.task_results),
+ranked AS (
   SELECT *,
          row_number() OVER (PARTITION BY task_id ORDER BY started_at DESC, ended_at DESC) AS attempt,
-         row_number() OVER (PARTITION BY task_id, status = 'succeeded'
-                            ORDER BY started_at DESC, ended_at DESC) AS by_status
-  FROM _tributary.task_results)
+         row_number() OVER (PARTITION BY task_id, is_success
+                            ORDER BY started_at DESC, ended_at DESC) AS by_success,
+         row_number() OVER (PARTITION BY task_id, is_change
+                            ORDER BY started_at DESC, ended_at DESC) AS by_change
+  FROM flagged)
 SELECT run_id, task_id, strategy, server, database, source_table, frequency,
        (extract(epoch FROM started_at) * 1000000)::bigint,
        (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error,
-       attempt = 1, status = 'succeeded' AND by_status = 1
+       attempt = 1, is_success AND by_success = 1, is_change AND by_change = 1
 FROM ranked
-WHERE attempt = 1 OR (status = 'succeeded' AND by_status = 1)
+WHERE attempt = 1 OR (is_success AND by_success = 1) OR (is_change AND by_change = 1)
 ORDER BY task_id)sql";
 
 // A timestamptz parameter from a time point, exact to the microsecond.
@@ -87,10 +93,11 @@ std::vector<TaskHistory> PostgresSink::ReadHistory() {
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     TaskResult r = ReadTaskResult(result.get(), row);
     if (history.empty() || history.back().task_id != r.task_id) {
-      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt});
+      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt, std::nullopt});
     }
     if (PgValue(result.get(), row, 13) == "t") history.back().last_attempt = r;
     if (PgValue(result.get(), row, 14) == "t") history.back().last_success = r;
+    if (PgValue(result.get(), row, 15) == "t") history.back().last_change = r;
   }
   return history;
 }

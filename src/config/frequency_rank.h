@@ -7,6 +7,7 @@
 // `0 0 0 L * ?` about 0.23).
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -37,5 +38,10 @@ class FrequencyRank {
 
 // The fires per week of one schedule (see above). Throws CronError.
 double FiresPerWeek(const std::string& cron, const std::string& timezone);
+
+// The longest time between two consecutive fires in the same window (a
+// weekday schedule's is the weekend's). Throws CronError; zero when the
+// schedule fires less than twice in the window.
+std::chrono::seconds LongestGap(const std::string& cron, const std::string& timezone);
 
 }  // namespace tributary

@@ -1,4 +1,4 @@
-#include "dbt/frequency_rank.h"
+#include "config/frequency_rank.h"
 
 #include <algorithm>
 #include <optional>
@@ -38,6 +38,21 @@ double FiresPerWeek(const std::string& cron, const std::string& timezone) {
   // Stopped by the fire cap: the rate over the intervals those fires span.
   if (fires == kMaxFires) return (fires - 1) * kHoursPerWeek / hours_between(*first, last);
   return fires * kHoursPerWeek / hours_between(kReference, end);
+}
+
+std::chrono::seconds LongestGap(const std::string& cron, const std::string& timezone) {
+  CronSchedule schedule = CronSchedule::Parse(cron, timezone);
+  const TimePoint end = kReference + kWindow;
+  std::optional<TimePoint> last;
+  std::chrono::seconds longest{0};
+  for (int fires = 0; fires < kMaxFires; ++fires) {
+    auto next = schedule.Next(last.value_or(kReference - std::chrono::seconds(1)));
+    if (!next || *next >= end) break;
+    if (last)
+      longest = std::max(longest, std::chrono::duration_cast<std::chrono::seconds>(*next - *last));
+    last = next;
+  }
+  return longest;
 }
 
 FrequencyRank::FrequencyRank(const std::vector<FrequencyConfig>& frequencies) {

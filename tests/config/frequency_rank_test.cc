@@ -1,5 +1,5 @@
 // Frequencies ordered by how often their cron fires.
-#include "dbt/frequency_rank.h"
+#include "config/frequency_rank.h"
 
 #include <gtest/gtest.h>
 
