@@ -24,6 +24,7 @@ sinks=${2:-both}
 [ "$sinks" = both ] && sinks="duckdb postgresql"
 require_tools
 tributary=$(tributary_binary)
+libduckdb=$(libduckdb_of "$tributary")
 dbt="$here/.venv/bin/dbt"
 [ -x "$dbt" ] || { echo "no dbt in .venv: run scripts/install-tools.sh" >&2; exit 1; }
 export DBT_SEND_ANONYMOUS_USAGE_STATS=false
@@ -36,6 +37,7 @@ PG_OPTIONS="-c wal_level=logical -c max_replication_slots=10 -c max_wal_senders=
   amount numeric(10,2), occurred_at timestamptz NOT NULL DEFAULT now())"
 "${psql[@]}" -c "INSERT INTO events (kind, amount) SELECT 'seed', i / 100.0
   FROM generate_series(1, 10000) i"
+"${psql[@]}" -c "ALTER TABLE events REPLICA IDENTITY FULL"
 
 # project SINK: a tributary project with the CDC table and the dbt project.
 project() {
@@ -111,7 +113,7 @@ SQL
 # model_count SINK KIND: rows of the model with that kind.
 model_count() {
   if [ "$1" = duckdb ]; then
-    duck_sql "$(duckdb_library "$tributary")" "$work/duckdb/warehouse.duckdb" \
+    duck_sql "$libduckdb" "$work/duckdb/warehouse.duckdb" \
       "SELECT count(*) FROM main.events_latest WHERE kind = '$2'"
   else
     "${psql[@]}" -d "sink_$cycles_tag" -Atc "SELECT count(*) FROM analytics.events_latest WHERE kind = '$2'"
@@ -140,11 +142,11 @@ for sink in $sinks; do
   latency=() active_cpu=() idle_cpu=() idle_secs=() full_cpu=() full_secs=() dbt_cpu=()
   for i in $(seq "$cycles"); do
     t0=$(date +%s.%N)
-    "${psql[@]}" -c "INSERT INTO events (kind, amount) SELECT 'c$i', g FROM generate_series(1, 100) g"
+    "${psql[@]}" -c "INSERT INTO events (kind, amount) SELECT '$sink-$i', g FROM generate_series(1, 100) g"
     cycle_run "$dir" "$work/active.log"
     latency+=("$(since "$t0")")
     active_cpu+=("$cpu_secs")
-    got=$(model_count "$sink" "c$i")
+    got=$(model_count "$sink" "$sink-$i")
     [ "$got" = 100 ] || { echo "cycle $i: model has $got of 100 rows" >&2; cat "$work/active.log" >&2; exit 1; }
     cycle_run "$dir" "$work/idle.log"
     grep -q "1 unchanged" "$work/idle.log" || { echo "idle run built the model:" >&2; cat "$work/idle.log" >&2; exit 1; }

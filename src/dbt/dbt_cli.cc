@@ -8,7 +8,9 @@
 #include <deque>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 
+#include "common/files.h"
 #include "config/kinds.h"
 #include "dbt/dbt_error.h"
 
@@ -118,7 +120,51 @@ DbtInvocation DbtCli::Run(const std::string& command, const std::vector<std::str
   return inv;
 }
 
+std::string DbtCli::ProjectStamp() const {
+  std::vector<std::string> entries;
+  for (const auto& arg : CommandLine("parse")) entries.push_back(arg);
+  std::vector<fs::path> roots = {paths_.project_dir};
+  if (paths_.profiles_dir != paths_.project_dir) roots.push_back(paths_.profiles_dir);
+  for (const fs::path& root : roots) {
+    std::error_code ec;
+    fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      std::string name = it->path().filename().string();
+      if (it->is_directory(ec) && (name == "target" || name == "logs" || name.rfind('.', 0) == 0)) {
+        it.disable_recursion_pending();
+        continue;
+      }
+      if (!it->is_regular_file(ec)) continue;
+      auto size = it->file_size(ec);
+      auto mtime = it->last_write_time(ec).time_since_epoch().count();
+      entries.push_back(fmt::format("{} {} {}", it->path().string(), size, mtime));
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  std::string out;
+  for (const auto& e : entries) out += e + "\n";
+  return out;
+}
+
 Manifest DbtCli::Parse(const std::string& log_name, const std::atomic<bool>* cancel) const {
+  const fs::path stamp_file = paths_.work_dir / "parse_stamp.txt";
+  const fs::path manifest = paths_.target_dir / "manifest.json";
+  std::string stamp = ProjectStamp();
+  std::optional<std::string> last;
+  try {
+    last = ReadWholeFile(stamp_file);
+  } catch (const Error&) {
+  }
+  if (last && *last == stamp && fs::exists(manifest)) {
+    std::error_code ec;
+    fs::create_directories(paths_.log_dir, ec);
+    std::ofstream(paths_.log_dir / (log_name + ".log"), std::ios::app)
+        << "tributary: dbt parse not run: the project is unchanged since the last parse; read "
+        << manifest.string() << "\n";
+    return LoadManifest(manifest);
+  }
+  std::error_code removed;
+  fs::remove(stamp_file, removed);  // a parse that fails leaves no stamp behind
   DbtInvocation inv = Run("parse", {}, log_name, cancel);
   if (inv.result.exit_code != 0) {
     throw DbtError(fmt::format("dbt parse of {} failed (exit status {}{}):\n{}\nfull output: {}",
@@ -126,7 +172,13 @@ Manifest DbtCli::Parse(const std::string& log_name, const std::atomic<bool>* can
                                inv.result.timed_out ? ", timed out" : "", LogTail(inv.log_file, 15),
                                inv.log_file.string()));
   }
-  return LoadManifest(paths_.target_dir / "manifest.json");
+  Manifest parsed = LoadManifest(manifest);
+  try {
+    ReplaceFileAtomically(stamp_file, stamp);
+  } catch (const Error&) {
+    // Without a stamp the next run parses again: slower, never wrong.
+  }
+  return parsed;
 }
 
 std::string LogTail(const fs::path& log_file, int lines) {

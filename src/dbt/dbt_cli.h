@@ -59,7 +59,16 @@ class DbtCli {
 
   // `dbt parse`, then the manifest it wrote. Throws DbtError naming the dbt
   // project, the exit status, the end of dbt's output and the log file.
+  // Skipped when nothing dbt reads to parse changed since the last successful
+  // parse (ProjectStamp): the manifest that parse wrote is read instead, so an
+  // idle frequent run does not start dbt at all.
   Manifest Parse(const std::string& log_name, const std::atomic<bool>* cancel) const;
+
+  // What a parse depends on: every file under the project and profiles
+  // folders (path, size, modification time; not target/, logs/ or hidden
+  // folders) and the parse command line. Environment variables the project
+  // reads at parse time are not part of it.
+  std::string ProjectStamp() const;
 
  private:
   const Project& project_;

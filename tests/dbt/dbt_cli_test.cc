@@ -5,11 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "dbt/dbt_error.h"
 #include "dbt/dbt_testing.h"
+#include "support/temp_dir.h"
 
 namespace tributary {
 namespace {
+
+namespace fs = std::filesystem;
 
 TEST(DbtCliTest, CommandLineCarriesTheBlocksSettings) {
   Project project = testing::MakeProject({});
@@ -52,6 +57,37 @@ TEST(DbtCliTest, CommandLineCarriesTheBlocksSettings) {
   } catch (const DbtError& e) {
     EXPECT_NE(std::string(e.what()).find("bin/no-such-dbt"), std::string::npos) << e.what();
   }
+}
+
+// The stamp that decides whether `dbt parse` must run again: the project's
+// files and the command line, not dbt's own output folders.
+TEST(DbtCliTest, TheParseStampFollowsTheProjectsFilesOnly) {
+  testing::TempDir dir("tributary-stamp");
+  Project project = testing::MakeProject({});
+  project.dir = dir.path();
+  fs::create_directories(dir.path() / "dbt" / "models");
+  fs::create_directories(dir.path() / "dbt" / "target");
+  fs::create_directories(dir.path() / "dbt" / ".git");
+  std::ofstream(dir.path() / "dbt" / "dbt_project.yml") << "name: shop\n";
+  std::ofstream(dir.path() / "dbt" / "models" / "a.sql") << "select 1\n";
+  DbtCli dbt(project);
+  const std::string first = dbt.ProjectStamp();
+  EXPECT_NE(first.find("models/a.sql"), std::string::npos) << first;
+  EXPECT_EQ(dbt.ProjectStamp(), first);
+
+  std::ofstream(dir.path() / "dbt" / "target" / "manifest.json") << "{}";
+  std::ofstream(dir.path() / "dbt" / ".git" / "HEAD") << "ref";
+  EXPECT_EQ(dbt.ProjectStamp(), first) << "dbt's output and hidden folders do not count";
+
+  std::ofstream(dir.path() / "dbt" / "models" / "a.sql", std::ios::app) << "-- edited\n";
+  const std::string edited = dbt.ProjectStamp();
+  EXPECT_NE(edited, first);
+  std::ofstream(dir.path() / "dbt" / "models" / "b.sql") << "select 2\n";
+  const std::string added = dbt.ProjectStamp();
+  EXPECT_NE(added, edited);
+
+  project.dbt.vars = {{"day", "2026-01-02"}};
+  EXPECT_NE(DbtCli(project).ProjectStamp(), added) << "the vars are on the command line";
 }
 
 }  // namespace

@@ -157,6 +157,14 @@ TEST_F(DbtRunTest, SkipUnchangedLeavesOutModelsWhoseInputsDidNotChange) {
       << idle.out;
   EXPECT_EQ(ModelResults("stg_events", "unchanged"), "1");
   EXPECT_EQ(ModelResults("stg_orders", "succeeded"), "2");
+  // Nothing in the dbt project changed: no `dbt parse` this time.
+  size_t id_at = idle.out.rfind("\nrun ") + 5;
+  std::string run_id = idle.out.substr(id_at, idle.out.find(':', id_at) - id_at);
+  std::stringstream log;
+  log << std::ifstream(project_ / ".tributary" / "dbt" / "logs" / (run_id + ".log")).rdbuf();
+  EXPECT_NE(log.str().find("dbt parse not run: the project is unchanged"), std::string::npos)
+      << run_id << "\n"
+      << log.str();
 
   testing::SqliteExec(project_ / "data" / "shop.db",
                       "INSERT INTO events (id, occurred_at, customer_id, kind) VALUES "
