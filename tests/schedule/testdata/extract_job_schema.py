@@ -21,7 +21,7 @@ WRITTEN = {
     "quartz_cron_expression", "timezone_id", "pause_status", "max_concurrent_runs",
     "queue", "enabled", "timeout_seconds", "tasks", "task_key", "spark_python_task",
     "python_file", "parameters", "environment_key", "existing_cluster_id",
-    "environments", "spec", "environment_version",
+    "environments", "spec", "environment_version", "depends_on", "run_if",
 }
 KEYWORDS = {"$ref", "type", "enum", "const", "properties", "required",
             "additionalProperties", "items", "oneOf", "anyOf", "allOf", "pattern"}
