@@ -185,8 +185,9 @@ TEST_F(RefreshRunnerTest, AModelAlreadyRefreshingIsWaitedForAndAskedAgainWithIts
 
 TEST_F(RefreshRunnerTest, RunsThatFindTheModelBusyMergeTheirTablesIntoTheNextRequest) {
   fake_.OneRefreshAtATime();
-  fake_.ScriptStatuses(FakePowerBi::kSalesDataset,
-                       {"InProgress", "InProgress", "InProgress", "InProgress", "Completed"});
+  std::vector<std::string> slow(10, "InProgress");  // about 0.7 s at these polls
+  slow.push_back("Completed");
+  fake_.ScriptStatuses(FakePowerBi::kSalesDataset, slow);
   project_.powerbi.semantic_models[0].tables.push_back(Table("FactReturns", "fct_returns"));
   // Three runs of the same project (as the daily, hourly and 5-minute jobs
   // would be), each with one table of the sales model.
