@@ -82,6 +82,8 @@ bool PrintModelStatus(const Project& project, const std::vector<TaskHistory>& hi
 // code of the Power BI part.
 int RunPowerBiAfterDbt(const Project& project, const LoadFlags& flags, const RunSummary& summary,
                        const std::atomic<bool>* cancel);
+// `plan`: the Power BI tables a run with `filter` refreshes when their models build.
+void PrintPowerBiPlan(const Project& project, const TaskFilter& filter);
 // `status`: one line per Power BI table; false when any is overdue, failing or never refreshed.
 bool PrintPowerBiStatus(const Project& project, const std::vector<TaskHistory>& history,
                         TimePoint now);

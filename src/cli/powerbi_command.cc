@@ -127,6 +127,30 @@ int RunPowerBiAfterDbt(const Project& project, const LoadFlags& flags, const Run
   return Refresh(project, request, run_id, cancel);
 }
 
+void PrintPowerBiPlan(const Project& project, const TaskFilter& f) {
+  bool frequencies_only =
+      f.servers.empty() && f.strategies.empty() && f.databases.empty() && f.tables.empty();
+  if (!project.powerbi.enabled || !project.dbt.enabled || !frequencies_only) return;
+  auto manifest = LastManifest(project);
+  RefreshPlanRequest request;
+  request.frequencies = f.frequencies;
+  RefreshPlan plan = PlanRefreshes(project, manifest ? &*manifest : nullptr, request);
+  TextTable table({"semantic model", "Power BI table", "frequency", "dbt model", "incremental"});
+  size_t n = 0;
+  for (const auto& r : plan.refreshes) {
+    for (const auto& t : r.tables) {
+      table.AddRow({r.semantic_model->name, t.table->table, t.frequency, t.table->model,
+                    t.table->incremental ? "yes" : ""});
+      ++n;
+    }
+  }
+  std::cout << "\n"
+            << table.Render() << "\n"
+            << n << " of " << AllPowerBiTables(project, manifest ? &*manifest : nullptr).size()
+            << " Power BI tables refreshed when their dbt models build (one request per "
+               "semantic model)\n";
+}
+
 bool PrintPowerBiStatus(const Project& project, const std::vector<TaskHistory>& history,
                         TimePoint now) {
   if (!project.powerbi.enabled) return true;

@@ -79,6 +79,14 @@ class PowerBiCliTest : public ::testing::Test {
 TEST_F(PowerBiCliTest, RefreshRecordsEachTableAndTheNextRefreshRetriesWhatFailed) {
   const std::string unknown = "99999999-bbbb-cccc-dddd-eeeeeeeeeeee";
   Configure("/nonexistent/dbt", unknown);
+  // Without a manifest every table is at dbt's default frequency, daily.
+  auto daily = Tributary({"plan", "--frequency", "daily"});
+  EXPECT_NE(daily.out.find("3 of 3 Power BI tables refreshed when their dbt models build"),
+            std::string::npos)
+      << daily.out;
+  EXPECT_NE(daily.out.find("stg_order_lines"), std::string::npos) << daily.out;
+  auto hourly = Tributary({"plan", "--frequency", "hourly"});
+  EXPECT_NE(hourly.out.find("0 of 3 Power BI tables"), std::string::npos) << hourly.out;
   auto first = Tributary({"powerbi", "refresh"});
   EXPECT_EQ(first.exit_code, 1) << first.out << first.err;
   EXPECT_NE(first.err.find("Power BI semantic model 'finance' (workspace "
