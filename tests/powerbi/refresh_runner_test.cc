@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -255,6 +256,42 @@ TEST_F(RefreshRunnerTest, ARefreshSlowerThanTheTimeoutIsCancelled) {
                                    "/datasets/" + FakePowerBi::kFinanceDataset + "/refreshes/" +
                                    outcomes[0].request_id);
   EXPECT_EQ(deletes[0].Header("authorization"), "Bearer tok-1");
+}
+
+TEST_F(RefreshRunnerTest, AStoppedRunCancelsItsRefresh) {
+  fake_.ScriptStatuses(FakePowerBi::kFinanceDataset, {"InProgress"});
+  std::atomic<bool> stop{false};
+  options_.cancel = &stop;
+  std::thread stopper([&] {
+    for (int i = 0; i < 500 && fake_.PostTimes().empty(); ++i) std::this_thread::sleep_for(Ms(10));
+    stop = true;  // SIGINT / SIGTERM of the run
+  });
+  auto outcomes = Run({"finance"});
+  stopper.join();
+  EXPECT_EQ(outcomes[0].status, "failed");
+  EXPECT_NE(outcomes[0].error.find("the run was cancelled; tributary cancelled refresh"),
+            std::string::npos)
+      << outcomes[0].error;
+  EXPECT_EQ(fake_.Requests("DELETE", "/refreshes/" + outcomes[0].request_id).size(), 1u);
+}
+
+TEST_F(RefreshRunnerTest, ThrottledPollsKeepPolling) {
+  fake_.ScriptGets(FakePowerBi::kFinanceDataset,
+                   std::vector<LoopbackReply>(3, LoopbackReply::Answer(429)));  // one poll's tries
+  auto outcomes = Run({"finance"});
+  EXPECT_EQ(outcomes[0].status, "succeeded") << outcomes[0].error;
+  EXPECT_EQ(fake_.Requests("GET", "/refreshes/").size(), 4u);
+}
+
+TEST_F(RefreshRunnerTest, OnSharedCapacityASlowRefreshIsLeftRunningAndSaidSo) {
+  project_.powerbi.capacity = "shared";
+  fake_.ScriptStatuses(FakePowerBi::kFinanceDataset, {"Unknown"});
+  options_.timeout = Ms(300);
+  auto outcomes = Run({"finance"});
+  EXPECT_EQ(outcomes[0].status, "failed");
+  EXPECT_NE(outcomes[0].error.find("cannot be cancelled: it may still finish"), std::string::npos)
+      << outcomes[0].error;
+  EXPECT_TRUE(fake_.Requests("DELETE", "/refreshes").empty()) << "no DELETE on shared capacity";
 }
 
 TEST_F(RefreshRunnerTest, AWrongSecretIsAClearErrorWithoutTheSecret) {
