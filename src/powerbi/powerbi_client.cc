@@ -38,7 +38,8 @@ std::string StringField(const json& object, const char* key) {
 
 std::chrono::seconds RetryAfter(const HttpResponse& response) {
   std::string value = response.Header("retry-after");
-  if (value.empty() || !std::all_of(value.begin(), value.end(), ::isdigit) || value.size() > 6) {
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (value.empty() || value.size() > 6 || !std::all_of(value.begin(), value.end(), digit)) {
     return std::chrono::seconds(0);
   }
   return std::chrono::seconds(std::stoi(value));
