@@ -39,7 +39,8 @@ class Planner {
   void Add(const PowerBiTableRef& ref, RefreshPlan& plan) const {
     if (!Selected(ref)) return;
     ModelState model = SourceModel(ref);
-    bool failed = model.last != nullptr && model.last->status != "succeeded";
+    // Any other status (a model dbt left unchanged) is neither: not due.
+    bool failed = model.last != nullptr && model.last->status == "failed";
     bool built = model.last != nullptr && model.last->status == "succeeded";
     bool frequency_due = request_.frequencies.empty() || Contains(due_frequencies_, ref.frequency);
     bool retry = LastRefreshFailed(ref) && (built || model.last == nullptr);

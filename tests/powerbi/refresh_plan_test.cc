@@ -112,6 +112,14 @@ TEST_F(RefreshPlanTest, AModelThatFailedInTheRunSkipsItsTablesAsFailures) {
             "error fct_orders`)");
 }
 
+TEST_F(RefreshPlanTest, AModelTheRunLeftUnchangedRefreshesNothing) {
+  Record("model.shop.fct_orders", "run-2", "unchanged");
+  RefreshPlanRequest hourly;
+  hourly.frequencies = {"hourly"};
+  hourly.dbt_run_id = "run-2";
+  EXPECT_EQ(Describe(Plan(hourly)), "");
+}
+
 TEST_F(RefreshPlanTest, ATableWhoseRefreshFailedIsDueAgainOnceItsModelBuilt) {
   Record("model.shop.fct_orders", "run-2", "succeeded");
   Record("model.shop.fct_ledger", "run-1", "succeeded");
