@@ -29,8 +29,9 @@ ALLOWED = {
     "engine": {"strategy", "source", "sink", "common", "data", "config", "cron"},
     "schedule": {"engine", "config", "cron", "common", "data"},
     "dbt": {"common", "data", "cron", "config", "sink"},
+    "powerbi": {"common", "data", "cron", "config", "sink", "dbt", "clients/http"},
     "cli": {"common", "data", "cron", "config", "source", "sink", "strategy", "engine",
-            "schedule", "dbt", "store"},
+            "schedule", "dbt", "powerbi", "store"},
 }
 # Declared families: a connector built on another one's code.
 FAMILIES = {

@@ -83,6 +83,19 @@ void PrintDbtPlan(const Project& project, const TaskFilter& filter);
 bool PrintModelStatus(const Project& project, const std::vector<TaskHistory>& history,
                       TimePoint now);
 
+// The Power BI step after the dbt step of `run` (cli/powerbi_command.cc):
+// refreshes the tables whose dbt models that step built, one request per
+// semantic model, when the project has a powerbi: block and the filters name
+// only frequencies. Records each table in the run history. Returns the exit
+// code of the Power BI part.
+int RunPowerBiAfterDbt(const Project& project, const LoadFlags& flags, const RunSummary& summary,
+                       const std::atomic<bool>* cancel);
+// `plan`: the Power BI tables a run with `filter` refreshes when their models build.
+void PrintPowerBiPlan(const Project& project, const TaskFilter& filter);
+// `status`: one line per Power BI table; false when any is overdue, failing or never refreshed.
+bool PrintPowerBiStatus(const Project& project, const std::vector<TaskHistory>& history,
+                        TimePoint now);
+
 void AddValidateCommand(CLI::App& app, GlobalOptions& global);
 void AddPlanCommand(CLI::App& app, GlobalOptions& global);
 void AddRunCommand(CLI::App& app, GlobalOptions& global);
@@ -96,5 +109,6 @@ void AddVacuumCommand(CLI::App& app, GlobalOptions& global);
 void AddDeltaCommand(CLI::App& app, GlobalOptions& global);
 void AddCdcCommand(CLI::App& app, GlobalOptions& global);
 void AddDbtCommand(CLI::App& app, GlobalOptions& global);
+void AddPowerBiCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

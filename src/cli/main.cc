@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
   AddDeltaCommand(app, global);
   AddCdcCommand(app, global);
   AddDbtCommand(app, global);
+  AddPowerBiCommand(app, global);
 
   try {
     app.parse(argc, argv);

@@ -26,6 +26,7 @@ void AddPlanCommand(CLI::App& app, GlobalOptions& global) {
     std::cout << table.Render() << "\n"
               << tasks.size() << " of " << project->tasks.size() << " tables selected\n";
     PrintDbtPlan(*project, *filter);
+    PrintPowerBiPlan(*project, *filter);
   });
 }
 

@@ -95,15 +95,20 @@ void AddRunCommand(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::Range(1, 10'000'000));
   auto no_dbt = std::make_shared<bool>(false);
   cmd->add_flag("--no-dbt", *no_dbt, "Load only: do not build the dbt models (see docs/dbt.md)");
+  auto no_powerbi = std::make_shared<bool>(false);
+  cmd->add_flag("--no-powerbi", *no_powerbi,
+                "Do not refresh the Power BI tables after the dbt models (see docs/powerbi.md)");
   cmd->add_flag_function(
       "--full-refresh", [flags](int64_t) { flags->reload.kind = Reload::Kind::kFullRefresh; },
       "Forget the stored state (watermarks, log positions) of the selected tables and rebuild "
       "them from the source");
-  cmd->callback([&global, flags, no_dbt] {
+  cmd->callback([&global, flags, no_dbt, no_powerbi] {
     std::string command = "run " + DescribeFilter(flags->filter);
     if (flags->reload.kind == Reload::Kind::kFullRefresh) command += " --full-refresh";
-    AfterLoad dbt = [flags](const Project& project, const RunSummary& summary) {
-      return RunDbtAfterLoad(project, *flags, summary, &g_stop);
+    AfterLoad dbt = [flags, no_powerbi](const Project& project, const RunSummary& summary) {
+      int code = RunDbtAfterLoad(project, *flags, summary, &g_stop);
+      if (*no_powerbi) return code;
+      return RunPowerBiAfterDbt(project, *flags, summary, &g_stop) == kExitOk ? code : kExitFailed;
     };
     global.exit_code = RunLoad(global, *flags, command, nullptr, *no_dbt ? nullptr : dbt);
   });

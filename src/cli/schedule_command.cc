@@ -142,8 +142,8 @@ class EngineActions final : public ScheduleActions {
     return kind != nullptr && kind->single_file;
   }
 
-  // The dbt step of `run`, logged model by model; returns a summary for the
-  // run's last log line.
+  // The dbt step of `run`, logged model by model, then its Power BI
+  // refreshes; returns a summary for the run's last log line.
   std::string BuildModels(const ScheduledRun& run, const RunSummary& summary) {
     BronzeForDbt bronze(*this);
     DbtStepResult result = RunAndRecordDbtStep(project_, run.frequencies, summary, run.cancel);
@@ -158,8 +158,17 @@ class EngineActions final : public ScheduleActions {
           {{"model", m.name}, {"frequency", m.frequency}, {"error", m.message}});
     }
     if (!result.error.empty()) Log(LogLevel::kError, result.error);
-    return fmt::format("dbt {} built, {} unchanged, {} failed or skipped{}", built, unchanged,
-                       failed, result.error.empty() ? "" : " (the step failed)");
+    std::string text =
+        fmt::format("dbt {} built, {} unchanged, {} failed or skipped{}", built, unchanged, failed,
+                    result.error.empty() ? "" : " (the step failed)");
+    if (project_.powerbi.enabled) {
+      // Still holding bronze: the refresh records its results in the sink.
+      LoadFlags flags;
+      flags.filter.frequencies = run.frequencies;
+      bool ok = RunPowerBiAfterDbt(project_, flags, summary, run.cancel) == kExitOk;
+      text += ok ? "; Power BI refreshed" : "; Power BI refresh failed";
+    }
+    return text;
   }
 
   // Keeps the sink open while alive; the last lease closes it (under the

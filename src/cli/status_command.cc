@@ -63,6 +63,7 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& global) {
     auto rows = ComputeStatus(*project, tasks, history, now);
     std::cout << Render(rows, now);
     bool unhealthy = !PrintModelStatus(*project, history, now);
+    unhealthy |= !PrintPowerBiStatus(*project, history, now);
     for (const auto& s : rows) unhealthy |= s.health != Health::kOk && s.health != Health::kDue;
     global.exit_code = unhealthy ? kExitFailed : kExitOk;
   });

@@ -4,6 +4,7 @@
 #include "cli/cli.h"
 #include "config/loader.h"
 #include "dbt/dbt_validation.h"
+#include "powerbi/powerbi_validation.h"
 
 namespace tributary::cli {
 
@@ -20,7 +21,8 @@ void AddValidateCommand(CLI::App& app, GlobalOptions& global) {
   cmd->callback([&global, format] {
     LoadResult result = LoadProject(global.project_dir);
     if (result.project && result.project->dbt.enabled && !result.diagnostics.HasErrors()) {
-      ValidateDbtSide(*result.project, result.diagnostics);  // runs `dbt parse`
+      ValidateDbtSide(*result.project, result.diagnostics);      // runs `dbt parse`
+      ValidatePowerBiSide(*result.project, result.diagnostics);  // on the manifest it wrote
     }
     const Diagnostics& d = result.diagnostics;
     if (*format == "json") {

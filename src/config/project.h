@@ -66,6 +66,42 @@ struct DbtConfig {
   SourceLocation where;
 };
 
+// `powerbi:` in tributary.yml: the Power BI semantic models refreshed after
+// the dbt models their tables read (see docs/powerbi.md).
+struct PowerBiTable {
+  std::string table;         // the table's name in the semantic model
+  std::string model;         // the dbt model it reads (a model name)
+  std::string frequency;     // as written; "": the source model's frequency
+  bool incremental = false;  // has an incremental refresh policy: applyRefreshPolicy
+  SourceLocation where;      // the entry
+  SourceLocation model_where;
+  SourceLocation frequency_where;
+};
+
+struct PowerBiSemanticModel {
+  std::string name;       // the key under semantic_models: (messages, history)
+  std::string workspace;  // a workspace (group) id or name
+  std::string dataset;    // a semantic model (dataset) id or name
+  std::vector<PowerBiTable> tables;
+  SourceLocation where;
+};
+
+struct PowerBiConfig {
+  bool enabled = false;  // a powerbi: block was given
+  // Values may hold ${env:NAME} / ${file:PATH} references (client_secret
+  // must), resolved only when a token is fetched.
+  std::string tenant_id;
+  std::string client_id;
+  std::string client_secret;
+  std::string capacity = "premium";  // shared | premium | ppu | fabric
+  std::string authority = "https://login.microsoftonline.com";
+  std::string api_url = "https://api.powerbi.com/v1.0/myorg";
+  std::string scope = "https://analysis.windows.net/powerbi/api/.default";
+  int timeout_minutes = 120;  // one semantic model's refresh, waits included
+  std::vector<PowerBiSemanticModel> semantic_models;  // in file order
+  SourceLocation where;
+};
+
 struct ServerConfig {
   std::string name;
   std::string kind;  // sqlite | postgresql | sqlserver | duckdb
@@ -135,6 +171,7 @@ struct Project {
   SchedulerConfig scheduler;
   JobsConfig jobs;
   DbtConfig dbt;
+  PowerBiConfig powerbi;
   std::vector<Task> tasks;  // in file order
 
   const ServerConfig* FindServer(const std::string& wanted) const;

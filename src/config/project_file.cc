@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "config/kinds.h"
 #include "config/loader.h"
+#include "config/powerbi_file.h"
 #include "config/schedule_options.h"
 #include "config/secrets.h"
 #include "config/settings.h"
@@ -375,6 +376,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
   LoadSchedulerConfig(yaml, (*root)["scheduler"], project.scheduler);
   LoadJobsConfig(yaml, (*root)["jobs"], project.jobs);
   LoadDbt(yaml, (*root)["dbt"], project);
+  LoadPowerBi(yaml, (*root)["powerbi"], project);
 }
 
 }  // namespace tributary

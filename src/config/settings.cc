@@ -27,6 +27,9 @@ const std::vector<Setting> kSettings = {
      "What `tributary jobs export` writes into job definitions (see Jobs)."},
     {"project", "dbt", VT::kMapping, false, "", "",
      "The dbt project built after each frequency's loads (see dbt, docs/dbt.md)."},
+    {"project", "powerbi", VT::kMapping, false, "", "",
+     "Power BI semantic models refreshed after the dbt models their tables read (see Power BI, "
+     "docs/powerbi.md)."},
 
     {"sink", "kind", VT::kString, true, "", "", "Sink kind: one of the sink kinds above."},
     {"sink", "schema", VT::kString, false, "bronze", "",
@@ -182,6 +185,42 @@ const std::vector<Setting> kSettings = {
      "A dbt command still running after this long is stopped (SIGTERM, then SIGKILL); 0: no "
      "limit."},
 
+    {"powerbi", "tenant_id", VT::kString, true, "", "",
+     "Entra ID tenant (directory) id of the service principal; may be a secret reference."},
+    {"powerbi", "client_id", VT::kString, true, "", "",
+     "Application (client) id of the service principal; may be a secret reference."},
+    {"powerbi", "client_secret", VT::kSecret, true, "", "",
+     "The service principal's client secret: `${env:NAME}` or `${file:PATH}` only."},
+    {"powerbi", "capacity", VT::kString, false, "premium", "",
+     "What the workspaces run on: `premium`, `ppu`, `fabric` (enhanced refresh of single tables, "
+     "no refresh limit) or `shared` (Pro: whole-model refreshes only, at most 8 a day)."},
+    {"powerbi", "timeout_minutes", VT::kInteger, false, "120", "",
+     "A semantic model's refresh (waits for a running one included) still going after this long "
+     "is cancelled; a run's frequency with a shorter `timeout_minutes` shortens it."},
+    {"powerbi", "authority", VT::kString, false, "https://login.microsoftonline.com", "",
+     "Entra ID authority host (a national cloud's, or a test server)."},
+    {"powerbi", "api_url", VT::kString, false, "https://api.powerbi.com/v1.0/myorg", "",
+     "Base of the Power BI REST API (a national cloud's, or a test server)."},
+    {"powerbi", "scope", VT::kString, false, "https://analysis.windows.net/powerbi/api/.default",
+     "", "OAuth scope of the token (a national cloud's Power BI resource)."},
+    {"powerbi", "semantic_models", VT::kMapping, true, "", "",
+     "Semantic models by a name of your choice → {workspace, dataset, tables}."},
+    {"powerbi.semantic_model", "workspace", VT::kString, true, "", "",
+     "The workspace: its id (a GUID) or its name."},
+    {"powerbi.semantic_model", "dataset", VT::kString, true, "", "",
+     "The semantic model (dataset) in the workspace: its id (a GUID) or its name."},
+    {"powerbi.semantic_model", "tables", VT::kList, true, "", "",
+     "The tables tributary refreshes: a list of {table, model, frequency, incremental}."},
+    {"powerbi.table", "table", VT::kString, true, "", "",
+     "The table's name in the semantic model."},
+    {"powerbi.table", "model", VT::kString, true, "", "",
+     "The dbt model it reads (a model name); its table refreshes after that model builds."},
+    {"powerbi.table", "frequency", VT::kString, false, "the model's", "",
+     "A declared frequency, no more frequent than the model's; none: the model's frequency."},
+    {"powerbi.table", "incremental", VT::kBoolean, false, "false", "",
+     "The table has an incremental refresh policy: it refreshes with `applyRefreshPolicy` (only "
+     "the policy's refresh window)."},
+
     {"defaults", "threads", VT::kInteger, false, "4", "",
      "Tables loaded at once by `run` (`run --threads` overrides it); each table's own reading "
      "connections are `parallelism`, the sink engine's workers the sink's `threads`."},
@@ -302,6 +341,9 @@ const char* ScopeTitle(std::string_view scope) {
   if (scope == "scheduler") return "Scheduler (`scheduler:`)";
   if (scope == "jobs") return "Jobs export (`jobs:`)";
   if (scope == "dbt") return "dbt (`dbt:`, see docs/dbt.md)";
+  if (scope == "powerbi") return "Power BI (`powerbi:`, see docs/powerbi.md)";
+  if (scope == "powerbi.semantic_model") return "Semantic model (`semantic_models: {name: …}`)";
+  if (scope == "powerbi.table") return "Power BI table (`tables: [ … ]` of a semantic model)";
   if (scope == "server") return "Server, any kind (`servers: {name: …}`)";
   if (scope == "ingest") return "Ingest file (`ingest/<strategy>/…/<database>.yml`), top level";
   if (scope == "schema") return "Schema entry (`schemas: [ … ]`)";

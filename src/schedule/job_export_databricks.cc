@@ -40,7 +40,8 @@ void Task(YAML::Emitter& out, const ExportContext& ctx, const Job& job, const Jo
   out << YAML::Key << "python_file" << YAML::Value << std::string("./") + kLauncherFile;
   out << YAML::Key << "parameters" << YAML::Value << YAML::Flow << YAML::BeginSeq << ctx.command;
   for (const auto& arg : ctx.RunArgs(job, part)) out << arg;
-  if (ctx.project.dbt.enabled) out << "--no-dbt";  // the dbt task builds the models
+  if (ctx.project.dbt.enabled) out << "--no-dbt";          // the dbt task builds the models
+  if (ctx.project.powerbi.enabled) out << "--no-powerbi";  // powerbi_refresh does it
   out << YAML::EndSeq << YAML::EndMap;
   if (ctx.project.jobs.databricks_cluster_id.empty()) {
     out << YAML::Key << "environment_key" << YAML::Value << kEnvironment;
@@ -123,6 +124,46 @@ void DbtTask(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
   out << YAML::EndMap;
 }
 
+// With powerbi: the refresh is a task of its own after the dbt task (or,
+// for a frequency without one, after every ingest task, which then run the
+// dbt step), whatever they ended with (ALL_DONE): a table whose dbt model
+// failed is skipped by the refresh itself (docs/powerbi.md).
+void PowerBiRefreshTask(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "task_key" << YAML::Value << "powerbi_refresh";
+  out << YAML::Key << "depends_on" << YAML::Value << YAML::BeginSeq;
+  std::vector<std::string> before;
+  if (HasDbtTask(ctx, job)) {
+    before.push_back("dbt");
+  } else {
+    for (const auto& part : job.parts) {
+      before.push_back(part.name.empty() ? "ingest" : "ingest_" + Slug(part.name, '_'));
+    }
+  }
+  for (const auto& key : before) {
+    out << YAML::Flow << YAML::BeginMap << YAML::Key << "task_key" << YAML::Value << key
+        << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::Key << "run_if" << YAML::Value << "ALL_DONE";
+  out << YAML::Key << "spark_python_task" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "python_file" << YAML::Value << std::string("./") + kLauncherFile;
+  out << YAML::Key << "parameters" << YAML::Value << YAML::Flow << YAML::BeginSeq << ctx.command
+      << "--project" << ctx.project_dir << "powerbi"
+      << "refresh"
+      << "--frequency" << ctx.RunArgs(job, JobPart{})[4] << YAML::EndSeq << YAML::EndMap;
+  if (ctx.project.jobs.databricks_cluster_id.empty()) {
+    out << YAML::Key << "environment_key" << YAML::Value << kEnvironment;
+  } else {
+    out << YAML::Key << "existing_cluster_id" << YAML::Value
+        << ctx.project.jobs.databricks_cluster_id;
+  }
+  if (job.frequency->timeout_minutes > 0) {
+    out << YAML::Key << "timeout_seconds" << YAML::Value << job.frequency->timeout_minutes * 60;
+  }
+  out << YAML::EndMap;
+}
+
 void Environment(YAML::Emitter& out, const char* key, const char* dependency) {
   out << YAML::BeginMap;
   out << YAML::Key << "environment_key" << YAML::Value << key;
@@ -177,6 +218,7 @@ void JobResource(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
   out << YAML::Key << "tasks" << YAML::Value << YAML::BeginSeq;
   for (const auto& part : job.parts) Task(out, ctx, job, part);
   if (HasDbtTask(ctx, job)) DbtTask(out, ctx, job);
+  if (ctx.project.powerbi.enabled) PowerBiRefreshTask(out, ctx, job);
   out << YAML::EndSeq;
   if (ctx.project.jobs.databricks_cluster_id.empty()) {
     out << YAML::Key << "environments" << YAML::Value << YAML::BeginSeq;
