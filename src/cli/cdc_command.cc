@@ -65,6 +65,23 @@ std::string Render(const std::vector<StatusRow>& rows) {
   return out;
 }
 
+// The cdc tables among those `filter` selects; nullopt (after printing why)
+// when a filter names nothing or the filters select no cdc table.
+std::optional<std::vector<Task>> SelectCdc(const Project& project, const TaskFilter& filter) {
+  auto selected = SelectOrReport(project, filter);
+  if (!selected) return std::nullopt;
+  std::vector<Task> cdc;
+  for (const auto& t : *selected) {
+    if (t.strategy == "cdc") cdc.push_back(t);
+  }
+  if (cdc.empty() && !FilterIsEmpty(filter)) {
+    std::cerr << "tributary: the filters select " << selected->size()
+              << " tables, none of them cdc (" << DescribeEmptySelection(project, filter) << ")\n";
+    return std::nullopt;
+  }
+  return cdc;
+}
+
 }  // namespace
 
 void AddCdcCommand(CLI::App& app, GlobalOptions& global) {
@@ -90,12 +107,14 @@ void AddCdcCommand(CLI::App& app, GlobalOptions& global) {
       global.exit_code = kExitFailed;
       return;
     }
-    TaskFilter only_cdc = *filter;
-    only_cdc.strategies = {"cdc"};
-    auto tasks = SelectOrWarn(*project, only_cdc);
+    auto tasks = SelectCdc(*project, *filter);
+    if (!tasks) {
+      global.exit_code = kExitUsage;
+      return;
+    }
     auto sink = OpenSink(*project);
     std::vector<StatusRow> rows;
-    for (const auto& task : tasks) rows.push_back(Inspect(*project, *sink, task));
+    for (const auto& task : *tasks) rows.push_back(Inspect(*project, *sink, task));
     std::cout << Render(rows);
     bool bad = false;
     for (const auto& r : rows) {

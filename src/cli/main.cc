@@ -10,7 +10,9 @@ constexpr const char* kDescription =
     "tributary: multi-frequency ingestion into the lakehouse bronze layer.\n"
     "Tables, their sources, strategies and frequencies are declared in YAML;\n"
     "one entry point runs any slice of them.\n\n"
-    "Exit status: 0 success, 1 invalid configuration or a table failed, 2 usage error.";
+    "Exit status: 0 success, 1 invalid configuration or a table failed, 2 usage error\n"
+    "(a bad flag, or filters that select nothing: a name that does not exist, or names\n"
+    "that select no table together).";
 
 }  // namespace
 

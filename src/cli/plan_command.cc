@@ -16,7 +16,12 @@ void AddPlanCommand(CLI::App& app, GlobalOptions& global) {
       global.exit_code = kExitFailed;
       return;
     }
-    auto tasks = SelectOrWarn(*project, *filter);
+    auto selected = SelectOrReport(*project, *filter, DbtMayBuild(*project, *filter));
+    if (!selected) {
+      global.exit_code = kExitUsage;
+      return;
+    }
+    const std::vector<Task>& tasks = *selected;
     TextTable table({"sink table", "strategy", "server", "database", "source table", "frequency"});
     for (const auto& t : tasks) {
       std::string source =

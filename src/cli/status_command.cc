@@ -56,7 +56,12 @@ void AddStatusCommand(CLI::App& app, GlobalOptions& global) {
       global.exit_code = kExitFailed;
       return;
     }
-    auto tasks = SelectOrWarn(*project, *filter);
+    auto selected = SelectOrReport(*project, *filter, DbtMayBuild(*project, *filter));
+    if (!selected) {
+      global.exit_code = kExitUsage;
+      return;
+    }
+    const std::vector<Task>& tasks = *selected;
     auto sink = OpenSink(*project);
     TimePoint now = SystemClock::Instance().Now();
     auto history = sink->run_log().ReadHistory();

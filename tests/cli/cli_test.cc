@@ -93,9 +93,66 @@ TEST_F(CliTest, PlanFiltersBySliceOfTheConfig) {
   EXPECT_NE(repeated.out.find("4 of 7 tables selected"), std::string::npos) << repeated.out;
 
   auto unknown = Tributary({"plan", "--server", "shopp"});
-  EXPECT_NE(unknown.out.find("0 of 7 tables selected"), std::string::npos) << unknown.out;
-  EXPECT_NE(unknown.err.find("shop"), std::string::npos)
-      << "expected a did-you-mean: " << unknown.err;
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--server 'shopp' matches no server (did you mean 'shop'?)"),
+            std::string::npos)
+      << unknown.err;
+}
+
+// A stale or misspelt name in a scheduled job must fail, not succeed forever
+// loading nothing: every command that takes filters refuses it with exit 2.
+TEST_F(CliTest, AFilterNamingNothingIsAUsageErrorInEveryCommand) {
+  std::vector<std::vector<std::string>> commands = {
+      {"run"}, {"plan"}, {"status"}, {"backfill"}, {"cdc", "status"}, {"compact"}, {"vacuum"}};
+  std::vector<std::pair<std::vector<std::string>, std::string>> typos = {
+      {{"--frequency", "hourley"},
+       "--frequency 'hourley' matches no frequency (did you mean "
+       "'hourly'?); known: every_5_minutes, hourly, daily"},
+      {{"--tables", "ordrs"}, "--tables 'ordrs' matches no table (did you mean 'orders'?)"},
+      {{"--server", "shp"}, "--server 'shp' matches no server (did you mean 'shop'?)"},
+      {{"--strategy", "ful"}, "--strategy 'ful' matches no strategy (did you mean 'full'?)"},
+      {{"--database", "shop.bd"}, "--database 'shop.bd' matches no database (did you mean"}};
+  for (const auto& command : commands) {
+    for (const auto& [flags, message] : typos) {
+      auto args = command;
+      args.insert(args.end(), flags.begin(), flags.end());
+      if (command[0] == "backfill" && flags[0] != "--tables") {
+        args.insert(args.end(), {"--tables", "events"});
+      }
+      auto r = Tributary(args);
+      std::string what = args[0] + " " + args[1] + " " + args[2];
+      EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.out << r.err;
+      EXPECT_NE(r.err.find(message), std::string::npos) << what << "\n" << r.err;
+    }
+  }
+  auto next = Tributary({"schedule", "next", "--frequency", "hourley"});
+  EXPECT_EQ(next.exit_code, 2);
+  EXPECT_NE(next.err.find("did you mean 'hourly'?"), std::string::npos) << next.err;
+  EXPECT_FALSE(fs::exists(project_ / "lakehouse.duckdb")) << "nothing may have run";
+}
+
+// Names that exist but select nothing together are refused too, saying what
+// each selects alone.
+TEST_F(CliTest, FiltersThatSelectNothingTogetherAreAUsageError) {
+  auto r = Tributary({"run", "--strategy", "incremental", "--frequency", "hourly"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("the filters select no table (--strategy incremental: 1 table; "
+                       "--frequency hourly: 3 tables)"),
+            std::string::npos)
+      << r.err;
+  auto cdc = Tributary({"plan", "--strategy", "cdc"});
+  EXPECT_EQ(cdc.exit_code, 2);
+  EXPECT_NE(cdc.err.find("--strategy cdc: 0 tables"), std::string::npos) << cdc.err;
+  auto status = Tributary({"cdc", "status", "--frequency", "hourly"});
+  EXPECT_EQ(status.exit_code, 2);
+  EXPECT_NE(status.err.find("the filters select 3 tables, none of them cdc"), std::string::npos)
+      << status.err;
+  auto everything = Tributary({"cdc", "status"});
+  EXPECT_EQ(everything.exit_code, 0) << "no filter: an empty answer, not an error\n"
+                                     << everything.err;
+  auto globbed = Tributary({"plan", "--tables", "order*"});
+  EXPECT_EQ(globbed.exit_code, 0);
+  EXPECT_NE(globbed.out.find("2 of 7 tables selected"), std::string::npos) << globbed.out;
 }
 
 TEST_F(CliTest, RunLoadsEveryTableAndRecordsTheRun) {
