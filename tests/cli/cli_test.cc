@@ -60,6 +60,28 @@ TEST_F(CliTest, HelpAndUsageErrors) {
   EXPECT_EQ(Tributary({"run", "--threads", "0"}).exit_code, 2);
 }
 
+// --project, --log-format and --verbose go before or after the subcommand,
+// at any depth (`schedule next -p DIR`).
+TEST_F(CliTest, GlobalOptionsWorkAfterTheSubcommand) {
+  auto plan = RunTributary({"plan", "--project", project_.string()});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("7 of 7 tables selected"), std::string::npos) << plan.out;
+  auto next = RunTributary({"schedule", "next", "-p", project_.string(), "-n", "1"});
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(CountLines(next.out, "UTC (+00:00)"), 3) << next.out;
+  auto run = RunTributary({"run", "--tables", "products", "-p", project_.string(), "--log-format",
+                           "json", "--verbose"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_GE(CountLines(run.err, "\"level\":\"debug\""), 1) << run.err;
+  auto status = RunTributary({"status", "--tables", "products", "-p", project_.string()});
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_EQ(CountLines(status.out, "shop__products"), 1) << status.out;
+  auto cdc = RunTributary({"cdc", "status", "-p", project_.string()});
+  EXPECT_EQ(cdc.exit_code, 0) << cdc.err;
+  auto wrong = RunTributary({"status", "-p", (dir_ / "nowhere").string()});
+  EXPECT_EQ(wrong.exit_code, 1) << "the project given after the subcommand is the one used";
+}
+
 TEST_F(CliTest, ValidateAcceptsTheQuickstart) {
   auto r = Tributary({"validate"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
