@@ -103,5 +103,6 @@ void AddVacuumCommand(CLI::App& app, GlobalOptions& global);
 void AddDeltaCommand(CLI::App& app, GlobalOptions& global);
 void AddCdcCommand(CLI::App& app, GlobalOptions& global);
 void AddDbtCommand(CLI::App& app, GlobalOptions& global);
+void AddRunsCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   AddPlanCommand(app, global);
   AddRunCommand(app, global);
   AddStatusCommand(app, global);
+  AddRunsCommand(app, global);
   AddDocsCommand(app, global);
   AddScheduleCommand(app, global);
   AddJobsCommand(app, global);

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -321,6 +322,99 @@ TEST_F(CliTest, ValidateJsonIsMachineReadable) {
   EXPECT_EQ(j[0]["column"], 9);
   EXPECT_EQ(j[0]["severity"], "error");
   EXPECT_EQ(j[0]["message"], "unknown server 'shopp' (did you mean 'shop'?)");
+}
+
+// status, plan, runs and cdc status as JSON (docs/json.md); errors whole
+// everywhere but in text tables.
+TEST_F(CliTest, StatusPlanAndRunsAsJsonCarryWholeErrors) {
+  WriteFile("ingest/full/shop/missing.yml",
+            "server: shop\ndatabase: shop.db\nschemas:\n  - name: main\n    tables:\n"
+            "      - name: no_such_table\n        frequency: hourly\n");
+  ASSERT_EQ(Tributary({"run", "--tables", "products"}).exit_code, 0);
+  ASSERT_EQ(Tributary({"run", "--frequency", "hourly"}).exit_code, 1);
+  std::string error =
+      Bronze("SELECT error FROM _tributary.task_results WHERE task_id = 'shop__no_such_table'");
+  ASSERT_FALSE(error.empty());
+
+  auto status = Tributary({"status", "--format", "json", "--frequency", "hourly,daily"});
+  EXPECT_EQ(status.exit_code, 1) << "a failing table: " << status.err;
+  auto j = nlohmann::json::parse(status.out);
+  EXPECT_EQ(j["project"], "quickstart");
+  EXPECT_EQ(j["healthy"], false);
+  EXPECT_TRUE(j["models"].is_array());
+  std::map<std::string, nlohmann::json> tables;
+  for (const auto& t : j["tables"]) tables[t["task_id"]] = t;
+  ASSERT_EQ(tables.size(), 7u) << status.out;
+  const auto& failing = tables["shop__no_such_table"];
+  EXPECT_EQ(failing["health"], "failing");
+  EXPECT_EQ(failing["last_error"], error);
+  EXPECT_EQ(failing["last_attempt"]["error"], error);
+  EXPECT_TRUE(failing["last_success"].is_null());
+  const auto& products = tables["shop__products"];
+  EXPECT_EQ(products["server"], "shop");
+  EXPECT_EQ(products["database"], "shop.db");
+  EXPECT_EQ(products["source_schema"], "main");
+  EXPECT_EQ(products["source_table"], "products");
+  EXPECT_EQ(products["strategy"], "full");
+  EXPECT_EQ(products["frequency"], "daily");
+  EXPECT_TRUE(products["last_error"].is_null());
+  EXPECT_EQ(products["last_success"]["rows"].get<int64_t>(),
+            std::stoll(Bronze("SELECT count(*) FROM bronze.shop__products")));
+  EXPECT_TRUE(products["last_success"]["duration_ms"].is_number_integer());
+  std::string ended = products["last_success"]["ended_at"];
+  EXPECT_EQ(ended.size(), 24u) << ended;  // 2026-12-07T16:22:34.123Z
+  EXPECT_EQ(ended.substr(10, 1) + ended.substr(19, 1) + ended.substr(23), "T.Z") << ended;
+  EXPECT_EQ(tables.count("shop__events"), 0u) << "every_5_minutes is not selected";
+
+  auto detail = Tributary({"status", "--table", "no_such_table"});
+  EXPECT_EQ(detail.exit_code, 1);
+  EXPECT_NE(detail.out.find("last error:\n" + error + "\n"), std::string::npos) << detail.out;
+
+  auto plan = Tributary({"plan", "--format", "json", "--frequency", "hourly"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto p = nlohmann::json::parse(plan.out);
+  EXPECT_EQ(p["tables"].size(), 4u);
+  EXPECT_EQ(p["tables_total"], 8);
+  EXPECT_EQ(p["tables"][0]["frequency"], "hourly");
+
+  auto runs = Tributary({"runs", "--format", "json"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  auto r = nlohmann::json::parse(runs.out)["runs"];
+  ASSERT_EQ(r.size(), 2u) << runs.out;
+  EXPECT_EQ(r[0]["command"], "run --frequency hourly");
+  EXPECT_EQ(r[0]["status"], "failed");
+  EXPECT_EQ(r[0]["tasks_total"], 4);
+  EXPECT_EQ(r[0]["tasks_failed"], 1);
+  EXPECT_EQ(r[1]["status"], "succeeded");
+  std::string run_id = r[0]["run_id"];
+
+  auto one = Tributary({"runs", run_id, "--format", "json"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  auto o = nlohmann::json::parse(one.out);
+  EXPECT_EQ(o["run"]["run_id"], run_id);
+  ASSERT_EQ(o["results"].size(), 4u);
+  int failed = 0;
+  for (const auto& result : o["results"]) {
+    if (result["status"] == "failed") {
+      ++failed;
+      EXPECT_EQ(result["error"], error);
+    } else {
+      EXPECT_TRUE(result["error"].is_null());
+    }
+  }
+  EXPECT_EQ(failed, 1);
+  auto text = Tributary({"runs", run_id});
+  EXPECT_NE(text.out.find("shop__no_such_table failed:\n" + error + "\n"), std::string::npos)
+      << text.out;
+  auto list = Tributary({"runs", "-n", "1"});
+  EXPECT_EQ(CountLines(list.out, "Z-"), 1) << list.out;
+  auto unknown = Tributary({"runs", "20000101T000000Z-000000"});
+  EXPECT_EQ(unknown.exit_code, 2);
+
+  auto cdc = Tributary({"cdc", "status", "--format", "json"});
+  EXPECT_EQ(cdc.exit_code, 0) << cdc.err;
+  EXPECT_EQ(nlohmann::json::parse(cdc.out),
+            nlohmann::json::parse(R"({"healthy": true, "tables": []})"));
 }
 
 TEST_F(CliTest, ScheduleNextListsEachFrequency) {

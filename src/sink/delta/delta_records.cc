@@ -148,4 +148,39 @@ std::vector<TaskHistory> DeltaSink::ReadHistory() {
   return ReadTaskHistory(result);
 }
 
+namespace {
+
+// A read_parquet call over the live files of record table `key`; nullopt
+// when it has none yet.
+std::optional<std::string> RecordScan(DeltaStorage& storage, const std::string& key,
+                                      duckdb_connection conn) {
+  auto snapshot = ReadDeltaSnapshot(storage, key, conn);
+  if (!snapshot || snapshot->files.empty()) return std::nullopt;
+  std::string files;
+  for (const auto& [path, add] : snapshot->files) {
+    std::string file = storage.Readable(DeltaKey(key, DecodeDeltaPath(path))).string();
+    files += (files.empty() ? "" : ", ") + Text(file);
+  }
+  return fmt::format("read_parquet([{}], union_by_name = true, hive_partitioning = false)", files);
+}
+
+}  // namespace
+
+std::vector<RunRecord> DeltaSink::ReadRuns(const RunQuery& query) {
+  DuckConnection conn = Connect();
+  auto scan = RecordScan(storage_, "_tributary/runs", conn.get());
+  if (!scan) return {};
+  DuckResult result = DuckExec(conn.get(), RunsSql(*scan, query), "cannot read the runs");
+  return ReadRunRecords(result);
+}
+
+std::vector<TaskResult> DeltaSink::ReadRunResults(const std::string& run_id) {
+  DuckConnection conn = Connect();
+  auto scan = RecordScan(storage_, "_tributary/task_results", conn.get());
+  if (!scan) return {};
+  DuckResult result = DuckExec(conn.get(), RunResultsSql(*scan, run_id),
+                               fmt::format("cannot read the results of run '{}'", run_id));
+  return ReadTaskResults(result);
+}
+
 }  // namespace tributary

@@ -58,4 +58,19 @@ std::vector<TaskHistory> DuckDbSink::ReadHistory() {
   return ReadTaskHistory(result);
 }
 
+std::vector<RunRecord> DuckDbSink::ReadRuns(const RunQuery& query) {
+  std::lock_guard lock(mutex_);
+  DuckResult result = DuckExec(records_.get(), RunsSql(InCatalog("_tributary.runs"), query),
+                               "cannot read the runs");
+  return ReadRunRecords(result);
+}
+
+std::vector<TaskResult> DuckDbSink::ReadRunResults(const std::string& run_id) {
+  std::lock_guard lock(mutex_);
+  DuckResult result =
+      DuckExec(records_.get(), RunResultsSql(InCatalog("_tributary.task_results"), run_id),
+               fmt::format("cannot read the results of run '{}'", run_id));
+  return ReadTaskResults(result);
+}
+
 }  // namespace tributary
