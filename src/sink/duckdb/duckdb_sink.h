@@ -3,6 +3,7 @@
 // `_tributary`: runs, task_results, state). See docs for the table layouts.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -20,6 +21,9 @@ struct DuckDbSinkOptions {
   // blocks and spills work (merges) to `<file>.tmp`.
   std::string memory_limit = "128MB";
   int threads = 0;  // DuckDB's worker threads; 0: see DuckThreads()
+  // How long opening the file waits while another process has it open
+  // (duckdb_file_wait.h); 0: fail at once.
+  std::chrono::seconds lock_wait{1800};
 };
 
 // Thread-safe. One duckdb_database is shared; every TableWriter gets its own

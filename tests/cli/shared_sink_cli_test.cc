@@ -1,0 +1,135 @@
+// Several processes on one DuckDB sink file (DuckDB lets one process open it
+// at a time): a command waits for the file, bounded by the sink's
+// lock_wait_seconds, saying what it waits for, instead of failing. Real
+// processes: the tributary binary, and DuckDB's own Python client from .venv
+// holding the file.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+#include <thread>
+
+#include "support/process.h"
+#include "support/quickstart.h"
+
+namespace tributary {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ProcessResult;
+using testing::RunProcess;
+using testing::RunTributary;
+
+class SharedSinkCliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/tributary-shared-XXXXXX";
+    dir_ = mkdtemp(tmpl);
+    project_ = testing::MakeQuickstartProject(dir_);
+    python_ = fs::path(TRIBUTARY_SOURCE_DIR) / ".venv" / "bin" / "python";
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  ProcessResult Tributary(std::vector<std::string> args) {
+    args.insert(args.begin(), {"--project", project_.string()});
+    return RunTributary(args);
+  }
+  // Starts a process that opens the sink file with DuckDB's Python client and
+  // keeps it open `seconds`; returns once the file is held.
+  std::future<ProcessResult> HoldSinkFile(int seconds) {
+    fs::path marker = dir_ / "held";
+    std::string script =
+        "import duckdb, pathlib, time\n"
+        "c = duckdb.connect('" +
+        (project_ / "lakehouse.duckdb").string() +
+        "')\n"
+        "pathlib.Path('" +
+        marker.string() +
+        "').touch()\n"
+        "time.sleep(" +
+        std::to_string(seconds) + ")\n";
+    auto holder = std::async(std::launch::async, [this, script] {
+      return RunProcess({python_.string(), "-c", script});
+    });
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!fs::exists(marker) && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(fs::exists(marker)) << "the holder never opened the file";
+    return holder;
+  }
+  bool HavePython() {
+    if (fs::exists(python_)) return true;
+    const char* ci = std::getenv("CI");
+    if (ci != nullptr && std::string(ci) == "true") ADD_FAILURE() << "no " << python_;
+    return false;
+  }
+  std::string Bronze(const std::string& sql) {
+    return testing::DuckDbScalar(project_ / "lakehouse.duckdb", sql);
+  }
+
+  fs::path dir_, project_, python_;
+};
+
+TEST_F(SharedSinkCliTest, ARunWaitsForTheFileAnotherProcessHoldsAndSaysSo) {
+  if (!HavePython()) GTEST_SKIP() << "DuckDB's Python client is not in .venv";
+  ASSERT_EQ(Tributary({"run", "--tables", "products"}).exit_code, 0);
+  auto holder = HoldSinkFile(3);
+  auto start = std::chrono::steady_clock::now();
+  auto run = Tributary({"run", "--tables", "customers"});
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(holder.get().exit_code, 0);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_GE(took, std::chrono::seconds(1)) << "it cannot have loaded while the file was held";
+  EXPECT_NE(run.err.find("waiting for the sink file: another process has it open"),
+            std::string::npos)
+      << run.err;
+  EXPECT_NE(run.err.find("held_by=\"PID "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("lakehouse.duckdb"), std::string::npos) << run.err;
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE status = 'succeeded'"), "3");
+}
+
+TEST_F(SharedSinkCliTest, TheWaitIsBoundedByLockWaitSeconds) {
+  if (!HavePython()) GTEST_SKIP() << "DuckDB's Python client is not in .venv";
+  ASSERT_EQ(Tributary({"run", "--tables", "products"}).exit_code, 0);
+  std::ifstream in(project_ / "tributary.yml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yml = text.str();
+  yml.replace(yml.find("  schema: bronze\n"), 17, "  schema: bronze\n  lock_wait_seconds: 1\n");
+  std::ofstream(project_ / "tributary.yml") << yml;
+  auto holder = HoldSinkFile(5);
+  auto status = Tributary({"status"});
+  EXPECT_EQ(holder.get().exit_code, 0);
+  EXPECT_EQ(status.exit_code, 1);
+  EXPECT_NE(status.err.find("is in use by PID "), std::string::npos) << status.err;
+  EXPECT_NE(status.err.find("gave up after 1 s (sink setting lock_wait_seconds)"),
+            std::string::npos)
+      << status.err;
+}
+
+// The crons of two frequencies firing at the same minute: both runs load.
+TEST_F(SharedSinkCliTest, TwoRunsStartedTogetherBothLoad) {
+  auto hourly = std::async(std::launch::async, [this] {
+    return Tributary({"run", "--frequency", "hourly"});
+  });
+  auto daily = Tributary({"run", "--frequency", "daily"});
+  auto first = hourly.get();
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(daily.exit_code, 0) << daily.err;
+  std::string waits = "waiting for the sink file";
+  EXPECT_TRUE(first.err.find(waits) != std::string::npos ||
+              daily.err.find(waits) != std::string::npos)
+      << "the runs overlapped, so one waited for the other:\n"
+      << first.err << daily.err;
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE status = 'succeeded'"), "6");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.runs WHERE status = 'succeeded'"), "2");
+  EXPECT_EQ(Tributary({"status", "--frequency", "hourly,daily"}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace tributary
