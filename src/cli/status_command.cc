@@ -116,9 +116,10 @@ int ShowStatus(const GlobalOptions& global, const StatusFlags& flags) {
   bool detail = !flags.detail.empty();
   auto selected = SelectOrReport(*project, filter, !detail && DbtMayBuild(*project, filter));
   if (!selected) return kExitUsage;
-  auto sink = OpenSink(*project);
+  std::string note;
+  auto history = ReadStatusHistory(*project, &note);
+  if (!note.empty()) std::cerr << "tributary: " << note << "\n";
   TimePoint now = SystemClock::Instance().Now();
-  auto history = sink->run_log().ReadHistory();
   auto rows = ComputeStatus(*project, *selected, history, now);
   bool healthy = std::all_of(rows.begin(), rows.end(), Healthy);
   if (flags.format == "json") {

@@ -103,13 +103,42 @@ TEST_F(SharedSinkCliTest, TheWaitIsBoundedByLockWaitSeconds) {
   yml.replace(yml.find("  schema: bronze\n"), 17, "  schema: bronze\n  lock_wait_seconds: 1\n");
   std::ofstream(project_ / "tributary.yml") << yml;
   auto holder = HoldSinkFile(5);
-  auto status = Tributary({"status"});
+  auto run = Tributary({"run", "--tables", "customers"});
   EXPECT_EQ(holder.get().exit_code, 0);
-  EXPECT_EQ(status.exit_code, 1);
-  EXPECT_NE(status.err.find("is in use by PID "), std::string::npos) << status.err;
-  EXPECT_NE(status.err.find("gave up after 1 s (sink setting lock_wait_seconds)"),
-            std::string::npos)
-      << status.err;
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_NE(run.err.find("is in use by PID "), std::string::npos) << run.err;
+  EXPECT_NE(run.err.find("gave up after 1 s (sink setting lock_wait_seconds)"), std::string::npos)
+      << run.err;
+}
+
+// `status` does not wait for a file a run holds: it shows the history as of
+// that run's last record, from the snapshot beside the file, and says so.
+TEST_F(SharedSinkCliTest, StatusAnswersWhileAnotherProcessHoldsTheFile) {
+  if (!HavePython()) GTEST_SKIP() << "DuckDB's Python client is not in .venv";
+  ASSERT_EQ(Tributary({"run", "--tables", "products"}).exit_code, 0);
+  ASSERT_TRUE(fs::exists(project_ / "lakehouse.duckdb.history.json"));
+  auto holder = HoldSinkFile(6);
+  auto start = std::chrono::steady_clock::now();
+  auto status = Tributary({"status", "--tables", "products,orders"});
+  auto json = Tributary({"status", "--tables", "products", "--format", "json"});
+  auto took = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(took, std::chrono::seconds(4)) << "status waited for the file";
+  EXPECT_EQ(status.exit_code, 1) << "orders was never loaded\n" << status.err;
+  EXPECT_NE(status.err.find("showing the run history as of"), std::string::npos) << status.err;
+  EXPECT_NE(status.err.find("the sink file is in use by PID "), std::string::npos) << status.err;
+  std::istringstream lines(status.out);
+  int products = 0, never = 0;
+  for (std::string line; std::getline(lines, line);) {
+    products += line.find("shop__products") != std::string::npos &&
+                (line.find(" ok ") != std::string::npos || line.find(" due ") != std::string::npos);
+    never += line.find("shop__orders") != std::string::npos &&
+             line.find("never loaded") != std::string::npos;
+  }
+  EXPECT_EQ(products, 1) << status.out;
+  EXPECT_EQ(never, 1) << status.out;
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(json.out.find("\"rows\": 200"), std::string::npos) << json.out;
+  EXPECT_EQ(holder.get().exit_code, 0);
 }
 
 // The crons of two frequencies firing at the same minute: both runs load.

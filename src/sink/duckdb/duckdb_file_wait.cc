@@ -40,11 +40,14 @@ DuckDatabase OpenDuckFileWaiting(const std::filesystem::path& file, std::chrono:
       auto waited = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - start);
       std::string holder = DuckFileHolder(e.what());
       if (waited >= limit) {
-        throw SinkError(fmt::format(
-            "the duckdb sink file '{}' is in use by {}; gave up after {} s (sink setting "
-            "lock_wait_seconds). DuckDB lets one process open a file at a time: another tributary "
-            "run, dbt or a SQL client has it open",
-            file.string(), holder, waited.count()));
+        throw DuckFileBusyError(
+            fmt::format(
+                "the duckdb sink file '{}' is in use by {}; gave up after {} s (sink setting "
+                "lock_wait_seconds). DuckDB lets one process open a file at a time: another "
+                "tributary "
+                "run, dbt or a SQL client has it open",
+                file.string(), holder, waited.count()),
+            holder);
       }
       if (Clock::now() >= next_log) {
         Log(LogLevel::kInfo,

@@ -61,6 +61,9 @@ class DuckDbSink final : public Sink, public RunLog {
 
  private:
   void CreateSchemas();
+  // Rewrites the history snapshot beside the file (history_snapshot.h);
+  // a failure is logged, never thrown. REQUIRES: mutex_ held.
+  void WriteSnapshotLocked();
 
   std::filesystem::path file_;
   std::string schema_;
