@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/pg_cluster.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 
@@ -415,6 +416,47 @@ TEST_F(CliTest, StatusPlanAndRunsAsJsonCarryWholeErrors) {
   EXPECT_EQ(cdc.exit_code, 0) << cdc.err;
   EXPECT_EQ(nlohmann::json::parse(cdc.out),
             nlohmann::json::parse(R"({"healthy": true, "tables": []})"));
+}
+
+// cdc status --format json on a real PostgreSQL stream.
+TEST_F(CliTest, CdcStatusJsonDescribesEachStream) {
+  auto& pg = testing::SharedPgCluster();
+  std::string db = pg.CreateDatabase();
+  pg.Exec(
+      "CREATE TABLE cdcjson_accounts (id int PRIMARY KEY, balance bigint);"
+      "INSERT INTO cdcjson_accounts SELECT i, i * 10 FROM generate_series(1, 50) i",
+      db);
+  std::stringstream yml;
+  yml << std::ifstream(project_ / "tributary.yml").rdbuf();
+  std::string text = yml.str();
+  const std::string shop = "    directory: data\n";
+  ASSERT_NE(text.find(shop), std::string::npos);
+  text.insert(text.find(shop) + shop.size(),
+              "  pg:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
+                  std::to_string(pg.port()) + "\n    user: tributary\n    sslmode: disable\n");
+  std::ofstream(project_ / "tributary.yml") << text;
+  WriteFile("ingest/cdc/pg/" + db + ".yml",
+            "server: pg\ndatabase: " + db +
+                "\nschemas:\n  - name: public\n    tables:\n      - name: cdcjson_accounts\n");
+  auto run = Tributary({"run", "--strategy", "cdc"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto r = Tributary({"cdc", "status", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["healthy"], true);
+  ASSERT_EQ(j["tables"].size(), 1u) << r.out;
+  const auto& t = j["tables"][0];
+  EXPECT_EQ(t["task_id"], db + "__cdcjson_accounts");
+  EXPECT_EQ(t["server"], "pg");
+  EXPECT_EQ(t["database"], db);
+  EXPECT_EQ(t["source_schema"], "public");
+  EXPECT_EQ(t["source_table"], "cdcjson_accounts");
+  EXPECT_NE(t["stream"].get<std::string>().find("slot "), std::string::npos) << t;
+  EXPECT_TRUE(t["state"].is_string() && t["state"] != "error" && t["state"] != "missing") << t;
+  EXPECT_TRUE(t["stored_position"].is_string()) << t;
+  EXPECT_TRUE(t["head"].is_string()) << t;
+  EXPECT_TRUE(t["lag_bytes"].is_number_integer()) << t;
+  EXPECT_TRUE(t["error"].is_null()) << t;
 }
 
 TEST_F(CliTest, ScheduleNextListsEachFrequency) {
