@@ -111,6 +111,11 @@ ModelStatus ModelStatuses(const Project& project, const TaskFilter& filter,
 int ShowStatus(const GlobalOptions& global, const StatusFlags& flags) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
+  TaskFilter detailed;
+  detailed.tables = flags.detail;
+  auto unknown = UnmatchedFilterValues(*project, detailed);  // "--tables 'x' matches no table…"
+  for (const auto& m : unknown) std::cerr << "tributary: --table" << m.substr(8) << "\n";
+  if (!unknown.empty()) return kExitUsage;
   TaskFilter filter = flags.filter;
   filter.tables.insert(filter.tables.end(), flags.detail.begin(), flags.detail.end());
   bool detail = !flags.detail.empty();

@@ -370,6 +370,11 @@ TEST_F(CliTest, StatusPlanAndRunsAsJsonCarryWholeErrors) {
   auto detail = Tributary({"status", "--table", "no_such_table"});
   EXPECT_EQ(detail.exit_code, 1);
   EXPECT_NE(detail.out.find("last error:\n" + error + "\n"), std::string::npos) << detail.out;
+  auto typo = Tributary({"status", "--table", "prodcts"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("--table 'prodcts' matches no table (did you mean 'products'?)"),
+            std::string::npos)
+      << typo.err;
 
   auto plan = Tributary({"plan", "--format", "json", "--frequency", "hourly"});
   ASSERT_EQ(plan.exit_code, 0) << plan.err;
