@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/pg_cluster.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 
@@ -139,6 +140,47 @@ TEST_F(SharedSinkCliTest, StatusAnswersWhileAnotherProcessHoldsTheFile) {
   EXPECT_EQ(json.exit_code, 0) << json.err;
   EXPECT_NE(json.out.find("\"rows\": 200"), std::string::npos) << json.out;
   EXPECT_EQ(holder.get().exit_code, 0);
+}
+
+// The same with a real load: a `tributary run` whose query takes seconds at a
+// PostgreSQL source holds the file while `tributary status` answers.
+TEST_F(SharedSinkCliTest, StatusAnswersWhileATributaryRunLoads) {
+  auto& pg = testing::SharedPgCluster();
+  std::string db = pg.CreateDatabase();
+  std::ifstream in(project_ / "tributary.yml");
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string yml = text.str();
+  const std::string shop = "    directory: data\n";
+  yml.insert(yml.find(shop) + shop.size(),
+             "  pg:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
+                 std::to_string(pg.port()) + "\n    user: tributary\n    sslmode: disable\n");
+  std::ofstream(project_ / "tributary.yml") << yml;
+  fs::create_directories(project_ / "ingest" / "query" / "pg");
+  std::ofstream(project_ / "ingest" / "query" / "pg" / (db + ".yml"))
+      << "server: pg\ndatabase: " << db
+      << "\nschemas:\n  - name: public\n    tables:\n      - name: slow\n        query: "
+         "SELECT 1 AS x FROM pg_sleep(4)\n";
+  ASSERT_EQ(Tributary({"run", "--tables", "products"}).exit_code, 0);
+  auto load = std::async(std::launch::async, [this] {
+    return Tributary({"run", "--tables", "slow"});
+  });
+  // Until the run has the file (its start is recorded in the copy), status
+  // may open the file itself; after that it must read the copy.
+  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  ProcessResult status;
+  do {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    status = Tributary({"status", "--tables", "products"});
+  } while (status.err.find("the sink file is in use by") == std::string::npos &&
+           std::chrono::steady_clock::now() < give_up);
+  auto loaded = load.get();
+  EXPECT_EQ(loaded.exit_code, 0) << loaded.err;
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_NE(status.err.find("the sink file is in use by PID "), std::string::npos) << status.err;
+  EXPECT_NE(status.err.find("tributary)"), std::string::npos) << "the holder is the run\n"
+                                                              << status.err;
+  EXPECT_NE(status.out.find("shop__products"), std::string::npos) << status.out;
 }
 
 // The crons of two frequencies firing at the same minute: both runs load.
