@@ -3,6 +3,7 @@
 // stored in the sink.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -65,6 +66,49 @@ std::string Render(const std::vector<StatusRow>& rows) {
   return out;
 }
 
+// One table of `cdc status --format json` (docs/json.md).
+nlohmann::json RowJson(const StatusRow& r) {
+  auto text = [](const std::string& v) { return v.empty() ? nlohmann::json() : nlohmann::json(v); };
+  auto bytes = [](const std::optional<int64_t>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json();
+  };
+  const CdcStatus& s = r.status;
+  return {{"task_id", r.task->id()},
+          {"server", r.task->server},
+          {"database", r.task->database},
+          {"source_schema", text(r.task->source_schema)},
+          {"source_table", r.task->source_table},
+          {"stream", text(s.stream)},
+          {"state", r.error.empty() ? nlohmann::json(s.state) : nlohmann::json("error")},
+          {"stored_position", text(r.stored)},
+          {"acknowledged", text(s.acknowledged)},
+          {"head", text(s.head)},
+          {"lag_bytes", bytes(s.lag_bytes)},
+          {"retained_bytes", bytes(s.retained_bytes)},
+          {"error", text(r.error)}};
+}
+
+bool Broken(const StatusRow& r) {
+  return !r.error.empty() || r.status.state == "missing" || r.status.state == "lost";
+}
+
+// The cdc tables among those `filter` selects; nullopt (after printing why)
+// when a filter names nothing or the filters select no cdc table.
+std::optional<std::vector<Task>> SelectCdc(const Project& project, const TaskFilter& filter) {
+  auto selected = SelectOrReport(project, filter);
+  if (!selected) return std::nullopt;
+  std::vector<Task> cdc;
+  for (const auto& t : *selected) {
+    if (t.strategy == "cdc") cdc.push_back(t);
+  }
+  if (cdc.empty() && !FilterIsEmpty(filter)) {
+    std::cerr << "tributary: the filters select " << selected->size()
+              << " tables, none of them cdc (" << DescribeEmptySelection(project, filter) << ")\n";
+    return std::nullopt;
+  }
+  return cdc;
+}
+
 }  // namespace
 
 void AddCdcCommand(CLI::App& app, GlobalOptions& global) {
@@ -84,22 +128,30 @@ void AddCdcCommand(CLI::App& app, GlobalOptions& global) {
       "holds — a stored position older than that is a gap.\n"
       "Exit status 1 when a stream is missing, lost or cannot be inspected.");
   AddFilterOptions(*status, *filter);
-  status->callback([&global, filter] {
+  auto format = std::make_shared<std::string>("text");
+  status->add_option("--format", *format, "text (default) or json (docs/json.md)")
+      ->check(CLI::IsMember({"text", "json"}));
+  status->callback([&global, filter, format] {
     auto project = LoadOrReport(global);
     if (!project) {
       global.exit_code = kExitFailed;
       return;
     }
-    TaskFilter only_cdc = *filter;
-    only_cdc.strategies = {"cdc"};
-    auto tasks = SelectOrWarn(*project, only_cdc);
+    auto tasks = SelectCdc(*project, *filter);
+    if (!tasks) {
+      global.exit_code = kExitUsage;
+      return;
+    }
     auto sink = OpenSink(*project);
     std::vector<StatusRow> rows;
-    for (const auto& task : tasks) rows.push_back(Inspect(*project, *sink, task));
-    std::cout << Render(rows);
-    bool bad = false;
-    for (const auto& r : rows) {
-      bad |= !r.error.empty() || r.status.state == "missing" || r.status.state == "lost";
+    for (const auto& task : *tasks) rows.push_back(Inspect(*project, *sink, task));
+    bool bad = std::any_of(rows.begin(), rows.end(), Broken);
+    if (*format == "json") {
+      nlohmann::json out = {{"healthy", !bad}, {"tables", nlohmann::json::array()}};
+      for (const auto& r : rows) out["tables"].push_back(RowJson(r));
+      std::cout << out.dump(2) << "\n";
+    } else {
+      std::cout << Render(rows);
     }
     global.exit_code = bad ? kExitFailed : kExitOk;
   });

@@ -36,9 +36,24 @@ void AddFilterOptions(CLI::App& command, TaskFilter& filter);
 // returns nullopt. Warnings are printed and do not stop the command.
 std::optional<Project> LoadOrReport(const GlobalOptions& global);
 
-// Selects the tasks matching `filter`, warning about filter values that
-// match nothing (with a did-you-mean).
-std::vector<Task> SelectOrWarn(const Project& project, const TaskFilter& filter);
+// Selects the tasks matching `filter`. A filter value that names nothing in
+// the project (a typo, or a stale name in a scheduled job) is a usage error,
+// printed with a did-you-mean; so are filters whose names all exist but that
+// select no table together — unless `empty_ok`. Returns nullopt once the
+// error is printed: the command exits kExitUsage. No filter at all is never
+// an error, whatever the project holds.
+std::optional<std::vector<Task>> SelectOrReport(const Project& project, const TaskFilter& filter,
+                                                bool empty_ok = false);
+
+// True when a run with `filter` has a dbt step (the project has a dbt: block
+// and the filters name only frequencies): such a selection may hold no table
+// and still build models.
+bool DbtMayBuild(const Project& project, const TaskFilter& filter);
+
+// Checks `--frequency` values of `schedule next|run`: every one must be a
+// declared frequency. Prints the error (with a did-you-mean) and returns
+// false otherwise.
+bool CheckFrequencies(const Project& project, const std::vector<std::string>& frequencies);
 
 // Describes the filter the way it was given on the command line.
 std::string DescribeFilter(const TaskFilter& filter);
@@ -110,5 +125,6 @@ void AddDeltaCommand(CLI::App& app, GlobalOptions& global);
 void AddCdcCommand(CLI::App& app, GlobalOptions& global);
 void AddDbtCommand(CLI::App& app, GlobalOptions& global);
 void AddPowerBiCommand(CLI::App& app, GlobalOptions& global);
+void AddRunsCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

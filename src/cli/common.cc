@@ -7,7 +7,8 @@
 namespace tributary::cli {
 
 void AddFilterOptions(CLI::App& command, TaskFilter& filter) {
-  const char* group = "Filters (repeatable or comma-separated; default: everything)";
+  const char* group =
+      "Filters (repeatable or comma-separated; default: everything; selecting nothing: exit 2)";
   command.add_option("--server", filter.servers, "Only tables on these servers")->group(group);
   command.add_option("--strategy", filter.strategies, "Only these strategies")->group(group);
   command.add_option("--database", filter.databases, "Only these databases")->group(group);
@@ -29,11 +30,31 @@ std::optional<Project> LoadOrReport(const GlobalOptions& global) {
   return std::move(result.project);
 }
 
-std::vector<Task> SelectOrWarn(const Project& project, const TaskFilter& filter) {
-  for (const auto& warning : UnmatchedFilterValues(project, filter)) {
-    std::cerr << "tributary: warning: " << warning << "\n";
+std::optional<std::vector<Task>> SelectOrReport(const Project& project, const TaskFilter& filter,
+                                                bool empty_ok) {
+  auto unknown = UnmatchedFilterValues(project, filter);
+  for (const auto& message : unknown) std::cerr << "tributary: " << message << "\n";
+  if (!unknown.empty()) return std::nullopt;
+  auto tasks = SelectTasks(project, filter);
+  if (tasks.empty() && !empty_ok && !FilterIsEmpty(filter)) {
+    std::cerr << "tributary: the filters select no table ("
+              << DescribeEmptySelection(project, filter) << "); see `tributary plan`\n";
+    return std::nullopt;
   }
-  return SelectTasks(project, filter);
+  return tasks;
+}
+
+bool DbtMayBuild(const Project& project, const TaskFilter& filter) {
+  return project.dbt.enabled && filter.servers.empty() && filter.strategies.empty() &&
+         filter.databases.empty() && filter.tables.empty();
+}
+
+bool CheckFrequencies(const Project& project, const std::vector<std::string>& frequencies) {
+  TaskFilter filter;
+  filter.frequencies = frequencies;
+  auto unknown = UnmatchedFilterValues(project, filter);
+  for (const auto& message : unknown) std::cerr << "tributary: " << message << "\n";
+  return unknown.empty();
 }
 
 std::string DescribeFilter(const TaskFilter& filter) {

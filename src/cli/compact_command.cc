@@ -25,6 +25,11 @@ void Compact(GlobalOptions& global, const CompactOptions& options) {
     global.exit_code = kExitFailed;
     return;
   }
+  auto selected = SelectOrReport(*project, options.filter);
+  if (!selected) {
+    global.exit_code = kExitUsage;
+    return;
+  }
   auto sink = OpenSink(*project);
   TableMaintenance* compactor = sink->maintenance();
   if (compactor == nullptr) {
@@ -35,7 +40,7 @@ void Compact(GlobalOptions& global, const CompactOptions& options) {
   }
   TextTable table({"sink table", "files before", "files after", "rewritten", "result"});
   for (int col : {1, 2, 3}) table.AlignRight(col);
-  for (const Task& task : SelectOrWarn(*project, options.filter)) {
+  for (const Task& task : *selected) {
     try {
       auto result = compactor->Compact(task.sink_table, int64_t{options.target_file_mb} << 20);
       if (!result) {

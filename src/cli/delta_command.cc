@@ -67,6 +67,11 @@ void Register(GlobalOptions& global, const RegisterOptions& options) {
     global.exit_code = kExitFailed;
     return;
   }
+  auto selected = SelectOrReport(*project, options.filter);
+  if (!selected) {
+    global.exit_code = kExitUsage;
+    return;
+  }
   auto sink = OpenSink(*project);
   std::string qualified = Ident(options.catalog) + "." + Ident(options.schema);
   std::cout << "-- Unity Catalog external tables over tributary's bronze (" << project->sink.path
@@ -74,7 +79,7 @@ void Register(GlobalOptions& global, const RegisterOptions& options) {
                "on it; see docs/delta.md.\n"
             << "CREATE SCHEMA IF NOT EXISTS " << qualified << ";\n";
   std::set<std::string> seen;
-  for (const Task& task : SelectOrWarn(*project, options.filter)) {
+  for (const Task& task : *selected) {
     if (!seen.insert(task.sink_table).second) continue;
     std::string location = *CloudUrl(*parsed.url, account, task.sink_table).url;
     try {

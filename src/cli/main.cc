@@ -9,8 +9,11 @@ namespace {
 constexpr const char* kDescription =
     "tributary: multi-frequency ingestion into the lakehouse bronze layer.\n"
     "Tables, their sources, strategies and frequencies are declared in YAML;\n"
-    "one entry point runs any slice of them.\n\n"
-    "Exit status: 0 success, 1 invalid configuration or a table failed, 2 usage error.";
+    "one entry point runs any slice of them. Global options go before or after\n"
+    "the subcommand (`tributary run -p DIR`).\n\n"
+    "Exit status: 0 success, 1 invalid configuration or a table failed, 2 usage error\n"
+    "(a bad flag, or filters that select nothing: a name that does not exist, or names\n"
+    "that select no table together).";
 
 }  // namespace
 
@@ -19,6 +22,9 @@ int main(int argc, char** argv) {
   using namespace tributary::cli;
   CLI::App app(kDescription, "tributary");
   app.require_subcommand(1);
+  // Global options are also taken after the subcommand (`tributary run -p DIR`),
+  // as dbt's and Sling's users type them; subcommands inherit this setting.
+  app.fallthrough();
   app.set_version_flag("--version", std::string("tributary ") + TRIBUTARY_VERSION);
   GlobalOptions global;
   app.add_option("-p,--project", global.project_dir, "Project directory (holds tributary.yml)")
@@ -38,6 +44,7 @@ int main(int argc, char** argv) {
   AddPlanCommand(app, global);
   AddRunCommand(app, global);
   AddStatusCommand(app, global);
+  AddRunsCommand(app, global);
   AddDocsCommand(app, global);
   AddScheduleCommand(app, global);
   AddJobsCommand(app, global);

@@ -48,10 +48,12 @@ int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::stri
             const TaskCheck& check, const AfterLoad& after) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
-  auto tasks = SelectOrWarn(*project, flags.filter);
-  if (tasks.empty()) {
-    std::cerr
-        << "tributary: no table matches the filters; nothing to load (see `tributary plan`)\n";
+  bool models_only_ok = after != nullptr && DbtMayBuild(*project, flags.filter);
+  auto selected = SelectOrReport(*project, flags.filter, models_only_ok);
+  if (!selected) return kExitUsage;
+  const std::vector<Task>& tasks = *selected;
+  if (tasks.empty()) {  // the dbt step may still have models to build
+    std::cerr << "tributary: no table selected; nothing to load\n";
     return after ? after(*project, RunSummary{}) : kExitOk;
   }
   if (check && !check(tasks)) return kExitUsage;

@@ -16,7 +16,6 @@
 
 #include "cli/cli.h"
 #include "cli/progress.h"
-#include "common/did_you_mean.h"
 #include "common/log.h"
 #include "common/text_table.h"
 #include "common/thread_name.h"
@@ -46,6 +45,7 @@ bool Selected(const std::vector<std::string>& only, const std::string& name) {
 int PrintNext(const GlobalOptions& global, const NextFlags& flags) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
+  if (!CheckFrequencies(*project, flags.frequencies)) return kExitUsage;
   TextTable table({"frequency", "cron", "time zone", "local time", "UTC", "tables"});
   TimePoint now = SystemClock::Instance().Now();
   for (const auto& f : project->frequencies) {
@@ -285,14 +285,7 @@ int RunScheduler(const GlobalOptions& global, const RunFlags& flags) {
   SignalThread signals;
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
-  std::vector<std::string> names;
-  for (const auto& f : project->frequencies) names.push_back(f.name);
-  for (const auto& wanted : flags.frequencies) {
-    if (Selected(names, wanted)) continue;
-    std::cerr << "tributary: unknown frequency '" << wanted << "'" << DidYouMean(wanted, names)
-              << "; declared: " << JoinNames(names) << "\n";
-    return kExitUsage;
-  }
+  if (!CheckFrequencies(*project, flags.frequencies)) return kExitUsage;
   EngineActions actions(*project, flags.threads > 0 ? flags.threads : project->defaults.threads);
   SchedulerOptions options;
   options.frequencies = flags.frequencies;

@@ -3,12 +3,17 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli.h"
+#include "common/error.h"
 #include "common/text_table.h"
+#include "dbt/dbt_step.h"
+#include "dbt/model_history.h"
 #include "engine/connectors.h"
 #include "engine/status.h"
+#include "engine/status_json.h"
 
 namespace tributary::cli {
 namespace {
@@ -38,35 +43,125 @@ std::string Render(const std::vector<TableStatus>& rows, TimePoint now) {
   return table.Render();
 }
 
+// The flags of `status`.
+struct StatusFlags {
+  TaskFilter filter;
+  std::vector<std::string> detail;  // --table: shown in full
+  std::string format = "text";
+};
+
+double Seconds(const TaskResult& r) {
+  return std::chrono::duration<double>(r.ended_at - r.started_at).count();
+}
+
+// `status --table T`: every field of each selected table, the last error whole.
+std::string RenderDetail(const std::vector<TableStatus>& rows) {
+  std::string out;
+  for (const auto& s : rows) {
+    const Task& t = *s.task;
+    std::string source =
+        t.source_schema.empty() ? t.source_table : t.source_schema + "." + t.source_table;
+    out += fmt::format("{}\n  source:       {} / {} / {}\n  strategy:     {}\n  frequency:    {}\n",
+                       t.id(), t.server, t.database, source, t.strategy, t.frequency);
+    out += fmt::format("  health:       {}", HealthName(s.health));
+    if (s.expected_since) out += " (expected a load since " + IsoUtc(*s.expected_since) + ")";
+    out += "\n";
+    if (s.last_success) {
+      const TaskResult& r = *s.last_success;
+      out += fmt::format("  last success: {}, run {}: {} rows in {}\n", IsoUtc(r.ended_at),
+                         r.run_id, FormatCount(r.rows), FormatDuration(Seconds(r)));
+    }
+    if (s.last_attempt) {
+      const TaskResult& r = *s.last_attempt;
+      out +=
+          fmt::format("  last attempt: {}, run {}: {}\n", IsoUtc(r.ended_at), r.run_id, r.status);
+      if (!IsSuccess(r)) out += "  last error:\n" + r.error + "\n";
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+// The models' status for the JSON of `status`: the models of the selected
+// frequencies (all without --frequency). `tasks` owns what `rows` point to.
+struct ModelStatus {
+  std::vector<Task> tasks;
+  std::vector<TableStatus> rows;
+};
+
+ModelStatus ModelStatuses(const Project& project, const TaskFilter& filter,
+                          const std::vector<TaskHistory>& history, TimePoint now) {
+  ModelStatus out;
+  if (!DbtMayBuild(project, filter)) return out;
+  try {
+    auto frequencies = SplitList(filter.frequencies);
+    for (auto& t : ModelTasks(project, ObtainManifest(project, /*parse=*/false, nullptr))) {
+      bool wanted = frequencies.empty() || std::find(frequencies.begin(), frequencies.end(),
+                                                     t.frequency) != frequencies.end();
+      if (wanted) out.tasks.push_back(std::move(t));
+    }
+  } catch (const Error& e) {
+    std::cerr << "tributary: warning: cannot list the dbt models: " << e.what() << "\n";
+    return out;
+  }
+  out.rows = ComputeStatus(project, out.tasks, history, now);
+  return out;
+}
+
+int ShowStatus(const GlobalOptions& global, const StatusFlags& flags) {
+  auto project = LoadOrReport(global);
+  if (!project) return kExitFailed;
+  TaskFilter detailed;
+  detailed.tables = flags.detail;
+  auto unknown = UnmatchedFilterValues(*project, detailed);  // "--tables 'x' matches no table…"
+  for (const auto& m : unknown) std::cerr << "tributary: --table" << m.substr(8) << "\n";
+  if (!unknown.empty()) return kExitUsage;
+  TaskFilter filter = flags.filter;
+  filter.tables.insert(filter.tables.end(), flags.detail.begin(), flags.detail.end());
+  bool detail = !flags.detail.empty();
+  auto selected = SelectOrReport(*project, filter, !detail && DbtMayBuild(*project, filter));
+  if (!selected) return kExitUsage;
+  std::string note;
+  auto history = ReadStatusHistory(*project, &note);
+  if (!note.empty()) std::cerr << "tributary: " << note << "\n";
+  TimePoint now = SystemClock::Instance().Now();
+  auto rows = ComputeStatus(*project, *selected, history, now);
+  bool healthy = std::all_of(rows.begin(), rows.end(), Healthy);
+  if (flags.format == "json") {
+    ModelStatus models = detail ? ModelStatus{} : ModelStatuses(*project, filter, history, now);
+    auto json = StatusJson(project->name, rows, models.rows, now);
+    std::cout << json.dump(2) << "\n";
+    return json["healthy"].get<bool>() ? kExitOk : kExitFailed;
+  }
+  if (detail) {
+    std::cout << RenderDetail(rows);
+    return healthy ? kExitOk : kExitFailed;
+  }
+  std::cout << Render(rows, now);
+  healthy &= PrintModelStatus(*project, history, now);
+  healthy &= PrintPowerBiStatus(*project, history, now);
+  return healthy ? kExitOk : kExitFailed;
+}
+
 }  // namespace
 
 void AddStatusCommand(CLI::App& app, GlobalOptions& global) {
-  auto filter = std::make_shared<TaskFilter>();
+  auto flags = std::make_shared<StatusFlags>();
   auto* cmd =
       app.add_subcommand("status", "Show when each table last loaded and whether it is overdue");
   cmd->footer(
       "health: ok = loaded since its frequency's latest scheduled time; due = that load has not\n"
       "succeeded yet; overdue = a whole scheduled cycle passed without a successful load;\n"
       "failing = the last attempt failed. Exit status 1 when any selected table is overdue,\n"
-      "failing or never loaded.");
-  AddFilterOptions(*cmd, *filter);
-  cmd->callback([&global, filter] {
-    auto project = LoadOrReport(global);
-    if (!project) {
-      global.exit_code = kExitFailed;
-      return;
-    }
-    auto tasks = SelectOrWarn(*project, *filter);
-    auto sink = OpenSink(*project);
-    TimePoint now = SystemClock::Instance().Now();
-    auto history = sink->run_log().ReadHistory();
-    auto rows = ComputeStatus(*project, tasks, history, now);
-    std::cout << Render(rows, now);
-    bool unhealthy = !PrintModelStatus(*project, history, now);
-    unhealthy |= !PrintPowerBiStatus(*project, history, now);
-    for (const auto& s : rows) unhealthy |= s.health != Health::kOk && s.health != Health::kDue;
-    global.exit_code = unhealthy ? kExitFailed : kExitOk;
-  });
+      "failing or never loaded. The table shortens errors to a line; --table and --format json\n"
+      "give them whole. The JSON is documented in docs/json.md.");
+  AddFilterOptions(*cmd, flags->filter);
+  cmd->add_option("--table", flags->detail,
+                  "Show these tables in full (every field, the whole last error); matched like "
+                  "--tables");
+  cmd->add_option("--format", flags->format, "text (default) or json (docs/json.md)")
+      ->check(CLI::IsMember({"text", "json"}));
+  cmd->callback([&global, flags] { global.exit_code = ShowStatus(global, *flags); });
 }
 
 }  // namespace tributary::cli

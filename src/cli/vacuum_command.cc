@@ -50,6 +50,11 @@ void Vacuum(GlobalOptions& global, const VacuumCliOptions& options) {
     global.exit_code = kExitFailed;
     return;
   }
+  auto selected = SelectOrReport(*project, options.filter);
+  if (!selected) {
+    global.exit_code = kExitUsage;
+    return;
+  }
   auto sink = OpenSink(*project);
   TableMaintenance* maintenance = sink->maintenance();
   if (maintenance == nullptr) {
@@ -64,7 +69,7 @@ void Vacuum(GlobalOptions& global, const VacuumCliOptions& options) {
   TextTable table({"sink table", options.dry_run ? "would delete" : "deleted", "size", "log files",
                    "kept", "result"});
   for (int col : {1, 2, 3, 4}) table.AlignRight(col);
-  for (const Task& task : SelectOrWarn(*project, options.filter)) {
+  for (const Task& task : *selected) {
     try {
       auto result = maintenance->Vacuum(task.sink_table, vacuum);
       if (!result) {

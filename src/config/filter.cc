@@ -1,6 +1,7 @@
 #include "config/filter.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <functional>
@@ -116,6 +117,31 @@ std::vector<std::string> UnmatchedFilterValues(const Project& project, const Tas
           fmt::format("--tables '{}' matches no table{}", pattern, DidYouMean(pattern, names)));
     }
   }
+  return out;
+}
+
+bool FilterIsEmpty(const TaskFilter& filter) {
+  return SplitList(filter.servers).empty() && SplitList(filter.strategies).empty() &&
+         SplitList(filter.databases).empty() && SplitList(filter.frequencies).empty() &&
+         SplitList(filter.tables).empty();
+}
+
+std::string DescribeEmptySelection(const Project& project, const TaskFilter& filter) {
+  std::string out;
+  auto add = [&](const char* flag, std::vector<std::string> TaskFilter::*member) {
+    auto values = SplitList(filter.*member);
+    if (values.empty()) return;
+    TaskFilter alone;
+    alone.*member = values;
+    size_t n = SelectTasks(project, alone).size();
+    out += fmt::format("{}{} {}: {} {}", out.empty() ? "" : "; ", flag, fmt::join(values, ","), n,
+                       n == 1 ? "table" : "tables");
+  };
+  add("--server", &TaskFilter::servers);
+  add("--strategy", &TaskFilter::strategies);
+  add("--database", &TaskFilter::databases);
+  add("--frequency", &TaskFilter::frequencies);
+  add("--tables", &TaskFilter::tables);
   return out;
 }
 

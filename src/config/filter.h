@@ -34,4 +34,12 @@ std::vector<Task> SelectTasks(const Project& project, const TaskFilter& filter);
 // did-you-mean: "--server 'shopp' matches no server (did you mean 'shop'?); known: shop".
 std::vector<std::string> UnmatchedFilterValues(const Project& project, const TaskFilter& filter);
 
+// True when no filter value is given (everything is selected).
+bool FilterIsEmpty(const TaskFilter& filter);
+
+// For filters whose values all name something but select no task together:
+// how many tasks each given flag selects alone, e.g. "--server crm: 2 tables;
+// --frequency weekly: 0 tables".
+std::string DescribeEmptySelection(const Project& project, const TaskFilter& filter);
+
 }  // namespace tributary

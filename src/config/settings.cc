@@ -41,6 +41,12 @@ const std::vector<Setting> kSettings = {
      "Memory DuckDB may use (its buffer pool: blocks written by the running loads, merges). Past "
      "it, DuckDB evicts written blocks and spills to `<path>.tmp`, so a load's memory does not "
      "grow with the table. Raise it if a merge of a very wide table fails out of memory."},
+    {"sink.duckdb", "lock_wait_seconds", VT::kInteger, false, "1800", "",
+     "How long a command waits for the database file while another process has it open (DuckDB "
+     "lets one process open a file at a time), e.g. a run whose cron fires while another "
+     "frequency's run loads. It logs what it waits for (the file, the holder's PID), then once a "
+     "minute, and fails past this. 0: fail at once. `status` does not wait: it reads the copy of "
+     "the run history kept beside the file."},
     {"sink.duckdb", "threads", VT::kInteger, false, "cores - 1", "",
      "DuckDB's worker threads, which compress and write the loaded row groups. The default "
      "leaves one core to the reader that decodes the source's rows (at least 1 thread). Not the "

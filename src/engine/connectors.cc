@@ -21,6 +21,7 @@ using SourceFactory = std::unique_ptr<Source> (*)(const Project&, const ServerCo
                                                   const std::string&);
 using CdcFactory = std::unique_ptr<CdcReader> (*)(const Project&, const ServerConfig&, const Task&);
 using SinkFactory = std::unique_ptr<Sink> (*)(const Project&);
+using StatusHistoryReader = std::vector<TaskHistory> (*)(const Project&, std::string* note);
 
 struct SourceBinding {
   std::string_view kind;
@@ -31,6 +32,7 @@ struct SourceBinding {
 struct SinkBinding {
   std::string_view kind;
   SinkFactory open;
+  StatusHistoryReader status_history;  // nullptr: the opened sink's RunLog
 };
 
 // One line per connector; config/kinds.cc says what each can do.
@@ -41,9 +43,9 @@ constexpr SourceBinding kSources[] = {
 };
 
 constexpr SinkBinding kSinks[] = {
-    {"duckdb", OpenDuckDbSink},
-    {"delta", OpenDeltaSink},
-    {"postgresql", OpenPostgresSink},
+    {"duckdb", OpenDuckDbSink, ReadDuckDbStatusHistory},
+    {"delta", OpenDeltaSink, nullptr},
+    {"postgresql", OpenPostgresSink, nullptr},
 };
 
 const SourceBinding* FindSource(const ServerConfig& server) {
@@ -89,6 +91,15 @@ std::unique_ptr<Sink> OpenSink(const Project& project) {
   }
   throw SinkError(fmt::format("sink kind '{}' is not supported by this build; kinds: {}",
                               project.sink.kind, JoinNames(BoundSinkKinds())));
+}
+
+std::vector<TaskHistory> ReadStatusHistory(const Project& project, std::string* note) {
+  for (const SinkBinding& b : kSinks) {
+    if (b.kind == project.sink.kind && b.status_history != nullptr) {
+      return b.status_history(project, note);
+    }
+  }
+  return OpenSink(project)->run_log().ReadHistory();
 }
 
 std::vector<std::string> BoundSourceKinds() {

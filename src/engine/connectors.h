@@ -43,6 +43,12 @@ std::unique_ptr<CdcReader> OpenCdcReader(const Project& project, const ServerCon
 // Opens the project's sink. Throws SinkError when it cannot.
 std::unique_ptr<Sink> OpenSink(const Project& project);
 
+// The run history `status` shows: OpenSink(project)'s, except that a DuckDB
+// sink file another process holds (a run loading) is not waited for — the
+// history then comes from the snapshot that process keeps beside the file,
+// and `note` (when given) says so. Throws SinkError.
+std::vector<TaskHistory> ReadStatusHistory(const Project& project, std::string* note);
+
 // The kinds bound here, for the test that every kinds-table row has an
 // implementation and every implementation a row.
 std::vector<std::string> BoundSourceKinds();

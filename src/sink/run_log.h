@@ -57,6 +57,12 @@ struct TaskHistory {
   std::optional<TaskResult> last_change;
 };
 
+// Which runs ReadRuns returns.
+struct RunQuery {
+  int limit = 20;      // at most this many, newest first
+  std::string run_id;  // non-empty: only this run
+};
+
 // Thread-safe: parallel tasks record their results through one RunLog.
 class RunLog {
  public:
@@ -64,6 +70,12 @@ class RunLog {
   virtual void RecordRun(const RunRecord& run) = 0;  // insert or update by run_id
   virtual void RecordTaskResult(const TaskResult& result) = 0;
   virtual std::vector<TaskHistory> ReadHistory() = 0;
+  // Runs by start time, newest first (ties: larger run_id first); one
+  // record per run_id, its latest. Empty when none match.
+  virtual std::vector<RunRecord> ReadRuns(const RunQuery& query) = 0;
+  // The task results recorded for `run_id` (models included), by start
+  // time then task id, errors in full. Empty for an unknown run.
+  virtual std::vector<TaskResult> ReadRunResults(const std::string& run_id) = 0;
 };
 
 }  // namespace tributary

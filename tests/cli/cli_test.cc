@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/pg_cluster.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 
@@ -60,6 +62,28 @@ TEST_F(CliTest, HelpAndUsageErrors) {
   EXPECT_EQ(Tributary({"run", "--threads", "0"}).exit_code, 2);
 }
 
+// --project, --log-format and --verbose go before or after the subcommand,
+// at any depth (`schedule next -p DIR`).
+TEST_F(CliTest, GlobalOptionsWorkAfterTheSubcommand) {
+  auto plan = RunTributary({"plan", "--project", project_.string()});
+  EXPECT_EQ(plan.exit_code, 0) << plan.err;
+  EXPECT_NE(plan.out.find("7 of 7 tables selected"), std::string::npos) << plan.out;
+  auto next = RunTributary({"schedule", "next", "-p", project_.string(), "-n", "1"});
+  EXPECT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(CountLines(next.out, "UTC (+00:00)"), 3) << next.out;
+  auto run = RunTributary({"run", "--tables", "products", "-p", project_.string(), "--log-format",
+                           "json", "--verbose"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_GE(CountLines(run.err, "\"level\":\"debug\""), 1) << run.err;
+  auto status = RunTributary({"status", "--tables", "products", "-p", project_.string()});
+  EXPECT_EQ(status.exit_code, 0) << status.out << status.err;
+  EXPECT_EQ(CountLines(status.out, "shop__products"), 1) << status.out;
+  auto cdc = RunTributary({"cdc", "status", "-p", project_.string()});
+  EXPECT_EQ(cdc.exit_code, 0) << cdc.err;
+  auto wrong = RunTributary({"status", "-p", (dir_ / "nowhere").string()});
+  EXPECT_EQ(wrong.exit_code, 1) << "the project given after the subcommand is the one used";
+}
+
 TEST_F(CliTest, ValidateAcceptsTheQuickstart) {
   auto r = Tributary({"validate"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -93,9 +117,66 @@ TEST_F(CliTest, PlanFiltersBySliceOfTheConfig) {
   EXPECT_NE(repeated.out.find("4 of 7 tables selected"), std::string::npos) << repeated.out;
 
   auto unknown = Tributary({"plan", "--server", "shopp"});
-  EXPECT_NE(unknown.out.find("0 of 7 tables selected"), std::string::npos) << unknown.out;
-  EXPECT_NE(unknown.err.find("shop"), std::string::npos)
-      << "expected a did-you-mean: " << unknown.err;
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("--server 'shopp' matches no server (did you mean 'shop'?)"),
+            std::string::npos)
+      << unknown.err;
+}
+
+// A stale or misspelt name in a scheduled job must fail, not succeed forever
+// loading nothing: every command that takes filters refuses it with exit 2.
+TEST_F(CliTest, AFilterNamingNothingIsAUsageErrorInEveryCommand) {
+  std::vector<std::vector<std::string>> commands = {
+      {"run"}, {"plan"}, {"status"}, {"backfill"}, {"cdc", "status"}, {"compact"}, {"vacuum"}};
+  std::vector<std::pair<std::vector<std::string>, std::string>> typos = {
+      {{"--frequency", "hourley"},
+       "--frequency 'hourley' matches no frequency (did you mean "
+       "'hourly'?); known: every_5_minutes, hourly, daily"},
+      {{"--tables", "ordrs"}, "--tables 'ordrs' matches no table (did you mean 'orders'?)"},
+      {{"--server", "shp"}, "--server 'shp' matches no server (did you mean 'shop'?)"},
+      {{"--strategy", "ful"}, "--strategy 'ful' matches no strategy (did you mean 'full'?)"},
+      {{"--database", "shop.bd"}, "--database 'shop.bd' matches no database (did you mean"}};
+  for (const auto& command : commands) {
+    for (const auto& [flags, message] : typos) {
+      auto args = command;
+      args.insert(args.end(), flags.begin(), flags.end());
+      if (command[0] == "backfill" && flags[0] != "--tables") {
+        args.insert(args.end(), {"--tables", "events"});
+      }
+      auto r = Tributary(args);
+      std::string what = args[0] + " " + args[1] + " " + args[2];
+      EXPECT_EQ(r.exit_code, 2) << what << "\n" << r.out << r.err;
+      EXPECT_NE(r.err.find(message), std::string::npos) << what << "\n" << r.err;
+    }
+  }
+  auto next = Tributary({"schedule", "next", "--frequency", "hourley"});
+  EXPECT_EQ(next.exit_code, 2);
+  EXPECT_NE(next.err.find("did you mean 'hourly'?"), std::string::npos) << next.err;
+  EXPECT_FALSE(fs::exists(project_ / "lakehouse.duckdb")) << "nothing may have run";
+}
+
+// Names that exist but select nothing together are refused too, saying what
+// each selects alone.
+TEST_F(CliTest, FiltersThatSelectNothingTogetherAreAUsageError) {
+  auto r = Tributary({"run", "--strategy", "incremental", "--frequency", "hourly"});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("the filters select no table (--strategy incremental: 1 table; "
+                       "--frequency hourly: 3 tables)"),
+            std::string::npos)
+      << r.err;
+  auto cdc = Tributary({"plan", "--strategy", "cdc"});
+  EXPECT_EQ(cdc.exit_code, 2);
+  EXPECT_NE(cdc.err.find("--strategy cdc: 0 tables"), std::string::npos) << cdc.err;
+  auto status = Tributary({"cdc", "status", "--frequency", "hourly"});
+  EXPECT_EQ(status.exit_code, 2);
+  EXPECT_NE(status.err.find("the filters select 3 tables, none of them cdc"), std::string::npos)
+      << status.err;
+  auto everything = Tributary({"cdc", "status"});
+  EXPECT_EQ(everything.exit_code, 0) << "no filter: an empty answer, not an error\n"
+                                     << everything.err;
+  auto globbed = Tributary({"plan", "--tables", "order*"});
+  EXPECT_EQ(globbed.exit_code, 0);
+  EXPECT_NE(globbed.out.find("2 of 7 tables selected"), std::string::npos) << globbed.out;
 }
 
 TEST_F(CliTest, RunLoadsEveryTableAndRecordsTheRun) {
@@ -242,6 +323,145 @@ TEST_F(CliTest, ValidateJsonIsMachineReadable) {
   EXPECT_EQ(j[0]["column"], 9);
   EXPECT_EQ(j[0]["severity"], "error");
   EXPECT_EQ(j[0]["message"], "unknown server 'shopp' (did you mean 'shop'?)");
+}
+
+// status, plan, runs and cdc status as JSON (docs/json.md); errors whole
+// everywhere but in text tables.
+TEST_F(CliTest, StatusPlanAndRunsAsJsonCarryWholeErrors) {
+  WriteFile("ingest/full/shop/missing.yml",
+            "server: shop\ndatabase: shop.db\nschemas:\n  - name: main\n    tables:\n"
+            "      - name: no_such_table\n        frequency: hourly\n");
+  ASSERT_EQ(Tributary({"run", "--tables", "products"}).exit_code, 0);
+  ASSERT_EQ(Tributary({"run", "--frequency", "hourly"}).exit_code, 1);
+  std::string error =
+      Bronze("SELECT error FROM _tributary.task_results WHERE task_id = 'shop__no_such_table'");
+  ASSERT_FALSE(error.empty());
+
+  auto status = Tributary({"status", "--format", "json", "--frequency", "hourly,daily"});
+  EXPECT_EQ(status.exit_code, 1) << "a failing table: " << status.err;
+  auto j = nlohmann::json::parse(status.out);
+  EXPECT_EQ(j["project"], "quickstart");
+  EXPECT_EQ(j["healthy"], false);
+  EXPECT_TRUE(j["models"].is_array());
+  std::map<std::string, nlohmann::json> tables;
+  for (const auto& t : j["tables"]) tables[t["task_id"]] = t;
+  ASSERT_EQ(tables.size(), 7u) << status.out;
+  const auto& failing = tables["shop__no_such_table"];
+  EXPECT_EQ(failing["health"], "failing");
+  EXPECT_EQ(failing["last_error"], error);
+  EXPECT_EQ(failing["last_attempt"]["error"], error);
+  EXPECT_TRUE(failing["last_success"].is_null());
+  const auto& products = tables["shop__products"];
+  EXPECT_EQ(products["server"], "shop");
+  EXPECT_EQ(products["database"], "shop.db");
+  EXPECT_EQ(products["source_schema"], "main");
+  EXPECT_EQ(products["source_table"], "products");
+  EXPECT_EQ(products["strategy"], "full");
+  EXPECT_EQ(products["frequency"], "daily");
+  EXPECT_TRUE(products["last_error"].is_null());
+  EXPECT_EQ(products["last_success"]["rows"].get<int64_t>(),
+            std::stoll(Bronze("SELECT count(*) FROM bronze.shop__products")));
+  EXPECT_TRUE(products["last_success"]["duration_ms"].is_number_integer());
+  std::string ended = products["last_success"]["ended_at"];
+  EXPECT_EQ(ended.size(), 24u) << ended;  // 2026-12-07T16:22:34.123Z
+  EXPECT_EQ(ended.substr(10, 1) + ended.substr(19, 1) + ended.substr(23), "T.Z") << ended;
+  EXPECT_EQ(tables.count("shop__events"), 0u) << "every_5_minutes is not selected";
+
+  auto detail = Tributary({"status", "--table", "no_such_table"});
+  EXPECT_EQ(detail.exit_code, 1);
+  EXPECT_NE(detail.out.find("last error:\n" + error + "\n"), std::string::npos) << detail.out;
+  auto typo = Tributary({"status", "--table", "prodcts"});
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("--table 'prodcts' matches no table (did you mean 'products'?)"),
+            std::string::npos)
+      << typo.err;
+
+  auto plan = Tributary({"plan", "--format", "json", "--frequency", "hourly"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.err;
+  auto p = nlohmann::json::parse(plan.out);
+  EXPECT_EQ(p["tables"].size(), 4u);
+  EXPECT_EQ(p["tables_total"], 8);
+  EXPECT_EQ(p["tables"][0]["frequency"], "hourly");
+
+  auto runs = Tributary({"runs", "--format", "json"});
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  auto r = nlohmann::json::parse(runs.out)["runs"];
+  ASSERT_EQ(r.size(), 2u) << runs.out;
+  EXPECT_EQ(r[0]["command"], "run --frequency hourly");
+  EXPECT_EQ(r[0]["status"], "failed");
+  EXPECT_EQ(r[0]["tasks_total"], 4);
+  EXPECT_EQ(r[0]["tasks_failed"], 1);
+  EXPECT_EQ(r[1]["status"], "succeeded");
+  std::string run_id = r[0]["run_id"];
+
+  auto one = Tributary({"runs", run_id, "--format", "json"});
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  auto o = nlohmann::json::parse(one.out);
+  EXPECT_EQ(o["run"]["run_id"], run_id);
+  ASSERT_EQ(o["results"].size(), 4u);
+  int failed = 0;
+  for (const auto& result : o["results"]) {
+    if (result["status"] == "failed") {
+      ++failed;
+      EXPECT_EQ(result["error"], error);
+    } else {
+      EXPECT_TRUE(result["error"].is_null());
+    }
+  }
+  EXPECT_EQ(failed, 1);
+  auto text = Tributary({"runs", run_id});
+  EXPECT_NE(text.out.find("shop__no_such_table failed:\n" + error + "\n"), std::string::npos)
+      << text.out;
+  auto list = Tributary({"runs", "-n", "1"});
+  EXPECT_EQ(CountLines(list.out, "Z-"), 1) << list.out;
+  auto unknown = Tributary({"runs", "20000101T000000Z-000000"});
+  EXPECT_EQ(unknown.exit_code, 2);
+
+  auto cdc = Tributary({"cdc", "status", "--format", "json"});
+  EXPECT_EQ(cdc.exit_code, 0) << cdc.err;
+  EXPECT_EQ(nlohmann::json::parse(cdc.out),
+            nlohmann::json::parse(R"({"healthy": true, "tables": []})"));
+}
+
+// cdc status --format json on a real PostgreSQL stream.
+TEST_F(CliTest, CdcStatusJsonDescribesEachStream) {
+  auto& pg = testing::SharedPgCluster();
+  std::string db = pg.CreateDatabase();
+  pg.Exec(
+      "CREATE TABLE cdcjson_accounts (id int PRIMARY KEY, balance bigint);"
+      "INSERT INTO cdcjson_accounts SELECT i, i * 10 FROM generate_series(1, 50) i",
+      db);
+  std::stringstream yml;
+  yml << std::ifstream(project_ / "tributary.yml").rdbuf();
+  std::string text = yml.str();
+  const std::string shop = "    directory: data\n";
+  ASSERT_NE(text.find(shop), std::string::npos);
+  text.insert(text.find(shop) + shop.size(),
+              "  pg:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
+                  std::to_string(pg.port()) + "\n    user: tributary\n    sslmode: disable\n");
+  std::ofstream(project_ / "tributary.yml") << text;
+  WriteFile("ingest/cdc/pg/" + db + ".yml",
+            "server: pg\ndatabase: " + db +
+                "\nschemas:\n  - name: public\n    tables:\n      - name: cdcjson_accounts\n");
+  auto run = Tributary({"run", "--strategy", "cdc"});
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  auto r = Tributary({"cdc", "status", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["healthy"], true);
+  ASSERT_EQ(j["tables"].size(), 1u) << r.out;
+  const auto& t = j["tables"][0];
+  EXPECT_EQ(t["task_id"], db + "__cdcjson_accounts");
+  EXPECT_EQ(t["server"], "pg");
+  EXPECT_EQ(t["database"], db);
+  EXPECT_EQ(t["source_schema"], "public");
+  EXPECT_EQ(t["source_table"], "cdcjson_accounts");
+  EXPECT_NE(t["stream"].get<std::string>().find("slot "), std::string::npos) << t;
+  EXPECT_TRUE(t["state"].is_string() && t["state"] != "error" && t["state"] != "missing") << t;
+  EXPECT_TRUE(t["stored_position"].is_string()) << t;
+  EXPECT_TRUE(t["head"].is_string()) << t;
+  EXPECT_TRUE(t["lag_bytes"].is_number_integer()) << t;
+  EXPECT_TRUE(t["error"].is_null()) << t;
 }
 
 TEST_F(CliTest, ScheduleNextListsEachFrequency) {

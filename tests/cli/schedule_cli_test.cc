@@ -167,8 +167,13 @@ TEST_F(ScheduleCliTest, UnknownFrequencyIsAUsageError) {
   auto r =
       RunTributary({"--project", project_.string(), "schedule", "run", "--frequency", "hourli"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("unknown frequency 'hourli' (did you mean 'hourly'?)"), std::string::npos)
+  EXPECT_NE(r.err.find("--frequency 'hourli' matches no frequency (did you mean 'hourly'?)"),
+            std::string::npos)
       << r.err;
+  auto next =
+      RunTributary({"--project", project_.string(), "schedule", "next", "--frequency", "hourli"});
+  EXPECT_EQ(next.exit_code, 2);
+  EXPECT_NE(next.err.find("did you mean 'hourly'?"), std::string::npos) << next.err;
 }
 
 TEST_F(ScheduleCliTest, HelpExplainsStoppingAndTheRecords) {

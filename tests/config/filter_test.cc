@@ -80,6 +80,27 @@ TEST_F(FilterTest, UnmatchedValuesAreReportedWithSuggestions) {
   EXPECT_EQ(warnings[2], "--tables 'adresses' matches no table (did you mean 'addresses'?)");
 }
 
+TEST_F(FilterTest, AnEmptySelectionSaysWhatEachFilterSelectsAlone) {
+  TaskFilter f;
+  EXPECT_TRUE(FilterIsEmpty(f));
+  f.servers = {" , "};
+  EXPECT_TRUE(FilterIsEmpty(f)) << "only separators: no value";
+  f.servers = {"crm"};
+  f.strategies = {"full"};
+  f.tables = {"con*"};
+  EXPECT_FALSE(FilterIsEmpty(f));
+  EXPECT_TRUE(Tables(f).empty());
+  EXPECT_EQ(DescribeEmptySelection(project_, f),
+            "--server crm: 2 tables; --strategy full: 2 tables; --tables con*: 3 tables");
+  TaskFilter g;
+  g.frequencies = {"hourly,daily"};
+  g.databases = {"CRM"};
+  g.strategies = {"full"};
+  EXPECT_EQ(DescribeEmptySelection(project_, g),
+            "--strategy full: 2 tables; --database CRM: 2 tables; --frequency hourly,daily: 4 "
+            "tables");
+}
+
 TEST(GlobTest, StarMatchesAnyRun) {
   EXPECT_TRUE(GlobMatch("*", ""));
   EXPECT_TRUE(GlobMatch("a*c", "abbbc"));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 
 #include "config/loader.h"
 #include "schedule/job_export.h"
@@ -58,6 +59,26 @@ TEST_F(PowerBiExportTest, EachJobRefreshesAfterItsIngestTasks) {
   for (const auto& [key, job] : Export(project_, JobSplit::kNone)["resources"]["jobs"].items()) {
     for (const auto& task : job["tasks"]) EXPECT_NE(task["task_key"], "powerbi_refresh");
   }
+}
+
+// With dbt: the refresh follows the job's dbt task; a frequency without
+// models (no dbt task) refreshes after its ingest tasks, which run dbt.
+TEST_F(PowerBiExportTest, WithDbtTheRefreshFollowsTheDbtTask) {
+  project_.dbt.enabled = true;
+  project_.dbt.project_dir = "dbt";
+  JobExportOptions options;
+  options.dbt_frequencies = std::set<std::string>{"hourly"};
+  json doc = testing::YamlToJson(YAML::Load(ExportJobs(project_, options).at(0).content));
+  const json& hourly = doc["resources"]["jobs"]["shop_analytics_hourly"]["tasks"];
+  ASSERT_EQ(hourly.back()["task_key"], "powerbi_refresh") << hourly.dump(2);
+  EXPECT_EQ(hourly.back()["depends_on"], json::parse(R"([{"task_key": "dbt"}])"));
+  EXPECT_EQ(hourly[0]["spark_python_task"]["parameters"].back(), "--no-powerbi");
+  const json& daily = doc["resources"]["jobs"]["shop_analytics_daily"]["tasks"];
+  EXPECT_EQ(daily.back()["depends_on"], json::parse(R"([{"task_key": "ingest"}])"));
+  auto problems = testing::SchemaChecker(json::parse(std::ifstream(Schedule() / "testdata" /
+                                                                   "databricks_job_schema.json")))
+                      .Check(doc);
+  EXPECT_TRUE(problems.empty()) << doc.dump(2);
 }
 
 TEST_F(PowerBiExportTest, TheJobsWithARefreshTaskAreAValidBundle) {

@@ -328,6 +328,67 @@ TEST_P(SinkContractTest, StateCommitsWithTheDataAndRollsBackWithIt) {
   EXPECT_THAT(Rows("s"), ElementsAre("1|n1", "3|n3", "4|n4"));
 }
 
+// The run history `tributary runs` reads: one record per run (its latest),
+// newest first, and one run's task results with their errors whole.
+TEST_P(SinkContractTest, RunsReadBackNewestFirstWithEachRunsResultsInFull) {
+  EXPECT_THAT(sink().run_log().ReadRuns({}), IsEmpty());
+  EXPECT_THAT(sink().run_log().ReadRunResults("r1"), IsEmpty());
+  const TimePoint t0 = FromMicros(int64_t{1'700'000'000'123'000});
+  auto at = [&](int s) { return t0 + std::chrono::seconds(s); };
+  auto result = [&](const std::string& run, const std::string& task, int from, int to,
+                    const std::string& error) {
+    return TaskResult{run,       task,
+                      "full",    "shop",
+                      "shop.db", task,
+                      "hourly",  at(from),
+                      at(to),    error.empty() ? 5 : 0,
+                      50,        error.empty() ? "succeeded" : "failed",
+                      error};
+  };
+  const std::string error = "line one\n" + std::string(300, 'x') + "\nline 'three'";
+  RunLog& log = sink().run_log();
+  log.RecordRun(RunRecord{"r1", at(0), std::nullopt, "running", "run --frequency hourly", 2, 0});
+  log.RecordRun(RunRecord{"r2", at(10), std::nullopt, "running", "run", 1, 0});
+  log.RecordTaskResult(result("r1", "orders", 1, 3, ""));
+  log.RecordTaskResult(result("r1", "customers", 0, 2, error));
+  log.RecordTaskResult(result("r2", "orders", 10, 11, ""));
+  log.RecordRun(RunRecord{"r1", at(0), at(4), "failed", "run --frequency hourly", 2, 1});
+  h_->Reopen();
+  RunLog& reopened = sink().run_log();
+
+  auto runs = reopened.ReadRuns({});
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].run_id, "r2");
+  EXPECT_EQ(runs[0].status, "running");
+  EXPECT_EQ(runs[0].ended_at, std::nullopt);
+  EXPECT_EQ(runs[1].run_id, "r1");
+  EXPECT_EQ(runs[1].status, "failed");
+  EXPECT_EQ(runs[1].started_at, at(0));
+  EXPECT_EQ(runs[1].ended_at, at(4));
+  EXPECT_EQ(runs[1].command, "run --frequency hourly");
+  EXPECT_EQ(runs[1].tasks_total, 2);
+  EXPECT_EQ(runs[1].tasks_failed, 1);
+  auto newest = reopened.ReadRuns({1, ""});
+  ASSERT_EQ(newest.size(), 1u);
+  EXPECT_EQ(newest[0].run_id, "r2");
+  auto one = reopened.ReadRuns({20, "r1"});
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].status, "failed");
+  EXPECT_THAT(reopened.ReadRuns({20, "r1' OR '1'='1"}), IsEmpty());
+
+  auto results = reopened.ReadRunResults("r1");
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].task_id, "customers");  // started first
+  EXPECT_EQ(results[0].status, "failed");
+  EXPECT_EQ(results[0].error, error);
+  EXPECT_EQ(results[1].task_id, "orders");
+  EXPECT_EQ(results[1].rows, 5);
+  EXPECT_EQ(results[1].started_at, at(1));
+  EXPECT_EQ(results[1].ended_at, at(3));
+  EXPECT_EQ(results[1].error, "");
+  EXPECT_THAT(reopened.ReadRunResults("r3"), IsEmpty());
+}
+
 TEST_P(SinkContractTest, SeveralTablesCommitTogetherOrNotAtAll) {
   {
     auto txn = sink().Begin("cdc");

@@ -2,12 +2,15 @@
 // _tributary/task_results, one small file per record, compacted as they grow.
 #include <fmt/format.h>
 
+#include <map>
+
 #include "clients/duckdb/duckdb_sql.h"
 #include "clients/duckdb/duckdb_values.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "sink/delta/delta_compact.h"
 #include "sink/delta/delta_files.h"
+#include "sink/delta/delta_prune.h"
 #include "sink/delta/delta_sink.h"
 #include "sink/delta/delta_types.h"
 #include "sink/delta/delta_vacuum.h"
@@ -93,13 +96,87 @@ void AppendRecord(DeltaSink& sink, const std::string& name, const Schema& schema
   }
 }
 
+// The live files of the runs table that hold a row of `run_id`, as the log
+// names them (file statistics prune the rest; DuckDB checks the others).
+std::vector<std::string> FilesHoldingRun(DeltaStorage& storage, const DeltaTable& table,
+                                         duckdb_connection conn, const std::string& run_id) {
+  std::map<std::string, std::string> by_readable;  // readable path → log path
+  std::string files;
+  for (const auto& [path, add] : table.snapshot()->files) {
+    if (!MayHoldBetween(BoundsOf(add, "run_id", false), DataType{TypeId::kText}, run_id, run_id))
+      continue;
+    std::string file = storage.Readable(DeltaKey(table.key(), DecodeDeltaPath(path))).string();
+    by_readable[file] = path;
+    files += (files.empty() ? "" : ", ") + Text(file);
+  }
+  std::vector<std::string> holding;
+  if (files.empty()) return holding;
+  DuckResult result =
+      DuckExec(conn,
+               fmt::format("SELECT DISTINCT filename FROM read_parquet([{}], filename = true, "
+                           "union_by_name = true, hive_partitioning = false) WHERE run_id = {}",
+                           files, DuckString(run_id)),
+               "cannot read the runs");
+  for (uint64_t row = 0; row < ResultRows(result); ++row) {
+    auto it = by_readable.find(ResultText(result, 0, row).value_or(""));
+    if (it == by_readable.end()) throw SinkError("the runs table names a file it cannot find");
+    holding.push_back(it->second);
+  }
+  return holding;
+}
+
+// Makes `row_sql` (one row of the runs table) the one row of `run_id`: a
+// plain append when the run has none yet, otherwise one commit that removes
+// the files holding its row and adds them rewritten with `row_sql` in its
+// place (copy-on-write, like a merge). Every version of the table holds one
+// row per run; a process killed at any point leaves the previous version.
+void UpsertRunRecord(DeltaSink& sink, const std::string& run_id, const std::string& row_sql) {
+  auto lock = FileLock::Acquire(sink.LockPath("records", "runs"));
+  DuckConnection conn = sink.Connect();
+  DeltaTable table(sink.storage(), "_tributary/runs", "_tributary/runs", conn.get());
+  Schema schema = RunsSchema();
+  int64_t now = sink.NowMs();
+  DeltaCommitPlan plan;
+  std::string select = row_sql;
+  if (!table.Refresh()) {
+    plan.protocol = json{{"minReaderVersion", 1}, {"minWriterVersion", 2}};
+    plan.metadata = NewMetadata(schema, now);
+  } else {
+    plan.read_version = table.snapshot()->version;
+    plan.removes = FilesHoldingRun(sink.storage(), table, conn.get(), run_id);
+  }
+  if (!plan.removes.empty()) {
+    std::string columns, files;
+    for (const auto& f : schema.fields) {
+      columns += (columns.empty() ? "" : ", ") + DuckQuote(f.name);
+    }
+    for (const auto& path : plan.removes) {
+      std::string file =
+          sink.storage().Readable(DeltaKey(table.key(), DecodeDeltaPath(path))).string();
+      files += (files.empty() ? "" : ", ") + Text(file);
+    }
+    select = fmt::format(
+        "SELECT {} FROM read_parquet([{}], union_by_name = true, hive_partitioning = false) "
+        "WHERE run_id <> {} UNION ALL {}",
+        columns, files, DuckString(run_id), row_sql);
+    plan.operation = "MERGE";
+    plan.rewrites = true;
+  }
+  plan.adds = WriteDeltaDataFiles(conn.get(), select, sink.storage(), table.key(),
+                                  DeltaFileSpec{schema, {}, int64_t{1} << 30, true}, now);
+  table.Commit(plan, now);
+  if (static_cast<int64_t>(table.snapshot()->files.size()) >= kCompactAt) {
+    CompactDeltaTable(table, conn.get(), int64_t{64} << 20, now);
+  }
+}
+
 }  // namespace
 
 void DeltaSink::RecordRun(const RunRecord& run) {
   std::lock_guard lock(records_mutex_);
   Schema schema = RunsSchema();
-  AppendRecord(
-      *this, "runs", schema,
+  UpsertRunRecord(
+      *this, run.run_id,
       Select(schema, {Text(run.run_id), Time(run.started_at), Time(run.ended_at), Text(run.status),
                       Text(run.command), fmt::format("{}::INTEGER", run.tasks_total),
                       fmt::format("{}::INTEGER", run.tasks_failed), Time(clock_.Now())}));
@@ -146,6 +223,41 @@ std::vector<TaskHistory> DeltaSink::ReadHistory() {
                    "read_parquet([{}], union_by_name = true, hive_partitioning = false)", files)),
                "cannot read the task history");
   return ReadTaskHistory(result);
+}
+
+namespace {
+
+// A read_parquet call over the live files of record table `key`; nullopt
+// when it has none yet.
+std::optional<std::string> RecordScan(DeltaStorage& storage, const std::string& key,
+                                      duckdb_connection conn) {
+  auto snapshot = ReadDeltaSnapshot(storage, key, conn);
+  if (!snapshot || snapshot->files.empty()) return std::nullopt;
+  std::string files;
+  for (const auto& [path, add] : snapshot->files) {
+    std::string file = storage.Readable(DeltaKey(key, DecodeDeltaPath(path))).string();
+    files += (files.empty() ? "" : ", ") + Text(file);
+  }
+  return fmt::format("read_parquet([{}], union_by_name = true, hive_partitioning = false)", files);
+}
+
+}  // namespace
+
+std::vector<RunRecord> DeltaSink::ReadRuns(const RunQuery& query) {
+  DuckConnection conn = Connect();
+  auto scan = RecordScan(storage_, "_tributary/runs", conn.get());
+  if (!scan) return {};
+  DuckResult result = DuckExec(conn.get(), RunsSql(*scan, query), "cannot read the runs");
+  return ReadRunRecords(result);
+}
+
+std::vector<TaskResult> DeltaSink::ReadRunResults(const std::string& run_id) {
+  DuckConnection conn = Connect();
+  auto scan = RecordScan(storage_, "_tributary/task_results", conn.get());
+  if (!scan) return {};
+  DuckResult result = DuckExec(conn.get(), RunResultsSql(*scan, run_id),
+                               fmt::format("cannot read the results of run '{}'", run_id));
+  return ReadTaskResults(result);
 }
 
 }  // namespace tributary

@@ -54,6 +54,8 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
   void RecordRun(const RunRecord& run) override;
   void RecordTaskResult(const TaskResult& result) override;
   std::vector<TaskHistory> ReadHistory() override;
+  std::vector<RunRecord> ReadRuns(const RunQuery& query) override;
+  std::vector<TaskResult> ReadRunResults(const std::string& run_id) override;
   std::optional<Schema> DescribeTable(const std::string& table) override;
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;

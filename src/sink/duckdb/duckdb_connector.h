@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "config/project.h"
 #include "sink/sink.h"
@@ -11,5 +13,11 @@ namespace tributary {
 // Opens the project's `kind: duckdb` sink. Throws SinkError on bad settings or
 // when the file cannot be opened.
 std::unique_ptr<Sink> OpenDuckDbSink(const Project& project);
+
+// The run history for `status`. While another process holds the file (a run
+// loading), it is not waited for: the history comes from the snapshot that
+// process keeps beside it (history_snapshot.h) and `note` says so. Without a
+// snapshot, waits for the file as OpenDuckDbSink does.
+std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note);
 
 }  // namespace tributary

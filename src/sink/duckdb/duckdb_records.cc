@@ -4,7 +4,10 @@
 #include <map>
 
 #include "clients/duckdb/duckdb_sql.h"
+#include "common/error.h"
+#include "common/log.h"
 #include "sink/duckdb/duckdb_sink.h"
+#include "sink/duckdb/history_snapshot.h"
 #include "sink/duckdb/run_history.h"
 
 namespace tributary {
@@ -27,6 +30,7 @@ void DuckDbSink::RecordRun(const RunRecord& run) {
       .Bind(6, int64_t{run.tasks_total})
       .Bind(7, int64_t{run.tasks_failed})
       .Execute();
+  WriteSnapshotLocked();
 }
 
 void DuckDbSink::RecordTaskResult(const TaskResult& r) {
@@ -49,6 +53,7 @@ void DuckDbSink::RecordTaskResult(const TaskResult& r) {
       .Bind(12, r.status)
       .Bind(13, r.error)
       .Execute();
+  WriteSnapshotLocked();
 }
 
 std::vector<TaskHistory> DuckDbSink::ReadHistory() {
@@ -56,6 +61,34 @@ std::vector<TaskHistory> DuckDbSink::ReadHistory() {
   DuckResult result = DuckExec(records_.get(), InCatalog(TaskHistorySql("_tributary.task_results")),
                                "cannot read the task history");
   return ReadTaskHistory(result);
+}
+
+std::vector<RunRecord> DuckDbSink::ReadRuns(const RunQuery& query) {
+  std::lock_guard lock(mutex_);
+  DuckResult result = DuckExec(records_.get(), RunsSql(InCatalog("_tributary.runs"), query),
+                               "cannot read the runs");
+  return ReadRunRecords(result);
+}
+
+std::vector<TaskResult> DuckDbSink::ReadRunResults(const std::string& run_id) {
+  std::lock_guard lock(mutex_);
+  DuckResult result =
+      DuckExec(records_.get(), RunResultsSql(InCatalog("_tributary.task_results"), run_id),
+               fmt::format("cannot read the results of run '{}'", run_id));
+  return ReadTaskResults(result);
+}
+
+void DuckDbSink::WriteSnapshotLocked() {
+  try {
+    DuckResult result =
+        DuckExec(records_.get(), InCatalog(TaskHistorySql("_tributary.task_results")),
+                 "cannot read the task history");
+    WriteHistorySnapshot(file_,
+                         HistorySnapshot{SystemClock::Instance().Now(), ReadTaskHistory(result)});
+  } catch (const std::exception& e) {
+    Log(LogLevel::kWarn, "could not write the history snapshot beside the sink file",
+        {{"file", HistorySnapshotPath(file_).string()}, {"error", e.what()}});
+  }
 }
 
 }  // namespace tributary

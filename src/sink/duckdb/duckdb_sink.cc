@@ -11,6 +11,7 @@
 #include "clients/duckdb/duckdb_types.h"
 #include "common/error.h"
 #include "data/value_text.h"
+#include "sink/duckdb/duckdb_file_wait.h"
 #include "sink/duckdb/duckdb_transaction.h"
 
 namespace tributary {
@@ -100,7 +101,7 @@ void CreateDatabaseFile(const std::filesystem::path& file, const DuckDbSinkOptio
 
 DuckDatabase OpenDatabase(const std::filesystem::path& file, const DuckDbSinkOptions& options) {
   CreateDatabaseFile(file, options);
-  return OpenDuckDb(file, options);
+  return OpenDuckFileWaiting(file, options.lock_wait, [&] { return OpenDuckDb(file, options); });
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 // `_tributary`: runs, task_results, state). See docs for the table layouts.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -20,6 +21,9 @@ struct DuckDbSinkOptions {
   // blocks and spills work (merges) to `<file>.tmp`.
   std::string memory_limit = "128MB";
   int threads = 0;  // DuckDB's worker threads; 0: see DuckThreads()
+  // How long opening the file waits while another process has it open
+  // (duckdb_file_wait.h); 0: fail at once.
+  std::chrono::seconds lock_wait{1800};
 };
 
 // Thread-safe. One duckdb_database is shared; every TableWriter gets its own
@@ -39,6 +43,8 @@ class DuckDbSink final : public Sink, public RunLog {
   void RecordRun(const RunRecord& run) override;
   void RecordTaskResult(const TaskResult& result) override;
   std::vector<TaskHistory> ReadHistory() override;
+  std::vector<RunRecord> ReadRuns(const RunQuery& query) override;
+  std::vector<TaskResult> ReadRunResults(const std::string& run_id) override;
   std::optional<Schema> DescribeTable(const std::string& table) override;
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
@@ -55,6 +61,9 @@ class DuckDbSink final : public Sink, public RunLog {
 
  private:
   void CreateSchemas();
+  // Rewrites the history snapshot beside the file (history_snapshot.h);
+  // a failure is logged, never thrown. REQUIRES: mutex_ held.
+  void WriteSnapshotLocked();
 
   std::filesystem::path file_;
   std::string schema_;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "clients/duckdb/duckdb_sql.h"
 
 namespace tributary {
@@ -65,6 +67,47 @@ std::vector<TaskHistory> ReadTaskHistory(DuckResult& result) {
     if (ResultInt(result, 15, row).value_or(0) != 0) history.back().last_change = r;
   }
   return history;
+}
+
+std::string RunsSql(std::string_view from, const RunQuery& query) {
+  std::string where = query.run_id.empty() ? "" : "WHERE run_id = " + DuckString(query.run_id);
+  return fmt::format(
+      "SELECT run_id, epoch_us(started_at), epoch_us(ended_at), status, command, tasks_total, "
+      "tasks_failed FROM {} {} QUALIFY row_number() OVER (PARTITION BY run_id ORDER BY ended_at "
+      "DESC NULLS LAST) = 1 ORDER BY started_at DESC, run_id DESC LIMIT {}",
+      from, where, std::max(query.limit, 0));
+}
+
+std::vector<RunRecord> ReadRunRecords(DuckResult& result) {
+  std::vector<RunRecord> runs;
+  for (uint64_t row = 0; row < ResultRows(result); ++row) {
+    RunRecord r;
+    r.run_id = ResultText(result, 0, row).value_or("");
+    r.started_at = FromMicros(ResultInt(result, 1, row).value_or(0));
+    if (auto ended = ResultInt(result, 2, row)) r.ended_at = FromMicros(*ended);
+    r.status = ResultText(result, 3, row).value_or("");
+    r.command = ResultText(result, 4, row).value_or("");
+    r.tasks_total = static_cast<int>(ResultInt(result, 5, row).value_or(0));
+    r.tasks_failed = static_cast<int>(ResultInt(result, 6, row).value_or(0));
+    runs.push_back(std::move(r));
+  }
+  return runs;
+}
+
+std::string RunResultsSql(std::string_view from, const std::string& run_id) {
+  return fmt::format(
+      "SELECT run_id, task_id, strategy, server, database, source_table, frequency, "
+      "epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error FROM {} "
+      "WHERE run_id = {} ORDER BY started_at, task_id",
+      from, DuckString(run_id));
+}
+
+std::vector<TaskResult> ReadTaskResults(DuckResult& result) {
+  std::vector<TaskResult> results;
+  for (uint64_t row = 0; row < ResultRows(result); ++row) {
+    results.push_back(ReadTaskResult(result, row));
+  }
+  return results;
 }
 
 }  // namespace tributary

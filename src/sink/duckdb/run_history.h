@@ -20,4 +20,18 @@ std::string TaskHistorySql(std::string_view from);
 // The histories TaskHistorySql's result holds, one per task.
 std::vector<TaskHistory> ReadTaskHistory(DuckResult& result);
 
+// The query over `from` (rows with the columns of _tributary.runs) for
+// RunLog::ReadRuns: the latest row of each run (a finished row wins over a
+// `running` one, for Delta run tables written before one row per run).
+std::string RunsSql(std::string_view from, const RunQuery& query);
+
+// The runs RunsSql's result holds, in its order.
+std::vector<RunRecord> ReadRunRecords(DuckResult& result);
+
+// The query over `from` (task result rows) for RunLog::ReadRunResults.
+std::string RunResultsSql(std::string_view from, const std::string& run_id);
+
+// The task results RunResultsSql's result holds, in its order.
+std::vector<TaskResult> ReadTaskResults(DuckResult& result);
+
 }  // namespace tributary

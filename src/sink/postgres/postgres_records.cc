@@ -1,6 +1,8 @@
 // PostgresSink's run records: _tributary.runs and _tributary.task_results.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "common/clock.h"
 #include "sink/postgres/postgres_sink.h"
 
@@ -100,6 +102,61 @@ std::vector<TaskHistory> PostgresSink::ReadHistory() {
     if (PgValue(result.get(), row, 15) == "t") history.back().last_change = r;
   }
   return history;
+}
+
+namespace {
+
+constexpr const char* kRunsSql = R"sql(
+SELECT run_id, (extract(epoch FROM started_at) * 1000000)::bigint,
+       (extract(epoch FROM ended_at) * 1000000)::bigint, status, command, tasks_total, tasks_failed
+FROM _tributary.runs
+WHERE $1::text = '' OR run_id = $1::text
+ORDER BY started_at DESC, run_id DESC
+LIMIT $2::bigint)sql";
+
+constexpr const char* kRunResultsSql = R"sql(
+SELECT run_id, task_id, strategy, server, database, source_table, frequency,
+       (extract(epoch FROM started_at) * 1000000)::bigint,
+       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error
+FROM _tributary.task_results
+WHERE run_id = $1
+ORDER BY started_at, task_id)sql";
+
+RunRecord ReadRunRecord(const PGresult* r, int row) {
+  auto number = [&](int col) { return std::stoll(PgValue(r, row, col).value_or("0")); };
+  RunRecord run;
+  run.run_id = PgValue(r, row, 0).value_or("");
+  run.started_at = FromMicros(number(1));
+  if (PgValue(r, row, 2)) run.ended_at = FromMicros(number(2));
+  run.status = PgValue(r, row, 3).value_or("");
+  run.command = PgValue(r, row, 4).value_or("");
+  run.tasks_total = static_cast<int>(number(5));
+  run.tasks_failed = static_cast<int>(number(6));
+  return run;
+}
+
+}  // namespace
+
+std::vector<RunRecord> PostgresSink::ReadRuns(const RunQuery& query) {
+  std::lock_guard lock(mutex_);
+  PgResult result = records_.Exec(
+      kRunsSql, {query.run_id, std::to_string(std::max(query.limit, 0))}, "cannot read the runs");
+  std::vector<RunRecord> runs;
+  for (int row = 0; row < PQntuples(result.get()); ++row) {
+    runs.push_back(ReadRunRecord(result.get(), row));
+  }
+  return runs;
+}
+
+std::vector<TaskResult> PostgresSink::ReadRunResults(const std::string& run_id) {
+  std::lock_guard lock(mutex_);
+  PgResult result = records_.Exec(kRunResultsSql, {run_id},
+                                  fmt::format("cannot read the results of run '{}'", run_id));
+  std::vector<TaskResult> results;
+  for (int row = 0; row < PQntuples(result.get()); ++row) {
+    results.push_back(ReadTaskResult(result.get(), row));
+  }
+  return results;
 }
 
 }  // namespace tributary

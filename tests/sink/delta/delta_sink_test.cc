@@ -3,6 +3,7 @@
 // evolution, checkpoints, conflicts and put-if-absent.
 #include "sink/delta/delta_sink.h"
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "common/fault_point.h"
 #include "common/files.h"
 #include "config/project.h"
 #include "engine/connectors.h"
@@ -380,6 +382,86 @@ TEST_F(DeltaSinkTest, RunRecordsAreDeltaTablesToo) {
   EXPECT_EQ(history[0].last_success->started_at, t0);
   EXPECT_THAT(testing::CheckDeltaLog(dir_ / "_tributary" / "runs"), IsEmpty());
   EXPECT_THAT(testing::CheckDeltaLog(dir_ / "_tributary" / "task_results"), IsEmpty());
+}
+
+// docs/state.md: one row per run. The row written when a run starts is
+// replaced, in the same commit that adds the final one, when it ends.
+TEST_F(DeltaSinkTest, EachRunIsOneRowOfTheRunsTableAfterEveryCommit) {
+  TimePoint t0 = FromMicros(1'700'000'000'000'000);
+  const fs::path runs = dir_ / "_tributary" / "runs";
+  auto rows = [&] { return testing::DeltaRows(runs, "run_id || ' ' || status", "run_id"); };
+  sink_->RecordRun(RunRecord{"r1", t0, std::nullopt, "running", "run", 2, 0});
+  EXPECT_THAT(rows(), ElementsAre("r1 running"));
+  sink_->RecordRun(
+      RunRecord{"r2", t0 + std::chrono::seconds(1), std::nullopt, "running", "run", 1, 0});
+  EXPECT_THAT(rows(), ElementsAre("r1 running", "r2 running"));
+  sink_->RecordRun(RunRecord{"r1", t0, t0 + std::chrono::seconds(5), "failed", "run", 2, 1});
+  EXPECT_THAT(rows(), ElementsAre("r1 failed", "r2 running"));
+  auto last = testing::DeltaCommitLines(runs, 2);
+  int adds = 0, removes = 0;
+  for (const auto& line : last) {
+    adds += line.rfind(R"({"add")", 0) == 0;
+    removes += line.rfind(R"({"remove")", 0) == 0;
+  }
+  EXPECT_EQ(adds, 1) << "the final row in the commit that retires the first";
+  EXPECT_EQ(removes, 1);
+  sink_->RecordRun(RunRecord{"r2", t0 + std::chrono::seconds(1), t0 + std::chrono::seconds(3),
+                             "succeeded", "run", 1, 0});
+  EXPECT_THAT(rows(), ElementsAre("r1 failed", "r2 succeeded"));
+  EXPECT_THAT(testing::CheckDeltaLog(runs), IsEmpty());
+  auto read = sink_->ReadRuns({});
+  ASSERT_EQ(read.size(), 2u);
+  EXPECT_EQ(read[0].run_id, "r2");
+  EXPECT_EQ(read[0].ended_at, t0 + std::chrono::seconds(3));
+}
+
+// Dying while a run's end is recorded (before or after the commit is
+// published) leaves one row for the run: the running one, or the final one.
+TEST_F(DeltaSinkTest, DyingWhileRecordingARunsEndLeavesOneRowForIt) {
+  TimePoint t0 = FromMicros(1'700'000'000'000'000);
+  const fs::path runs = dir_ / "_tributary" / "runs";
+  static std::string armed;
+  SetFaultHandler([](std::string_view point) {
+    if (point == armed) throw std::runtime_error("died at " + std::string(point));
+  });
+  for (const std::string point : {"delta.before_publish", "delta.after_publish"}) {
+    std::string id = "r-" + point;
+    armed.clear();
+    sink_->RecordRun(RunRecord{id, t0, std::nullopt, "running", "run", 1, 0});
+    armed = point;
+    EXPECT_THROW(
+        sink_->RecordRun(RunRecord{id, t0, t0 + std::chrono::seconds(1), "succeeded", "run", 1, 0}),
+        std::runtime_error);
+    armed.clear();
+    sink_ = std::make_unique<DeltaSink>(dir_.path(), DeltaSinkOptions{});  // a new process
+    std::vector<std::string> mine;
+    for (const auto& row : testing::DeltaRows(runs, "run_id || ' ' || status", "run_id")) {
+      if (row.rfind(id + " ", 0) == 0) mine.push_back(row);
+    }
+    EXPECT_THAT(mine,
+                ElementsAre(id + (point == "delta.before_publish" ? " running" : " succeeded")));
+  }
+  SetFaultHandler(nullptr);
+  EXPECT_THAT(testing::CheckDeltaLog(runs), IsEmpty());
+}
+
+// Many runs, compaction included: still one row per run, none lost.
+TEST_F(DeltaSinkTest, RunRowsStayOneEachThroughCompaction) {
+  TimePoint t0 = FromMicros(1'700'000'000'000'000);
+  for (int i = 0; i < 70; ++i) {
+    std::string id = fmt::format("r{:03}", i);
+    TimePoint at = t0 + std::chrono::seconds(i);
+    sink_->RecordRun(RunRecord{id, at, std::nullopt, "running", "run", 1, 0});
+    sink_->RecordRun(
+        RunRecord{id, at, at + std::chrono::milliseconds(500), "succeeded", "run", 1, 0});
+  }
+  const fs::path runs = dir_ / "_tributary" / "runs";
+  EXPECT_THAT(testing::DeltaRows(runs, "count(*) || ' ' || count(DISTINCT run_id)", "1"),
+              ElementsAre("70 70"));
+  EXPECT_THAT(testing::DeltaRows(runs, "count(*)", "1"), ElementsAre("70"));
+  EXPECT_THAT(testing::DeltaRows(runs, "count(*) FILTER (WHERE status = 'succeeded')", "1"),
+              ElementsAre("70"));
+  EXPECT_THAT(testing::CheckDeltaLog(runs), IsEmpty());
 }
 
 TEST(LocalFilesTest, PublishIfAbsentNeverOverwrites) {

@@ -1,0 +1,46 @@
+// The JSON forms of what tributary reports: table and model status, runs and
+// task results (docs/json.md). `tributary status --format json` prints
+// StatusJson; a status page or a metrics endpoint is meant to serve the same
+// object. The shapes are an API: fields are added, never renamed or removed.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "engine/status.h"
+#include "sink/run_log.h"
+
+namespace tributary {
+
+// "2026-12-07T16:22:34.123Z": ISO-8601 in UTC, to the millisecond.
+std::string IsoUtc(TimePoint t);
+
+// The stable token of `health` in JSON: ok, due, overdue, failing, never.
+const char* HealthToken(Health health);
+
+// One run: run_id, started_at, ended_at (null while running), duration_ms,
+// status, command, tasks_total, tasks_failed.
+nlohmann::json RunJson(const RunRecord& run);
+
+// One task result, its error in full: run_id, task_id, strategy, server,
+// database, source_table, frequency, started_at, ended_at, duration_ms, rows,
+// bytes, status, error (null on success).
+nlohmann::json TaskResultJson(const TaskResult& result);
+
+// One table (or model) of `status`: the task's identity, health, the last
+// success and last attempt (TaskResultJson, or null) and last_error (the last
+// attempt's whole error while it failed, else null).
+nlohmann::json TableStatusJson(const TableStatus& status);
+
+// The whole of `status`: generated_at, project, healthy (false when a table
+// or model is overdue, failing or never loaded: `status` then exits 1),
+// tables and models (TableStatusJson each).
+nlohmann::json StatusJson(const std::string& project, const std::vector<TableStatus>& tables,
+                          const std::vector<TableStatus>& models, TimePoint now);
+
+// True when `status` counts the entry as healthy (ok or due).
+bool Healthy(const TableStatus& status);
+
+}  // namespace tributary
