@@ -56,7 +56,8 @@ TEST_F(PowerBiExportTest, EachJobRefreshesAfterItsIngestTasks) {
     }
   }
   project_.powerbi.enabled = false;
-  for (const auto& [key, job] : Export(project_, JobSplit::kNone)["resources"]["jobs"].items()) {
+  json without = Export(project_, JobSplit::kNone);  // kept: items() does not own its json
+  for (const auto& [key, job] : without["resources"]["jobs"].items()) {
     for (const auto& task : job["tasks"]) EXPECT_NE(task["task_key"], "powerbi_refresh");
   }
 }
