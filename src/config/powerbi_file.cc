@@ -38,17 +38,6 @@ void CheckReferences(YamlReader& yaml, const YAML::Node& value, const std::strin
   }
 }
 
-std::optional<bool> Boolean(YamlReader& yaml, const YAML::Node& map, const char* key) {
-  YAML::Node v = map[key];
-  if (!v) return std::nullopt;
-  std::string text = v.IsScalar() ? v.Scalar() : "";
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (text == "true" || text == "false") return text == "true";
-  yaml.Error(v, fmt::format("'{}' must be true or false, found {}", key, DescribeNode(v)));
-  return std::nullopt;
-}
-
 std::vector<std::string> FrequencyNames(const Project& project) {
   std::vector<std::string> names;
   for (const auto& f : project.frequencies) names.push_back(f.name);
@@ -73,7 +62,7 @@ void LoadTable(YamlReader& yaml, const YAML::Node& node, const Project& project,
                    "frequencies declared in tributary.yml: " + JoinNames(names));
     }
   }
-  if (auto incremental = Boolean(yaml, node, "incremental")) t.incremental = *incremental;
+  if (auto incremental = yaml.Boolean(node, "incremental")) t.incremental = *incremental;
   if (t.table.empty()) return;
   for (const auto& other : model.tables) {
     if (other.table != t.table) continue;

@@ -22,20 +22,6 @@ std::optional<std::string> OneOf(YamlReader& yaml, const YAML::Node& map, const 
   return std::nullopt;
 }
 
-// YAML 1.2 core booleans only (true/false in any case), so `paused: no` is
-// reported instead of silently read as a string.
-std::optional<bool> Boolean(YamlReader& yaml, const YAML::Node& map, const char* key) {
-  YAML::Node v = map[key];
-  if (!v) return std::nullopt;
-  std::string text = v.IsScalar() ? v.Scalar() : "";
-  std::transform(text.begin(), text.end(), text.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (text == "true") return true;
-  if (text == "false") return false;
-  yaml.Error(v, fmt::format("'{}' must be true or false, found {}", key, DescribeNode(v)));
-  return std::nullopt;
-}
-
 }  // namespace
 
 void LoadFrequencyOptions(YamlReader& yaml, const YAML::Node& node, FrequencyConfig& f) {
@@ -44,7 +30,7 @@ void LoadFrequencyOptions(YamlReader& yaml, const YAML::Node& node, FrequencyCon
   if (auto timeout = yaml.Integer(node, "timeout_minutes", 0, 7 * 24 * 60)) {
     f.timeout_minutes = static_cast<int>(*timeout);
   }
-  if (auto paused = Boolean(yaml, node, "paused")) f.paused = *paused;
+  if (auto paused = yaml.Boolean(node, "paused")) f.paused = *paused;
 }
 
 void LoadSchedulerConfig(YamlReader& yaml, const YAML::Node& node, SchedulerConfig& scheduler) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstring>
 #include <fstream>
 #include <set>
@@ -298,6 +300,17 @@ std::optional<std::string> YamlReader::String(const YAML::Node& map, const char*
     return std::nullopt;
   }
   return v.Scalar();
+}
+
+std::optional<bool> YamlReader::Boolean(const YAML::Node& map, const char* key) {
+  YAML::Node v = map[key];
+  if (!v) return std::nullopt;
+  std::string text = v.IsScalar() ? v.Scalar() : "";
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (text == "true" || text == "false") return text == "true";
+  Error(v, fmt::format("'{}' must be true or false, found {}", key, DescribeNode(v)));
+  return std::nullopt;
 }
 
 std::optional<long long> YamlReader::Integer(const YAML::Node& map, const char* key, long long min,

@@ -48,6 +48,9 @@ class YamlReader {
   std::optional<std::string> String(const YAML::Node& map, const char* key);
   std::optional<long long> Integer(const YAML::Node& map, const char* key, long long min,
                                    long long max);
+  // YAML 1.2 core booleans only (true/false in any case), so `paused: no` is
+  // reported instead of silently read as a string.
+  std::optional<bool> Boolean(const YAML::Node& map, const char* key);
   std::optional<std::vector<std::string>> StringList(const YAML::Node& map, const char* key);
   // A mapping of names to scalar values, e.g. table properties.
   std::optional<std::map<std::string, std::string>> StringMap(const YAML::Node& map,
