@@ -7,36 +7,13 @@
 
 #include "common/did_you_mean.h"
 #include "common/error.h"
+#include "config/secret_settings.h"
 #include "config/secrets.h"
 
 namespace tributary {
 namespace {
 
 const std::vector<std::string> kCapacities = {"shared", "premium", "ppu", "fabric"};
-
-// A value that may (or, for a secret key, must) be a reference: every
-// reference must resolve now, so a run does not fail on it later.
-void CheckReferences(YamlReader& yaml, const YAML::Node& value, const std::string& key,
-                     const Project& project) {
-  try {
-    auto refs = FindSecretReferences(value.Scalar());
-    if (refs.empty() && IsSecretKey(key)) {
-      yaml.Error(value, fmt::format("'{}' is written in the config as plain text", key),
-                 "secrets must be references: use ${env:NAME} or ${file:PATH}");
-    }
-    for (const auto& ref : refs) {
-      if (auto why = CheckSecretReference(ref, project.dir); !why.empty()) {
-        yaml.Error(
-            value,
-            fmt::format("cannot resolve ${{{}:{}}} for '{}': {}", ref.kind, ref.name, key, why),
-            ref.kind == "env" ? "export the variable before running tributary"
-                              : "create the file or fix the path");
-      }
-    }
-  } catch (const ConfigError& e) {
-    yaml.Error(value, e.what());
-  }
-}
 
 std::vector<std::string> FrequencyNames(const Project& project) {
   std::vector<std::string> names;
@@ -110,7 +87,7 @@ void LoadSettings(YamlReader& yaml, const YAML::Node& node, Project& project) {
     if (auto v = yaml.String(node, key)) *field = *v;
   }
   for (const char* key : {"tenant_id", "client_id", "client_secret"}) {
-    if (node[key] && node[key].IsScalar()) CheckReferences(yaml, node[key], key, project);
+    if (node[key] && node[key].IsScalar()) CheckSecretSetting(yaml, node[key], key, project);
   }
   if (node["capacity"] &&
       std::find(kCapacities.begin(), kCapacities.end(), p.capacity) == kCapacities.end()) {

@@ -10,6 +10,7 @@
 #include "config/loader.h"
 #include "config/powerbi_file.h"
 #include "config/schedule_options.h"
+#include "config/secret_settings.h"
 #include "config/secrets.h"
 #include "config/settings.h"
 #include "config/yaml_reader.h"
@@ -24,9 +25,6 @@ constexpr const char* kDefaultDailyCron = "0 0 5 * * ?";
 bool Contains(const std::vector<std::string>& names, const std::string& name) {
   return std::find(names.begin(), names.end(), name) != names.end();
 }
-
-void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
-                        const std::string& text, const Project& project);
 
 // The `kind` of a sink or server entry (`owner` names it in messages), if it
 // names an available kind of config/kinds.h; otherwise reports why and
@@ -141,7 +139,7 @@ void LoadSink(YamlReader& yaml, const YAML::Node& root, Project& project) {
     } else if (key == "table_properties") {
       if (auto props = yaml.StringMap(node, "table_properties")) sink.table_properties = *props;
     } else if (it->second.IsScalar()) {
-      CheckSecretSetting(yaml, it->second, key, it->second.Scalar(), project);
+      CheckSecretSetting(yaml, it->second, key, project);
       sink.settings[key] = it->second.Scalar();
     } else {
       yaml.Error(it->second, fmt::format("'{}' must be a single value, found {}", key,
@@ -194,28 +192,6 @@ void LoadFrequencies(YamlReader& yaml, const YAML::Node& node, Project& project)
   }
 }
 
-void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
-                        const std::string& text, const Project& project) {
-  try {
-    auto refs = FindSecretReferences(text);
-    if (refs.empty() && IsSecretKey(key)) {
-      yaml.Error(value, fmt::format("'{}' is written in the config as plain text", key),
-                 "secrets must be references: use ${env:NAME} or ${file:PATH}");
-    }
-    for (const auto& ref : refs) {
-      if (auto why = CheckSecretReference(ref, project.dir); !why.empty()) {
-        yaml.Error(
-            value,
-            fmt::format("cannot resolve ${{{}:{}}} for '{}': {}", ref.kind, ref.name, key, why),
-            ref.kind == "env" ? "export the variable before running tributary"
-                              : "create the file or fix the path");
-      }
-    }
-  } catch (const ConfigError& e) {
-    yaml.Error(value, e.what());
-  }
-}
-
 void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& node,
                 Project& project) {
   ServerConfig server;
@@ -251,7 +227,7 @@ void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& nod
                                          DescribeNode(it->second)));
       continue;
     }
-    CheckSecretSetting(yaml, it->second, key, it->second.Scalar(), project);
+    CheckSecretSetting(yaml, it->second, key, project);
     server.settings[key] = it->second.Scalar();
   }
   for (const auto* s : SettingsFor("server." + *kind)) {

@@ -1,0 +1,32 @@
+#include "config/secret_settings.h"
+
+#include <fmt/format.h>
+
+#include "common/error.h"
+#include "config/secrets.h"
+
+namespace tributary {
+
+void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
+                        const Project& project) {
+  try {
+    auto refs = FindSecretReferences(value.Scalar());
+    if (refs.empty() && IsSecretKey(key)) {
+      yaml.Error(value, fmt::format("'{}' is written in the config as plain text", key),
+                 "secrets must be references: use ${env:NAME} or ${file:PATH}");
+    }
+    for (const auto& ref : refs) {
+      if (auto why = CheckSecretReference(ref, project.dir); !why.empty()) {
+        yaml.Error(
+            value,
+            fmt::format("cannot resolve ${{{}:{}}} for '{}': {}", ref.kind, ref.name, key, why),
+            ref.kind == "env" ? "export the variable before running tributary"
+                              : "create the file or fix the path");
+      }
+    }
+  } catch (const ConfigError& e) {
+    yaml.Error(value, e.what());
+  }
+}
+
+}  // namespace tributary
