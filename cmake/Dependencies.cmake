@@ -31,4 +31,6 @@ set_target_properties(duckdb_c PROPERTIES
   INTERFACE_INCLUDE_DIRECTORIES "${DUCKDB_INCLUDE_DIR}")
 get_filename_component(DUCKDB_LIBRARY_DIR "${DUCKDB_LIBRARY}" DIRECTORY)
 set(CMAKE_BUILD_RPATH "${DUCKDB_LIBRARY_DIR}")
-set(CMAKE_INSTALL_RPATH "${DUCKDB_LIBRARY_DIR}")
+# Installed, the binary finds libduckdb.so (and, in the relocatable archive and
+# the wheel, every bundled library) beside it: cmake/Packaging.cmake.
+set(CMAKE_INSTALL_RPATH "\$ORIGIN/../lib/tributary")

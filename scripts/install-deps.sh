@@ -4,7 +4,8 @@
 # checks: ccache, clang with libFuzzer, clang-tidy) and DuckDB's C library
 # (header + shared library) from the npm registry, pinned; then dbt and the
 # Delta readers of the tests into .venv/ (scripts/install-tools.sh; Java 17
-# is for Spark).
+# is for Spark). patchelf and debootstrap make and test the packages
+# (scripts/package.sh, tests/package/).
 # Idempotent: safe to run again; cached downloads are reused.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +20,7 @@ packages=(
   ccache clang clang-tidy libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev
   openjdk-17-jre-headless
+  patchelf debootstrap
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's
 # nodejs/npm conflict with other Node.js installations).

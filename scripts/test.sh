@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds tributary twice (Release, as users build it,
 # and Debug with AddressSanitizer + UndefinedBehaviorSanitizer), runs every
-# test in both, clang-tidy on the changed files, and the config loader's fuzz
-# target for a bounded time (TRIBUTARY_FUZZ_SECONDS, default 60). Warnings are
-# errors here. Uses ccache when it is installed.
-# Usage: scripts/test.sh [--no-install] [--only release|sanitize|fuzz]
+# test in both, clang-tidy on the changed files, packages the Release build
+# (scripts/package.sh) and installs each package where users would
+# (tests/package/test_package.sh: a clean Debian root, a fresh venv; needs
+# root, else skipped with a note), and runs the config loader's fuzz target for
+# a bounded time (TRIBUTARY_FUZZ_SECONDS, default 60). Warnings are errors
+# here. Uses ccache when it is installed.
+# Usage: scripts/test.sh [--no-install] [--only release|sanitize|package|fuzz]
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 install=1
@@ -13,7 +16,7 @@ while (($#)); do
   case "$1" in
     --no-install) install=0 ;;
     --only) only=$2; shift ;;
-    *) echo "usage: scripts/test.sh [--no-install] [--only release|sanitize|fuzz]" >&2; exit 2 ;;
+    *) echo "usage: scripts/test.sh [--no-install] [--only release|sanitize|package|fuzz]" >&2; exit 2 ;;
   esac
   shift
 done
@@ -104,10 +107,24 @@ run_fuzz() {
   grep '^stat::number_of_executed_units' "$dir/fuzz.log"
 }
 
+run_package() {  # the Release build's binary, packaged and installed
+  echo "== tributary: packages =="
+  rm -rf "$here/build-release/dist"
+  "$here/scripts/package.sh" --build-dir "$here/build-release" --out "$here/build-release/dist"
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "tributary: the package install test needs root (chroot); skipped on this machine"
+    return 0
+  fi
+  "$here/tests/package/test_package.sh" "$here/build-release/dist"
+}
+
 start_emulators
 if [ -z "$only" ] || [ "$only" = release ]; then
   run_suite release -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_SANITIZE=OFF
   run_tidy "$here/build-release"
+fi
+if [ -z "$only" ] || [ "$only" = package ]; then
+  run_package
 fi
 if [ -z "$only" ] || [ "$only" = sanitize ]; then
   run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DTRIBUTARY_SANITIZE=ON
