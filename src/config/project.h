@@ -46,6 +46,13 @@ struct JobsConfig {
   std::string kubernetes_namespace;
   std::string databricks_cluster_id;    // empty: serverless
   std::string databricks_warehouse_id;  // the dbt_task's; empty: the project's profiles.yml
+  std::string databricks_wheel;         // the tributary-engine wheel the job environment installs
+  std::string databricks_secret_scope;  // where ${env:NAME} secrets come from (key NAME)
+  std::string kubernetes_secret;        // a Secret whose keys become the container's environment
+  std::string kubernetes_volume_claim;  // mounted at the project folder (a file sink needs one)
+  std::string environment_file;         // crontab, systemd: KEY=value lines for ${env:NAME}
+  std::string user;                     // systemd: the account the service runs as
+  std::string log_dir;                  // crontab: where each frequency's output is appended
   SourceLocation where;
 };
 

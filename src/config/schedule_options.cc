@@ -50,6 +50,15 @@ void LoadJobsConfig(YamlReader& yaml, const YAML::Node& node, JobsConfig& jobs) 
   if (auto v = yaml.String(node, "kubernetes_namespace")) jobs.kubernetes_namespace = *v;
   if (auto v = yaml.String(node, "databricks_cluster_id")) jobs.databricks_cluster_id = *v;
   if (auto v = yaml.String(node, "databricks_warehouse_id")) jobs.databricks_warehouse_id = *v;
+  for (auto [key, field] : {std::pair{"databricks_wheel", &jobs.databricks_wheel},
+                            {"databricks_secret_scope", &jobs.databricks_secret_scope},
+                            {"kubernetes_secret", &jobs.kubernetes_secret},
+                            {"kubernetes_volume_claim", &jobs.kubernetes_volume_claim},
+                            {"environment_file", &jobs.environment_file},
+                            {"user", &jobs.user},
+                            {"log_dir", &jobs.log_dir}}) {
+    if (auto v = yaml.String(node, key)) *field = *v;
+  }
 }
 
 }  // namespace tributary

@@ -163,6 +163,32 @@ const std::vector<Setting> kSettings = {
     {"jobs", "databricks_warehouse_id", VT::kString, false, "", "",
      "SQL warehouse the exported Databricks `dbt_task` runs on (Databricks then writes the dbt "
      "profile); none: the dbt project's own `profiles.yml` (`dbt.profiles_dir`)."},
+    {"jobs", "databricks_wheel", VT::kString, false, "", "",
+     "The tributary-engine wheel (`scripts/package.sh`) as the job sees it, e.g. "
+     "`/Volumes/main/tools/artifacts/tributary_engine-0.1.0-py3-none-manylinux_2_35_x86_64.whl`: "
+     "the job's environment (or, on a cluster, the task's libraries) installs it and the tasks run "
+     "its binary. None: `jobs.command` must exist on the compute."},
+    {"jobs", "databricks_secret_scope", VT::kString, false, "", "",
+     "Databricks secret scope holding the project's `${env:NAME}` secrets, each under the key "
+     "NAME: the launcher reads them with `dbutils.secrets.get` into the environment before "
+     "tributary starts. Required when the project reads `${env:…}`."},
+    {"jobs", "kubernetes_secret", VT::kString, false, "", "",
+     "Secret whose keys become the container's environment (`envFrom`), for the project's "
+     "`${env:NAME}` references. Required when the project reads `${env:…}`."},
+    {"jobs", "kubernetes_volume_claim", VT::kString, false, "", "",
+     "PersistentVolumeClaim mounted at the project folder (`jobs.project_dir`), holding the "
+     "project, its state and a file sink. Required with a DuckDB sink or a Delta sink on a local "
+     "path: a container's own files end with it."},
+    {"jobs", "environment_file", VT::kString, false, "", "",
+     "crontab and systemd: a file of `NAME=value` lines giving the project's `${env:NAME}` "
+     "secrets (systemd `EnvironmentFile=`; crontab sources it). Required when the project reads "
+     "`${env:…}`: cron and systemd do not pass a login shell's environment."},
+    {"jobs", "user", VT::kString, false, "", "",
+     "systemd: the account the services run as (`User=`); none: root for system units. Install a "
+     "crontab as the user who should run it (`crontab -u USER`)."},
+    {"jobs", "log_dir", VT::kString, false, "<project_dir>/.tributary/logs", "",
+     "crontab: the folder each frequency's output is appended to (`<frequency>.log`); systemd "
+     "logs to the journal."},
 
     {"dbt", "project_dir", VT::kString, true, "", "",
      "Folder holding `dbt_project.yml`, relative to the project folder."},

@@ -4,9 +4,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
+#include <map>
 #include <set>
 
 #include "config/frequency_rank.h"
+#include "config/secrets.h"
 #include "cron/cron.h"
 #include "cron/cron_difference.h"
 #include "schedule/job_export_formats.h"
@@ -61,6 +64,19 @@ void Refuse(const ExportContext& ctx, const std::vector<std::string>& refusals,
   throw ExportError(message + "\n" + instead);
 }
 
+std::string MissingEnvironment(const ExportContext& ctx, const std::string& value,
+                               const std::string& setting, const std::string& how) {
+  if (ctx.environment.empty() || !value.empty()) return "";
+  std::string names;
+  for (const auto& [name, where] : ctx.environment) {
+    names += fmt::format("{}${{env:{}}} ({})", names.empty() ? "" : ", ", name, where);
+  }
+  return fmt::format(
+      "cannot export to {}: the project reads {}, and a {} job has no such variable; set "
+      "jobs.{} in tributary.yml to {}",
+      JobFormatName(ctx.options.format), names, JobFormatName(ctx.options.format), setting, how);
+}
+
 std::string CommentBlock(const std::string& text) {
   std::string out = "# ";
   for (char c : text) out += c == '\n' ? std::string("\n# ") : std::string(1, c);
@@ -102,6 +118,49 @@ std::vector<JobPart> Parts(const Project& project, const std::set<std::string>& 
 }
 
 bool Local(JobFormat f) { return f == JobFormat::kCrontab || f == JobFormat::kSystemd; }
+
+// The ${env:NAME} references of the settings the exported runs resolve.
+std::map<std::string, std::string> EnvironmentReferences(const Project& project,
+                                                         const std::vector<Job>& jobs) {
+  std::set<std::string> frequencies, servers;
+  for (const auto& job : jobs) {
+    frequencies.insert(job.frequency->name);
+    frequencies.insert(job.also.begin(), job.also.end());
+  }
+  for (const auto& t : project.tasks) {
+    if (frequencies.count(t.frequency)) servers.insert(t.server);
+  }
+  std::map<std::string, std::string> out;
+  auto scan = [&](const std::string& value, const std::string& where) {
+    for (const auto& ref : FindSecretReferences(value)) {
+      if (ref.kind == "env") out.emplace(ref.name, where);
+    }
+  };
+  for (const auto& s : project.servers) {
+    if (!servers.count(s.name)) continue;
+    for (const auto& [key, value] : s.settings) scan(value, "servers." + s.name + "." + key);
+  }
+  for (const auto& [key, value] : project.sink.settings) scan(value, "sink." + key);
+  if (project.powerbi.enabled) {
+    scan(project.powerbi.tenant_id, "powerbi.tenant_id");
+    scan(project.powerbi.client_id, "powerbi.client_id");
+    scan(project.powerbi.client_secret, "powerbi.client_secret");
+  }
+  return out;
+}
+
+// A sink `path` without a URL scheme is a file or folder of the machine that
+// runs the job; servers (no path) and object stores are reachable from any.
+std::string LocalSinkPath(const SinkConfig& sink) {
+  return sink.path.find("://") == std::string::npos ? sink.path : "";
+}
+
+// An absolute path without "/./", "/../" or a trailing "/".
+std::string CleanPath(const std::string& path) {
+  std::string out = std::filesystem::absolute(path).lexically_normal().string();
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
 
 // True when some fire of `b` in the coming year is also a fire of `a`
 // (iterates over b's fires: pass the less frequent one as `b`).
@@ -220,7 +279,8 @@ const char* JobFormatName(JobFormat format) {
 
 std::vector<ExportedFile> ExportJobs(const Project& project, const JobExportOptions& options) {
   using namespace jobs;
-  ExportContext ctx{project, options, project.jobs.command, project.jobs.project_dir, {}, {}};
+  ExportContext ctx{project, options, project.jobs.command, project.jobs.project_dir, {}, {},
+                    {},      {}};
   if (ctx.command.empty()) {
     ctx.command =
         Local(options.format) && !options.self_path.empty() ? options.self_path : "tributary";
@@ -229,6 +289,10 @@ std::vector<ExportedFile> ExportJobs(const Project& project, const JobExportOpti
     ctx.project_dir = Local(options.format)                      ? project.dir.string()
                       : options.format == JobFormat::kKubernetes ? "/project"
                                                                  : "${workspace.file_path}";
+  }
+  if (Local(options.format)) {
+    ctx.project_dir = CleanPath(ctx.project_dir);
+    if (ctx.command.find('/') != std::string::npos) ctx.command = CleanPath(ctx.command);
   }
   for (const auto& f : project.frequencies) {
     const auto& only = options.frequencies;
@@ -248,6 +312,8 @@ std::vector<ExportedFile> ExportJobs(const Project& project, const JobExportOpti
     job.tables = 0;
     for (const auto& p : job.parts) job.tables += p.tables;
   }
+  ctx.environment = EnvironmentReferences(project, ctx.jobs);
+  ctx.local_sink = LocalSinkPath(project.sink);
   switch (options.format) {
     case JobFormat::kDatabricks:
       return WriteDatabricks(ctx);

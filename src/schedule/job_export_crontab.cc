@@ -1,5 +1,7 @@
 // crontab(5): one line per job (or part), CRON_TZ for the frequency's zone,
-// flock(1) for overlap, timeout(1) for the frequency's timeout.
+// flock(1) for overlap, timeout(1) for the frequency's timeout, the
+// environment file sourced for ${env:…} secrets, output appended to a log
+// file per frequency.
 #include <fmt/format.h>
 
 #include "cron/cron_convert.h"
@@ -15,28 +17,44 @@ std::string CronEscape(const std::string& command) {
   return out;
 }
 
-std::string LockDir(const ExportContext& ctx) {
-  const std::string& dir = ctx.project.scheduler.lock_dir;
-  return !dir.empty() && dir[0] == '/' ? dir : ctx.project_dir + "/" + dir;
+// A project-relative folder or file as the job's machine sees it.
+std::string OnTarget(const ExportContext& ctx, const std::string& path) {
+  return !path.empty() && path[0] == '/' ? path : ctx.project_dir + "/" + path;
 }
 
-// mkdir -p DIR && flock -n DIR/frequency-F.lock [timeout Nm] CMD ARGS...
+std::string LogDir(const ExportContext& ctx) {
+  const std::string& dir = ctx.project.jobs.log_dir;
+  return dir.empty() ? ctx.project_dir + "/.tributary/logs" : OnTarget(ctx, dir);
+}
+
+// mkdir -p LOCKS LOGS && [set -a && . ENV_FILE && set +a &&]
+// flock -n LOCKS/frequency-F.lock [timeout Nm] CMD ARGS... >>LOGS/F.log 2>&1
 std::string Command(const ExportContext& ctx, const Job& job, const JobPart& part) {
   const FrequencyConfig& f = *job.frequency;
-  std::string lock_dir = LockDir(ctx);
-  std::string lock = fmt::format("{}/frequency-{}{}.lock", lock_dir, Slug(f.name, '_'),
-                                 part.name.empty() ? "" : "-" + Slug(part.name, '_'));
-  std::string out = fmt::format("mkdir -p {} && flock {}{}", ShellQuote(lock_dir),
-                                f.overlap == "queue" ? "" : "-n ", ShellQuote(lock));
+  std::string lock_dir = OnTarget(ctx, ctx.project.scheduler.lock_dir), log_dir = LogDir(ctx);
+  std::string suffix = Slug(f.name, '_') + (part.name.empty() ? "" : "-" + Slug(part.name, '_'));
+  std::string lock = fmt::format("{}/frequency-{}.lock", lock_dir, suffix);
+  std::string out = fmt::format("mkdir -p {} {} && ", ShellQuote(lock_dir), ShellQuote(log_dir));
+  if (!ctx.project.jobs.environment_file.empty()) {
+    // set -a exports what the file assigns; cron's sh has no EnvironmentFile.
+    out += fmt::format("set -a && . {} && set +a && ",
+                       ShellQuote(OnTarget(ctx, ctx.project.jobs.environment_file)));
+  }
+  out += fmt::format("flock {}{}", f.overlap == "queue" ? "" : "-n ", ShellQuote(lock));
   if (f.timeout_minutes > 0) out += fmt::format(" timeout {}m", f.timeout_minutes);
   out += " " + ShellQuote(ctx.command);
   for (const auto& arg : ctx.RunArgs(job, part)) out += " " + ShellQuote(arg);
+  out += fmt::format(" >>{} 2>&1", ShellQuote(fmt::format("{}/{}.log", log_dir, suffix)));
   return CronEscape(out);
 }
 
 }  // namespace
 
 std::vector<ExportedFile> WriteCrontab(const ExportContext& ctx) {
+  std::string missing = MissingEnvironment(
+      ctx, ctx.project.jobs.environment_file, "environment_file",
+      "a file of NAME=value lines (mode 600) that each cron line sources before tributary starts");
+  if (!missing.empty()) throw ExportError(missing);
   std::vector<std::string> refusals;
   std::string body;
   for (const auto& job : ctx.jobs) {
@@ -66,7 +84,12 @@ std::vector<ExportedFile> WriteCrontab(const ExportContext& ctx) {
       "\nInstall with `crontab FILE` (this replaces the user's crontab) or merge it into one.\n"
       "CRON_TZ sets the time zone of the entries after it: cronie (Fedora, RHEL, Arch, Ubuntu "
       "24.04+)\nhonours it; Debian's cron ignores it and reads the system time zone. Cron does "
-      "not catch up\nticks missed while the machine was off, whatever `catch_up` says.");
+      "not catch up\nticks missed while the machine was off, whatever `catch_up` says.\n"
+      "Each job appends its output to " +
+      LogDir(ctx) + "/<frequency>.log (rotate it with logrotate)." +
+      (ctx.project.jobs.user.empty() ? std::string()
+                                     : "\nInstall it as " + ctx.project.jobs.user +
+                                           ": `crontab -u " + ctx.project.jobs.user + " FILE`."));
   return {{"tributary.crontab", head + body}};
 }
 

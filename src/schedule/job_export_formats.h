@@ -2,6 +2,7 @@
 #pragma once
 
 #include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ struct ExportContext {
   std::string project_dir;  // the project folder on the target
   std::vector<Job> jobs;
   std::deque<FrequencyConfig> pieces;  // what yield's Job::frequency points to
+  // Each ${env:NAME} the jobs' runs resolve (their servers, the sink, the
+  // powerbi: block) → the first setting that reads it ("servers.crm.password").
+  std::map<std::string, std::string> environment;
+  // The sink's path when it is a file or folder of the job's machine (a
+  // DuckDB file, a Delta folder), "" for a server or an object store URL.
+  std::string local_sink;
 
   // {"--project", dir, "run", "--frequency", f, filters...}: the arguments
   // after the executable.
@@ -52,6 +59,12 @@ std::string Refusal(const FrequencyConfig& f, const std::string& why);
 // Throws ExportError listing `refusals` (one line each) and what to do.
 [[noreturn]] void Refuse(const ExportContext& ctx, const std::vector<std::string>& refusals,
                          const std::string& instead);
+
+// When the project reads ${env:…} and jobs.`setting` (the format's way to
+// give them), whose value is `value`, is empty: a refusal naming each
+// variable and where it is read, and how to set `setting`. "" otherwise.
+std::string MissingEnvironment(const ExportContext& ctx, const std::string& value,
+                               const std::string& setting, const std::string& how);
 
 // `text` with "# " before each line, ending in a newline.
 std::string CommentBlock(const std::string& text);

@@ -1,7 +1,9 @@
 // Kubernetes: a batch/v1 CronJob per job, with the frequency's time zone
 // (spec.timeZone), concurrencyPolicy Forbid (a tick finding the previous run
 // going is skipped), one container per part (parts run in parallel in one
-// pod) and the timeout as the Job's activeDeadlineSeconds.
+// pod) and the timeout as the Job's activeDeadlineSeconds. Secrets reach the
+// containers' environment from jobs.kubernetes_secret (envFrom); the project
+// folder is a PersistentVolumeClaim when jobs.kubernetes_volume_claim names one.
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
@@ -14,6 +16,7 @@ namespace tributary::jobs {
 namespace {
 
 constexpr size_t kMaxCronJobName = 52;  // the Job controller appends 11 characters
+constexpr const char* kProjectVolume = "project";
 
 void Containers(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
   out << YAML::Key << "containers" << YAML::Value << YAML::BeginSeq;
@@ -24,9 +27,55 @@ void Containers(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
     out << YAML::Key << "image" << YAML::Value << ctx.project.jobs.kubernetes_image;
     out << YAML::Key << "command" << YAML::Value << YAML::Flow << YAML::BeginSeq << ctx.command;
     for (const auto& arg : ctx.RunArgs(job, part)) out << arg;
-    out << YAML::EndSeq << YAML::EndMap;
+    out << YAML::EndSeq;
+    const JobsConfig& jobs = ctx.project.jobs;
+    if (!jobs.kubernetes_secret.empty()) {
+      out << YAML::Key << "envFrom" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+      out << YAML::Key << "secretRef" << YAML::Value << YAML::BeginMap << YAML::Key << "name"
+          << YAML::Value << jobs.kubernetes_secret << YAML::EndMap;
+      out << YAML::EndMap << YAML::EndSeq;
+    }
+    if (!jobs.kubernetes_volume_claim.empty()) {
+      out << YAML::Key << "volumeMounts" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+      out << YAML::Key << "name" << YAML::Value << kProjectVolume;
+      out << YAML::Key << "mountPath" << YAML::Value << ctx.project_dir;
+      out << YAML::EndMap << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
   }
   out << YAML::EndSeq;
+  if (!ctx.project.jobs.kubernetes_volume_claim.empty()) {
+    out << YAML::Key << "volumes" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+    out << YAML::Key << "name" << YAML::Value << kProjectVolume;
+    out << YAML::Key << "persistentVolumeClaim" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "claimName" << YAML::Value << ctx.project.jobs.kubernetes_volume_claim;
+    out << YAML::EndMap << YAML::EndMap << YAML::EndSeq;
+  }
+}
+
+// Why the CronJobs could not run as exported (a secret or the sink's files
+// with nowhere to come from), or "".
+std::string Unreachable(const ExportContext& ctx) {
+  std::string missing =
+      MissingEnvironment(ctx, ctx.project.jobs.kubernetes_secret, "kubernetes_secret",
+                         "a Secret in the CronJobs' namespace with one key per variable (envFrom)");
+  if (!missing.empty()) return missing;
+  const std::string& sink = ctx.local_sink;
+  if (sink.empty()) return "";
+  if (ctx.project.jobs.kubernetes_volume_claim.empty()) {
+    return fmt::format(
+        "cannot export to kubernetes: the sink '{}' ({}) is a file of the container, lost when "
+        "its job ends; set jobs.kubernetes_volume_claim to a PersistentVolumeClaim holding the "
+        "project folder, or write bronze to an object store or a server",
+        sink, ctx.project.sink.kind);
+  }
+  if (sink[0] == '/' && sink.rfind(ctx.project_dir + "/", 0) != 0) {
+    return fmt::format(
+        "cannot export to kubernetes: the sink '{}' is outside the project folder {}, where "
+        "jobs.kubernetes_volume_claim is mounted; give sink.path relative to the project",
+        sink, ctx.project_dir);
+  }
+  return "";
 }
 
 void JobTemplate(YAML::Emitter& out, const ExportContext& ctx, const Job& job) {
@@ -86,6 +135,7 @@ std::vector<ExportedFile> WriteKubernetes(const ExportContext& ctx) {
         "cannot export to kubernetes: no container image; set jobs.kubernetes_image in "
         "tributary.yml to an image holding the tributary executable");
   }
+  if (std::string why = Unreachable(ctx); !why.empty()) throw ExportError(why);
   std::vector<std::string> refusals;
   std::vector<ExportedFile> files;
   for (const auto& job : ctx.jobs) {

@@ -1,6 +1,8 @@
 // systemd: a oneshot service and a timer per job (per part when split). A
 // timer never starts its service while it still runs, so a tick finding the
 // previous run going is skipped; Persistent= catches missed ticks up once.
+// Services run in the project folder as jobs.user, read ${env:…} secrets
+// from jobs.environment_file and log to the journal under the unit's name.
 #include <fmt/format.h>
 
 #include "cron/cron_convert.h"
@@ -22,7 +24,16 @@ std::string ExecWord(const std::string& arg) {
   return quote ? "\"" + out + "\"" : out;
 }
 
-std::string Service(const ExportContext& ctx, const Job& job, const JobPart& part) {
+// A path setting (WorkingDirectory=, EnvironmentFile=): the rest of the line
+// as it is, spaces included, no quotes; % doubled to stay literal.
+std::string UnitPath(const std::string& path) {
+  std::string out;
+  for (char c : path) out += c == '%' ? std::string("%%") : std::string(1, c);
+  return out;
+}
+
+std::string Service(const ExportContext& ctx, const Job& job, const JobPart& part,
+                    const std::string& unit) {
   const FrequencyConfig& f = *job.frequency;
   std::string exec = ExecWord(ctx.command);
   for (const auto& arg : ctx.RunArgs(job, part)) exec += " " + ExecWord(arg);
@@ -30,7 +41,19 @@ std::string Service(const ExportContext& ctx, const Job& job, const JobPart& par
   out += fmt::format("\n[Unit]\nDescription=tributary {}: load the {} tables{}\n", ctx.project.name,
                      job.Frequencies(), part.name.empty() ? "" : " of " + part.name);
   out += "\n[Service]\nType=oneshot\n";
+  const JobsConfig& jobs = ctx.project.jobs;
+  if (!jobs.user.empty()) out += fmt::format("User={}\n", jobs.user);
+  out += fmt::format("WorkingDirectory={}\n", UnitPath(ctx.project_dir));
+  if (!jobs.environment_file.empty()) {
+    const std::string& file = jobs.environment_file;
+    out += fmt::format("EnvironmentFile={}\n",
+                       UnitPath(file[0] == '/' ? file : ctx.project_dir + "/" + file));
+  }
   out += fmt::format("ExecStart={}\n", exec);
+  out += fmt::format(
+      "StandardOutput=journal\nStandardError=journal\nSyslogIdentifier={}\n"
+      "# Its log: journalctl -u {}.service\n",
+      unit, unit);
   if (f.timeout_minutes > 0) {
     out += fmt::format(
         "# timeout_minutes: stopped (SIGTERM: unfinished tables roll back)\n"
@@ -60,6 +83,11 @@ std::string Timer(const ExportContext& ctx, const Job& job, const std::string& c
 }  // namespace
 
 std::vector<ExportedFile> WriteSystemd(const ExportContext& ctx) {
+  std::string missing = MissingEnvironment(
+      ctx, ctx.project.jobs.environment_file, "environment_file",
+      "a file of NAME=value lines (mode 600, owned by jobs.user) for the services' "
+      "EnvironmentFile=");
+  if (!missing.empty()) throw ExportError(missing);
   std::vector<std::string> refusals;
   std::vector<ExportedFile> files;
   for (const auto& job : ctx.jobs) {
@@ -73,7 +101,7 @@ std::vector<ExportedFile> WriteSystemd(const ExportContext& ctx) {
       std::string unit =
           fmt::format("tributary-{}-{}{}", Slug(ctx.project.name, '-'), Slug(job.key, '-'),
                       part.name.empty() ? "" : "-" + Slug(part.name, '-'));
-      files.push_back({unit + ".service", Service(ctx, job, part)});
+      files.push_back({unit + ".service", Service(ctx, job, part, unit)});
       files.push_back({unit + ".timer", Timer(ctx, job, calendar.text)});
     }
   }

@@ -41,8 +41,15 @@ TEST_F(JobsCliTest, OutputWritesOneFilePerJob) {
   std::ofstream(project_ / "tributary.yml", std::ios::app)
       << "jobs:\n  kubernetes_image: tributary:test\n";
   auto out = dir_ / "k8s";
+  // The quickstart's DuckDB file would die with each pod: a volume is required.
   auto r =
       Tributary({"jobs", "export", "-f", "kubernetes", "--split", "server", "-o", out.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("set jobs.kubernetes_volume_claim"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  std::ofstream(project_ / "tributary.yml", std::ios::app)
+      << "  kubernetes_volume_claim: quickstart-project\n";
+  r = Tributary({"jobs", "export", "-f", "kubernetes", "--split", "server", "-o", out.string()});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(fs::exists(out / "quickstart-hourly.cronjob.yaml")) << r.out;
   EXPECT_TRUE(fs::exists(out / "quickstart-daily.cronjob.yaml"));

@@ -69,7 +69,13 @@ TEST(JobExportSchemaTest, EveryVariantIsAValidBundle) {
   Project dbt_on_cluster = with_dbt;
   dbt_on_cluster.jobs.databricks_cluster_id = "0923-164208-meows279";
   dbt_on_cluster.jobs.databricks_warehouse_id = "1234567890abcdef";
-  for (const Project* p : {&serverless, &on_cluster, &defaults, &with_dbt, &dbt_on_cluster}) {
+  // The wheel in the environment (serverless) or as the cluster task's library.
+  Project wheel = serverless;
+  wheel.jobs.databricks_wheel = "/Volumes/main/tools/artifacts/tributary_engine-0.1.0.whl";
+  Project wheel_on_cluster = wheel;
+  wheel_on_cluster.jobs.databricks_cluster_id = "0923-164208-meows279";
+  for (const Project* p : {&serverless, &on_cluster, &defaults, &with_dbt, &dbt_on_cluster, &wheel,
+                           &wheel_on_cluster}) {
     for (JobSplit split : {JobSplit::kNone, JobSplit::kServer, JobSplit::kStrategy}) {
       json doc = Export(*p, split);
       for (const auto& schema : Schemas()) {

@@ -1,10 +1,14 @@
-// `tributary jobs export`: golden files for every format from one project
-// (tests/schedule/golden/project), refusals naming the frequency and why,
-// and the defaults for where tributary and the project are. Rewrite the
-// goldens with TRIBUTARY_UPDATE_GOLDEN=1 and review the diff.
+// `tributary jobs export`: golden files for every format from two projects
+// (tests/schedule/golden/project, and project_secrets whose settings read
+// ${env:…} secrets), refusals naming the frequency and why, how secrets and
+// a file sink reach each scheduler (or why they cannot), the Databricks
+// launcher run by Python, and the defaults for where tributary and the
+// project are. Rewrite the goldens with TRIBUTARY_UPDATE_GOLDEN=1 and review
+// the diff.
 #include "schedule/job_export.h"
 
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -30,8 +34,11 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-Project LoadGoldenProject() {
-  auto r = LoadProject(Golden() / "project");
+Project LoadGoldenProject(const std::string& name = "project") {
+  // project_secrets' references must resolve to load; the values never show.
+  ::setenv("TRIBUTARY_GOLDEN_LAKE_PASSWORD", "lake-secret", 1);
+  ::setenv("TRIBUTARY_GOLDEN_CRM_PASSWORD", "crm-secret", 1);
+  auto r = LoadProject(Golden() / name);
   EXPECT_FALSE(r.diagnostics.HasErrors()) << r.diagnostics.RenderText();
   return *r.project;
 }
@@ -40,13 +47,14 @@ struct Case {
   const char* name;
   JobFormat format;
   JobSplit split;
+  const char* project = "project";
 };
 
 class JobExportGoldenTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(JobExportGoldenTest, MatchesTheGoldenFiles) {
   const Case& c = GetParam();
-  Project project = LoadGoldenProject();
+  Project project = LoadGoldenProject(c.project);
   JobExportOptions options;
   options.format = c.format;
   options.split = c.split;
@@ -65,6 +73,10 @@ TEST_P(JobExportGoldenTest, MatchesTheGoldenFiles) {
   }
   for (const auto& f : files) {
     actual.insert(f.name);
+    for (const char* secret : {"lake-secret", "crm-secret"}) {
+      EXPECT_EQ(f.content.find(secret), std::string::npos) << "a secret's value in " << f.name;
+    }
+    EXPECT_EQ(f.content.find("/./"), std::string::npos) << f.name;
     if (expected.count(f.name)) {
       EXPECT_EQ(f.content, ReadFile(dir / f.name)) << c.name << "/" << f.name;
     }
@@ -75,13 +87,17 @@ TEST_P(JobExportGoldenTest, MatchesTheGoldenFiles) {
 
 INSTANTIATE_TEST_SUITE_P(
     Formats, JobExportGoldenTest,
-    ::testing::Values(Case{"databricks", JobFormat::kDatabricks, JobSplit::kNone},
-                      Case{"databricks_split_server", JobFormat::kDatabricks, JobSplit::kServer},
-                      Case{"crontab", JobFormat::kCrontab, JobSplit::kNone},
-                      Case{"systemd", JobFormat::kSystemd, JobSplit::kNone},
-                      Case{"kubernetes", JobFormat::kKubernetes, JobSplit::kNone},
-                      Case{"kubernetes_split_strategy", JobFormat::kKubernetes,
-                           JobSplit::kStrategy}),
+    ::testing::Values(
+        Case{"databricks", JobFormat::kDatabricks, JobSplit::kNone},
+        Case{"databricks_split_server", JobFormat::kDatabricks, JobSplit::kServer},
+        Case{"crontab", JobFormat::kCrontab, JobSplit::kNone},
+        Case{"systemd", JobFormat::kSystemd, JobSplit::kNone},
+        Case{"kubernetes", JobFormat::kKubernetes, JobSplit::kNone},
+        Case{"kubernetes_split_strategy", JobFormat::kKubernetes, JobSplit::kStrategy},
+        Case{"databricks_secrets", JobFormat::kDatabricks, JobSplit::kNone, "project_secrets"},
+        Case{"crontab_secrets", JobFormat::kCrontab, JobSplit::kNone, "project_secrets"},
+        Case{"systemd_secrets", JobFormat::kSystemd, JobSplit::kNone, "project_secrets"},
+        Case{"kubernetes_secrets", JobFormat::kKubernetes, JobSplit::kServer, "project_secrets"}),
     [](const auto& param_info) { return std::string(param_info.param.name); });
 
 std::string ExportError(Project project, JobFormat format) {
@@ -174,24 +190,158 @@ TEST(JobExportTest, OnlyTheRequestedFrequencies) {
   EXPECT_EQ(files[0].name, "shop-analytics-daily.cronjob.yaml");
 }
 
+TEST(JobExportTest, EachFormatRefusesSecretsItHasNoWayToPass) {
+  const std::string names =
+      "the project reads ${env:TRIBUTARY_GOLDEN_CRM_PASSWORD} (servers.crm.password), "
+      "${env:TRIBUTARY_GOLDEN_LAKE_PASSWORD} (sink.password)";
+  for (auto [format, setting] : {std::pair{JobFormat::kDatabricks, "databricks_secret_scope"},
+                                 {JobFormat::kCrontab, "environment_file"},
+                                 {JobFormat::kSystemd, "environment_file"},
+                                 {JobFormat::kKubernetes, "kubernetes_secret"}}) {
+    Project p = LoadGoldenProject("project_secrets");
+    p.jobs.databricks_secret_scope.clear();
+    p.jobs.environment_file.clear();
+    p.jobs.kubernetes_secret.clear();
+    std::string error = ExportError(p, format);
+    EXPECT_NE(error.find(names), std::string::npos) << error;
+    EXPECT_NE(error.find(std::string("set jobs.") + setting), std::string::npos) << error;
+  }
+}
+
+TEST(JobExportTest, OnlyTheSecretsOfTheExportedFrequenciesAreNeeded) {
+  Project p = LoadGoldenProject("project_secrets");
+  p.jobs.kubernetes_secret.clear();
+  p.sink.settings.erase("password");
+  JobExportOptions options;
+  options.format = JobFormat::kKubernetes;
+  options.frequencies = {"hourly"};  // shop (sqlite) only: crm's password is not read
+  auto files = ExportJobs(p, options);
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].content.find("envFrom"), std::string::npos);
+  options.frequencies = {"daily"};
+  EXPECT_THROW(ExportJobs(p, options), tributary::ExportError);
+}
+
+TEST(JobExportTest, DatabricksRefusesASinkOnThisMachinesDisk) {
+  Project p = LoadGoldenProject();
+  p.sink = {};
+  p.sink.kind = "duckdb";
+  p.sink.path = "lake.duckdb";
+  EXPECT_NE(ExportError(p, JobFormat::kDatabricks)
+                .find("the sink 'lake.duckdb' (duckdb) is on this machine's disk, which a "
+                      "Databricks job cannot reach"),
+            std::string::npos);
+  p.sink.kind = "delta";
+  p.sink.path = "bronze";
+  EXPECT_NE(ExportError(p, JobFormat::kDatabricks).find("the sink 'bronze' (delta)"),
+            std::string::npos);
+  p.sink.path = "/Volumes/main/lake/bronze";  // a Unity Catalog volume: every job sees it
+  EXPECT_EQ(ExportError(p, JobFormat::kDatabricks), "(no error)");
+  p.sink.path = "abfss://lake@acct.dfs.core.windows.net/bronze";
+  EXPECT_EQ(ExportError(p, JobFormat::kDatabricks), "(no error)");
+}
+
+TEST(JobExportTest, KubernetesKeepsAFileSinkOnTheProjectVolume) {
+  Project p = LoadGoldenProject();
+  p.sink = {};
+  p.sink.kind = "duckdb";
+  p.sink.path = "lake.duckdb";
+  EXPECT_NE(ExportError(p, JobFormat::kKubernetes)
+                .find("the sink 'lake.duckdb' (duckdb) is a file of the container, lost when its "
+                      "job ends; set jobs.kubernetes_volume_claim"),
+            std::string::npos);
+  p.jobs.kubernetes_volume_claim = "shop-project";
+  JobExportOptions options;
+  options.format = JobFormat::kKubernetes;
+  options.frequencies = {"daily"};
+  YAML::Node job = YAML::Load(ExportJobs(p, options).at(0).content);
+  YAML::Node pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+  EXPECT_EQ(pod["volumes"][0]["persistentVolumeClaim"]["claimName"].as<std::string>(),
+            "shop-project");
+  EXPECT_EQ(pod["containers"][0]["volumeMounts"][0]["mountPath"].as<std::string>(),
+            "/srv/shop analytics");
+  EXPECT_EQ(pod["containers"][0]["volumeMounts"][0]["name"].as<std::string>(),
+            pod["volumes"][0]["name"].as<std::string>());
+  p.sink.path = "/data/lake.duckdb";
+  EXPECT_NE(ExportError(p, JobFormat::kKubernetes)
+                .find("the sink '/data/lake.duckdb' is outside the project folder"),
+            std::string::npos);
+}
+
+TEST(JobExportTest, LocalFormatsWriteCleanAbsolutePaths) {
+  Project p = LoadGoldenProject();
+  p.jobs.project_dir = "/srv/./shop/../shop//";
+  p.jobs.command = "/opt/tributary/./bin/tributary";
+  JobExportOptions options;
+  options.format = JobFormat::kCrontab;
+  std::string crontab = ExportJobs(p, options).at(0).content;
+  EXPECT_NE(crontab.find("/opt/tributary/bin/tributary --project /srv/shop run --frequency "
+                         "every_5_minutes >>/srv/shop/.tributary/logs/every_5_minutes.log 2>&1"),
+            std::string::npos)
+      << crontab;
+  EXPECT_EQ(crontab.find("/./"), std::string::npos) << crontab;
+  EXPECT_EQ(crontab.find("//"), std::string::npos) << crontab;
+}
+
+// The launcher the Databricks tasks run, run by Python with what a job gives
+// it: dbutils (the part only Databricks has) stands in as a module that
+// answers "<scope>/<key>", the wheel as a module naming a binary.
+TEST(JobExportTest, DatabricksLauncherSetsSecretsAndRunsTheWheelsBinary) {
+  Project p = LoadGoldenProject("project_secrets");
+  JobExportOptions options;
+  auto files = ExportJobs(p, options);
+  ASSERT_EQ(files.at(1).name, "tributary_launcher.py");
+  testing::TempDir dir;
+  std::ofstream(dir / "tributary_launcher.py") << files[1].content;
+  fs::create_directories(dir / "databricks" / "sdk");
+  std::ofstream(dir / "databricks" / "__init__.py");
+  std::ofstream(dir / "databricks" / "sdk" / "__init__.py");
+  std::ofstream(dir / "databricks" / "sdk" / "runtime.py") << "class _Secrets:\n"
+                                                              "    def get(self, scope, key):\n"
+                                                              "        return scope + '/' + key\n"
+                                                              "class _DbUtils:\n"
+                                                              "    secrets = _Secrets()\n"
+                                                              "dbutils = _DbUtils()\n";
+  std::vector<std::string> env = {"PYTHONPATH=" + dir.path().string()};
+  auto r = testing::RunProcess(
+      {"python3", (dir / "tributary_launcher.py").string(), "--secret",
+       "CRM_PASSWORD=shop-loads/crm", "sh", "-c", "printf '%s' \"$CRM_PASSWORD\"; exit 3"},
+      env);
+  EXPECT_EQ(r.out, "shop-loads/crm") << r.err;
+  EXPECT_EQ(r.exit_code, 3) << "the command's exit status fails the task";
+  fs::create_directories(dir / "tributary_engine");
+  std::ofstream(dir / "tributary_engine" / "__init__.py");
+  std::ofstream(dir / "args.sh") << "#!/bin/sh\nprintf '[%s]' \"$@\"\n";
+  fs::permissions(dir / "args.sh", fs::perms::owner_all);
+  std::ofstream(dir / "tributary_engine" / "__main__.py")
+      << "BINARY = '" << (dir / "args.sh").string() << "'\n";
+  r = testing::RunProcess(
+      {"python3", (dir / "tributary_launcher.py").string(), "tributary", "--version", "a b"}, env);
+  EXPECT_EQ(r.out, "[--version][a b]") << r.err;
+  EXPECT_EQ(r.exit_code, 0);
+}
+
 TEST(JobExportTest, SystemdUnitsPassSystemdAnalyzeVerify) {
   if (testing::RunProcess({"systemd-analyze", "--version"}).exit_code != 0) {
     GTEST_SKIP() << "systemd-analyze is not installed; the golden files still apply";
   }
-  Project p = LoadGoldenProject();
-  p.jobs.command = TRIBUTARY_BINARY;  // verify checks that the executable exists
-  JobExportOptions options;
-  options.format = JobFormat::kSystemd;
-  options.split = JobSplit::kServer;
-  testing::TempDir dir;
-  std::vector<std::string> args = {"systemd-analyze", "verify"};
-  for (const auto& f : ExportJobs(p, options)) {
-    std::ofstream(dir / f.name) << f.content;
-    args.push_back((dir / f.name).string());
+  for (const char* name : {"project", "project_secrets"}) {
+    Project p = LoadGoldenProject(name);
+    p.jobs.command = TRIBUTARY_BINARY;  // verify checks that the executable exists
+    p.jobs.user = "root";               // and that the user exists
+    JobExportOptions options;
+    options.format = JobFormat::kSystemd;
+    options.split = JobSplit::kServer;
+    testing::TempDir dir;
+    std::vector<std::string> args = {"systemd-analyze", "verify"};
+    for (const auto& f : ExportJobs(p, options)) {
+      std::ofstream(dir / f.name) << f.content;
+      args.push_back((dir / f.name).string());
+    }
+    auto r = testing::RunProcess(args);
+    EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+    EXPECT_EQ(r.err, "") << name;
   }
-  auto r = testing::RunProcess(args);
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.err, "");
 }
 
 }  // namespace

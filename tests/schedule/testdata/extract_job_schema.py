@@ -23,7 +23,7 @@ WRITTEN = {
     "python_file", "parameters", "environment_key", "existing_cluster_id",
     "environments", "spec", "environment_version", "dependencies", "depends_on",
     "dbt_task", "project_directory", "profiles_directory", "commands", "warehouse_id",
-    "libraries", "pypi", "package", "run_if",
+    "libraries", "pypi", "package", "run_if", "whl",
 }
 KEYWORDS = {"$ref", "type", "enum", "const", "properties", "required",
             "additionalProperties", "items", "oneOf", "anyOf", "allOf", "pattern"}
