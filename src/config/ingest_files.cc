@@ -113,6 +113,13 @@ void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
   if (auto props = ctx.yaml.StringMap(node, "table_properties")) {
     task.options.table_properties = *props;
   }
+  if (auto dropped = ctx.yaml.String(node, "dropped_columns")) {
+    task.options.keep_dropped_columns = *dropped != "drop";
+    if (*dropped != "keep" && *dropped != "drop") {
+      ctx.yaml.Error(node["dropped_columns"],
+                     fmt::format("dropped_columns must be 'keep' or 'drop', not '{}'", *dropped));
+    }
+  }
   LoadIncrementalOptions(ctx, node, task);
   if (auto columns = ctx.yaml.StringList(node, "columns")) {
     task.options.columns = *columns;

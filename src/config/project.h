@@ -141,10 +141,11 @@ struct TaskOptions {
   std::string lookback;                   // incremental: "15m", "2h", "1d" or a number; "" none
   std::vector<std::string> partition_by;  // delta: partition columns
   std::map<std::string, std::string> table_properties;  // delta: table properties
-  bool current = false;                                 // cdc: also keep a current-state table
-  std::string slot;          // cdc (postgresql): replication slot; "" = derived
-  std::string publication;   // cdc (postgresql): publication; "" = derived, managed
-  int64_t commit_every = 0;  // cdc: rows per sink commit of a backlog; 0 = default
+  bool keep_dropped_columns = true;  // dropped_columns: keep (default) | drop, on full reloads
+  bool current = false;              // cdc: also keep a current-state table
+  std::string slot;                  // cdc (postgresql): replication slot; "" = derived
+  std::string publication;           // cdc (postgresql): publication; "" = derived, managed
+  int64_t commit_every = 0;          // cdc: rows per sink commit of a backlog; 0 = default
 };
 
 // One table to load: the unit `plan` lists and `run` executes.

@@ -339,6 +339,11 @@ const std::vector<Setting> kSettings = {
      "effect when the table is created or fully reloaded."},
     {"table", "table_properties", VT::kMapping, false, "", "",
      "delta: table properties of this table, e.g. `delta.checkpointInterval: 10`."},
+    {"table", "dropped_columns", VT::kString, false, "keep", "",
+     "What a load that replaces the table (`full`, `selected_columns`, `query` with mode "
+     "overwrite, `--full-refresh`) does with a column the source no longer gives: `keep` it as a "
+     "NULL column, as appends and merges always do, so models reading it do not break without "
+     "warning; or `drop` it. Either way the change is logged."},
     {"table", "parallelism", VT::kInteger, false, "defaults.parallelism", "",
      "Connections that read this table at once (PostgreSQL: ranges of the table under one "
      "exported snapshot, so all see the same data). Ignored by sources that cannot split a "

@@ -1,6 +1,10 @@
-// The schema evolution policy every sink follows on append and merge (see
-// LoadSpec in sink.h): new columns are added, missing ones stay, widened types
-// are widened, anything else fails the table before a row is written.
+// The schema evolution policy every sink follows (see LoadSpec in sink.h). On
+// append and merge: new columns are added, missing ones stay, widened types
+// are widened, anything else fails the table before a row is written. On
+// replace (full loads): the table takes the incoming columns and types, and
+// columns the source no longer has stay as NULL columns unless the table's
+// `dropped_columns: drop` says otherwise, so a model reading them does not
+// break without warning. Every change is logged (warn), naming the table.
 #pragma once
 
 #include <string>
@@ -23,5 +27,12 @@ struct SchemaChange {
 // type changed in a way that would lose data.
 SchemaChange PlanSchemaChange(const std::string& table, const Schema& existing,
                               const Schema& incoming);
+
+// A replace of `table` (now `existing`) by rows of `incoming`: returns the
+// existing columns the incoming schema lacks (names compared without case),
+// which the sink keeps as NULL columns after the incoming ones when `keep`
+// (else it drops them: returns none), and logs every change it makes.
+std::vector<Field> PlanReplace(const std::string& table, const Schema& existing,
+                               const Schema& incoming, bool keep);
 
 }  // namespace tributary

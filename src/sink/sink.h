@@ -55,6 +55,9 @@ struct LoadSpec {
   std::vector<std::string> partition_by = {};  // sinks that partition files (Delta); others ignore
   std::map<std::string, std::string> properties =
       {};  // table properties, e.g. delta.logRetentionDuration
+  // kReplace: keep the table's columns the batches lack, as NULL columns
+  // after theirs (schema_evolution.h); false drops them.
+  bool keep_dropped_columns = true;
 };
 
 // Writes one table of a LoadTransaction. Within one transaction and table,

@@ -11,6 +11,7 @@ LoadStats LoadAll(TaskContext& ctx, Reader& reader, WriteMode mode,
   LoadSpec spec{ctx.task.sink_table, *reader.schema(), mode};
   spec.partition_by = ctx.task.options.partition_by;
   spec.properties = ctx.task.options.table_properties;
+  spec.keep_dropped_columns = ctx.task.options.keep_dropped_columns;
   auto transaction = ctx.sink.Begin(ctx.task.id());
   TableWriter& writer = transaction->Open(spec);
   LoadStats stats = CopyAll(reader, writer, ctx.limits, ctx.progress, ctx.cancel);

@@ -296,6 +296,39 @@ TEST_P(SinkContractTest, SchemaEvolutionAddsKeepsAndWidensColumns) {
               ElementsAre("1|a|NULL", "5000000000|NULL|12.50"));
 }
 
+// A full reload keeps a column the source no longer gives, as NULL after the
+// incoming columns, unless the table says dropped_columns: drop; its types
+// are the incoming ones (the old rows are gone), and a reader sees both.
+TEST_P(SinkContractTest, ReplaceKeepsAColumnGoneAtTheSourceUnlessToldToDropIt) {
+  Batch wide(MakeSchema(
+      {{"id", {TypeId::kInt64}}, {"name", {TypeId::kText}}, {"gone", {TypeId::kInt32}}}));
+  wide.column(0).Append<int64_t>(1);
+  wide.column(1).AppendBytes("a");
+  wide.column(2).Append<int32_t>(7);
+  Load("r", {wide}, WriteMode::kReplace);
+  Batch narrow(MakeSchema({{"id", {TypeId::kText}}, {"name", {TypeId::kText}}}));
+  narrow.column(0).AppendBytes("x2");
+  narrow.column(1).AppendBytes("b");
+  Load("r", {narrow}, WriteMode::kReplace);
+  auto schema = sink().DescribeTable("r");
+  ASSERT_TRUE(schema.has_value());
+  ASSERT_EQ(schema->fields.size(), 3u);
+  EXPECT_EQ(schema->fields[0].type.id, TypeId::kText);  // a reload may change a type
+  EXPECT_EQ(schema->fields[2].name, "gone");
+  EXPECT_EQ(schema->fields[2].type.id, TypeId::kInt32);
+  EXPECT_THAT(h_->Rows("r", {"id", "name", "gone"}, "id"), ElementsAre("x2|b|NULL"));
+  // Kept again by the next reload; dropped when the table asks for it.
+  Load("r", {narrow}, WriteMode::kReplace);
+  EXPECT_EQ(sink().DescribeTable("r")->fields.size(), 3u);
+  LoadSpec drop;
+  drop.keep_dropped_columns = false;
+  Load("r", {narrow}, WriteMode::kReplace, std::nullopt, drop);
+  schema = sink().DescribeTable("r");
+  ASSERT_TRUE(schema.has_value());
+  EXPECT_EQ(schema->fields.size(), 2u);
+  EXPECT_THAT(h_->Rows("r", {"id", "name"}, "id"), ElementsAre("x2|b"));
+}
+
 TEST_P(SinkContractTest, IncompatibleTypeChangeFailsNamingTableColumnAndTypes) {
   Load("e", {IdName(1, 1)}, WriteMode::kAppend);
   Batch text_id(MakeSchema({{"id", {TypeId::kText}}}));

@@ -226,6 +226,30 @@ TEST_P(IncrementalTest, NewSourceColumnsAreAddedAndDroppedOnesStay) {
   EXPECT_EQ(Bronze(notes), "1:-,2:-,3:-,4:n4,5:-,6:-");
 }
 
+// The same policy on a full load (one policy for every strategy): the column
+// stays, NULL from the reload on, unless the table says dropped_columns: drop.
+TEST_P(IncrementalTest, AFullLoadKeepsADroppedColumnUnlessTheTableSaysDrop) {
+  task_.strategy = "full";
+  source_->Exec("ALTER TABLE events ADD COLUMN note TEXT; UPDATE events SET note = 'n' || id");
+  RunOk();
+  std::string notes =
+      "SELECT string_agg(id || ':' || coalesce(note, '-'), ',' ORDER BY id) FROM "
+      "bronze.src__events";
+  EXPECT_EQ(Bronze(notes), "1:n1,2:n2,3:n3");
+  source_->Exec(
+      "ALTER TABLE events DROP COLUMN note;"
+      "INSERT INTO events VALUES (4, '2026-01-01 13:00:00', 'd')");
+  RunOk();
+  EXPECT_EQ(Bronze(notes), "1:-,2:-,3:-,4:-");
+  EXPECT_EQ(Rows(), "1:a,2:b,3:c,4:d");
+  task_.options.keep_dropped_columns = false;
+  RunOk();
+  EXPECT_EQ(Bronze("SELECT count(*) FROM information_schema.columns WHERE table_name = "
+                   "'src__events' AND column_name = 'note'"),
+            "0");
+  EXPECT_EQ(Rows(), "1:a,2:b,3:c,4:d");
+}
+
 TEST_P(IncrementalTest, ClearErrorsForAnUnusableWatermarkColumn) {
   task_.options.watermark_column = "nope";
   EXPECT_THAT(Run().error, HasSubstr("watermark column 'nope' does not exist in table 'events'"));

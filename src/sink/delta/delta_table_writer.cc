@@ -198,6 +198,11 @@ void DeltaTableWriter::PlanSchema() {
   exists_ = snapshot && spec_.mode != WriteMode::kReplace;
   partition_by_ = spec_.partition_by;
   target_ = incoming;
+  if (snapshot && spec_.mode == WriteMode::kReplace) {
+    Schema old = ParseDeltaSchemaString(spec_.table, snapshot->metadata.value("schemaString", ""));
+    auto kept = PlanReplace(spec_.table, old, incoming, spec_.keep_dropped_columns);
+    target_.fields.insert(target_.fields.end(), kept.begin(), kept.end());
+  }
   if (exists_) {
     target_ = ParseDeltaSchemaString(spec_.table, snapshot->metadata.value("schemaString", ""));
     SchemaChange change = PlanSchemaChange(spec_.table, target_, incoming);

@@ -84,11 +84,16 @@ Schema DuckDbTableWriter::StoredSchema() const {
 void DuckDbTableWriter::PrepareTable() {
   std::string what = fmt::format("cannot create table '{}'", spec_.table);
   if (spec_.mode == WriteMode::kReplace) {
+    Schema table = StoredSchema();
+    std::vector<Field> kept;
+    if (auto existing = DuckTableSchema(conn_, sink_.schema(), spec_.table)) {
+      kept = PlanReplace(spec_.table, *existing, table, spec_.keep_dropped_columns);
+    }
+    table.fields.insert(table.fields.end(), kept.begin(), kept.end());
     DuckExec(conn_,
-             fmt::format("CREATE OR REPLACE TABLE {} ({})", qualified_,
-                         ColumnDefinitions(StoredSchema())),
+             fmt::format("CREATE OR REPLACE TABLE {} ({})", qualified_, ColumnDefinitions(table)),
              what);
-    OpenAppender(sink_.catalog(), sink_.schema(), spec_.table, false);
+    OpenAppender(sink_.catalog(), sink_.schema(), spec_.table, !kept.empty());
     return;
   }
   auto existing = DuckTableSchema(conn_, sink_.schema(), spec_.table);

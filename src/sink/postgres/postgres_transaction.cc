@@ -90,9 +90,13 @@ void PostgresTableWriter::Prepare() {
   if (spec_.mode == WriteMode::kReplace) {
     staging_ = NewStageName();
     table_schema_ = stored;
+    if (auto existing = PgTableSchema(conn_, sink_.schema(), spec_.table)) {
+      auto kept = PlanReplace(spec_.table, *existing, stored, spec_.keep_dropped_columns);
+      table_schema_.fields.insert(table_schema_.fields.end(), kept.begin(), kept.end());
+    }
     copy_into_ = PgQuote(sink_.schema()) + "." + PgQuote(staging_);
-    conn_.Exec(fmt::format("CREATE TABLE {} ({})", copy_into_, ColumnDefinitions(stored)), {},
-               What("cannot create the new table"));
+    conn_.Exec(fmt::format("CREATE TABLE {} ({})", copy_into_, ColumnDefinitions(table_schema_)),
+               {}, What("cannot create the new table"));
     return;
   }
   auto existing = PgTableSchema(conn_, sink_.schema(), spec_.table);
