@@ -332,7 +332,8 @@ void AddImplicitDaily(Project& project) {
 
 }  // namespace
 
-void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics) {
+void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics,
+                     const LoadOptions& options) {
   auto path = dir / "tributary.yml";
   if (!std::filesystem::exists(path)) {
     diagnostics.Error({"tributary.yml", 0, 0}, "no tributary.yml in " + dir.string(),
@@ -340,6 +341,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
     return;
   }
   YamlReader yaml(path, "tributary.yml", diagnostics);
+  yaml.set_secrets_must_resolve(options.secrets_must_resolve);
   auto root = yaml.Load();
   if (!root) return;
   if (!yaml.CheckMapping(*root, "project", "", "tributary.yml")) return;

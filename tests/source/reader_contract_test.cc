@@ -266,6 +266,46 @@ TEST_P(ReaderContractTest, AFailingQueryIsASourceErrorNamingServerAndDatabase) {
   EXPECT_EQ(Drain(*source->Query("SELECT id FROM later")).rows.size(), 2u);
 }
 
+// The catalog questions of `tributary check` (engine/check.h): the table
+// list suggestions come from, a query described without loading it, a
+// zero-row read.
+TEST_P(ReaderContractTest, CatalogListsTablesDescribesQueriesAndProbesReads) {
+  Fill("listed one", 3);
+  Fill("listed_two", 2);
+  auto source = Open();
+  std::vector<std::string> names;
+  for (const TableRef& t : source->ListTables()) {
+    if (t.schema == db_->Schema()) names.push_back(t.table);
+  }
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"listed one", "listed_two"}));
+
+  Schema described = source->DescribeQuery("SELECT id, pad AS \"the pad\" FROM " + Q("listed one") +
+                                           " WHERE id > 1;\n");
+  ASSERT_EQ(described.fields.size(), 2u);
+  EXPECT_EQ(described.fields[0].name, "id");
+  EXPECT_EQ(described.fields[1].name, "the pad");
+  EXPECT_THAT(SourceErrorOf([&] {
+                source->DescribeQuery("SELECT no_such_column FROM " + Q("listed one"));
+                return std::unique_ptr<Reader>();
+              }),
+              HasSubstr("no_such_column"));
+  EXPECT_THAT(SourceErrorOf([&] {
+                source->DescribeQuery("SELEC id FROM " + Q("listed one"));
+                return std::unique_ptr<Reader>();
+              }),
+              HasSubstr("SELEC"));
+
+  source->ProbeRead(Table("listed one"), source->DescribeTable(Table("listed one")));
+  Schema columns{{Field{"id", {TypeId::kInt64}}}};
+  EXPECT_THAT(SourceErrorOf([&] {
+                source->ProbeRead(Table("not listed"), columns);
+                return std::unique_ptr<Reader>();
+              }),
+              HasSubstr("not listed"));
+  EXPECT_EQ(Drain(*source->Read(Request(*source, "listed_two"))).rows.size(), 2u)
+      << "the source stays usable after the errors";
+}
+
 TEST_P(ReaderContractTest, AWhereFilterSelectsExactlyItsRows) {
   Fill("filtered", 100);
   db_->Exec("UPDATE filtered SET pad = 'it''s' WHERE id = 95");

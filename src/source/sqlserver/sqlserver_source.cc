@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "source/sqlserver/sqlserver_cdc_prerequisites.h"
+#include "source/sqlserver/sqlserver_cdc_session.h"
 #include "source/sqlserver/sqlserver_types.h"
 
 namespace tributary {
@@ -79,6 +81,53 @@ SqlServerSource::SqlServerSource(const Project& project, const ServerConfig& ser
 Schema SqlServerSource::DescribeTable(const TableRef& ref) {
   auto reader = connection_->Query(SqlServerDescribeTableSql(ref));
   return ReadSqlServerSchema(*reader, ref, connection_->where());
+}
+
+std::string SqlServerListTablesSql() {
+  return "SELECT CAST(s.name AS nvarchar(128)) AS schema_name, CAST(o.name AS nvarchar(128)) AS "
+         "table_name FROM sys.objects AS o JOIN sys.schemas AS s ON s.schema_id = o.schema_id "
+         "WHERE o.type IN ('U', 'V') AND o.is_ms_shipped = 0 ORDER BY s.name, o.name";
+}
+
+std::vector<TableRef> SqlServerSource::ListTables() {
+  auto reader = connection_->Query(SqlServerListTablesSql());
+  const Schema& shape = *reader->schema();
+  if (shape.fields.size() != 2 || shape.fields[0].type.id != TypeId::kText ||
+      shape.fields[1].type.id != TypeId::kText) {
+    throw SourceError(connection_->where() + ": the table list returned unexpected columns");
+  }
+  std::vector<TableRef> tables;
+  Batch batch(reader->schema());
+  while (reader->Next(batch, BatchLimits{})) {
+    for (size_t r = 0; r < batch.num_rows(); ++r) {
+      tables.push_back(TableRef{std::string(batch.column(0).GetBytes(r)),
+                                std::string(batch.column(1).GetBytes(r))});
+    }
+    batch = Batch(reader->schema());
+  }
+  return tables;
+}
+
+std::vector<SourceFinding> SqlServerSource::CheckChangeCapture(const Project& project,
+                                                               const std::vector<Task>& tasks) {
+  (void)project;
+  std::vector<SourceFinding> out;
+  for (const Task& task : tasks) {
+    TableRef ref{task.source_schema.empty() ? "dbo" : task.source_schema, task.source_table};
+    std::string table = ref.schema + "." + ref.table;
+    SqlServerCdcSession session(*connection_, ref);
+    auto problems =
+        CheckSqlServerCdcPrerequisites(session.ReadPrerequisites(), ref, connection_->where());
+    if (problems.empty()) {
+      out.push_back(SourceFinding{table, "prerequisites", CheckStatus::kOk,
+                                  "CDC is enabled on the database and the table"});
+    }
+    for (const auto& p : problems) {
+      out.push_back(SourceFinding{table, "prerequisites",
+                                  p.fatal ? CheckStatus::kFail : CheckStatus::kWarn, p.message});
+    }
+  }
+  return out;
 }
 
 std::unique_ptr<Reader> SqlServerSource::Query(const std::string& sql) {

@@ -26,6 +26,12 @@ class SqlServerSource final : public Source {
   Schema DescribeTable(const TableRef& ref) override;
   std::unique_ptr<Reader> Query(const std::string& sql) override;
   std::string Describe() const override { return connection_->where(); }
+  // Tables and views (SqlServerListTablesSql).
+  std::vector<TableRef> ListTables() override;
+  // CDC enabled on the database and each table, the Agent and the capture
+  // job (sqlserver_cdc_prerequisites.h).
+  std::vector<SourceFinding> CheckChangeCapture(const Project& project,
+                                                const std::vector<Task>& tasks) override;
 
   // The open connection, for SQL Server specific work (CDC).
   OdbcConnection& connection() { return *connection_; }
@@ -38,6 +44,9 @@ class SqlServerSource final : public Source {
 // The schema of `ref` from the rows of SqlServerDescribeTableSql (catalog).
 // Throws SourceError naming `where` (see SqlServerSchema).
 Schema ReadSqlServerSchema(Reader& catalog, const TableRef& ref, const std::string& where);
+
+// schema_name, table_name of every user table and view, as text.
+std::string SqlServerListTablesSql();
 
 // "sqlserver server 'core' database 'sales'".
 std::string SqlServerWhere(const std::string& server, const std::string& database);

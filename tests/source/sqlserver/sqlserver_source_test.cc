@@ -155,5 +155,16 @@ TEST_F(SqlServerSourceTest, SessionSetupLiftsTheTextSizeLimit) {
   EXPECT_EQ(SqlServerSessionSetupSql(), "/* tributary */ SET TEXTSIZE 2147483647");
 }
 
+// `tributary check`'s table list (suggestions for a misspelt name): user
+// tables and views with their schemas, as nvarchar so ODBC hands them over
+// as text, system objects left out.
+TEST_F(SqlServerSourceTest, TheTableListAsksForUserTablesAndViewsAsText) {
+  EXPECT_EQ(SqlServerListTablesSql(),
+            "SELECT CAST(s.name AS nvarchar(128)) AS schema_name, CAST(o.name AS nvarchar(128)) "
+            "AS table_name FROM sys.objects AS o JOIN sys.schemas AS s ON s.schema_id = "
+            "o.schema_id WHERE o.type IN ('U', 'V') AND o.is_ms_shipped = 0 ORDER BY s.name, "
+            "o.name");
+}
+
 }  // namespace
 }  // namespace tributary
