@@ -205,7 +205,7 @@ void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& nod
   auto kind = LoadKind(yaml, node, fmt::format("server '{}'", name), true, server.kind);
   if (!kind) return;
   auto valid = KeyNames("server." + *kind);
-  valid.push_back("kind");
+  for (const auto& key : KeyNames("server")) valid.push_back(key);
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
@@ -227,7 +227,12 @@ void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& nod
                                          DescribeNode(it->second)));
       continue;
     }
-    CheckSecretSetting(yaml, it->second, key, project);
+    if (key.rfind("retry_", 0) == 0) {
+      bool attempts = key == "retry_attempts";
+      if (!yaml.Integer(node, key.c_str(), attempts ? 1 : 0, attempts ? 100 : 3600)) continue;
+    } else {
+      CheckSecretSetting(yaml, it->second, key, project);
+    }
     server.settings[key] = it->second.Scalar();
   }
   for (const auto* s : SettingsFor("server." + *kind)) {
