@@ -5,6 +5,7 @@
 // once while the others are checked, an unwritable sink fails, and
 // `validate` stays offline without production secrets.
 #include <arpa/inet.h>
+#include <duckdb.h>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -206,6 +207,51 @@ TEST_F(CheckCliTest, AnUnwritableSinkFails) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_THAT(LineWith(r.out, {"(sink)", "sink", "fail"}), HasSubstr("lake.duckdb")) << r.out;
   EXPECT_THAT(LineWith(r.out, {"main.orders", "table", "ok"}), Not(""));
+}
+
+// A DuckDB file another process holds (a load running) is reported busy — a
+// warning, with the holder — instead of waited for.
+TEST_F(CheckCliTest, ABusyDuckDbSinkIsAWarningNotAWait) {
+  ASSERT_EQ(Tributary({"run", "--tables", "orders"}).exit_code, 0);
+  duckdb_database held = nullptr;
+  ASSERT_EQ(duckdb_open((project_ / "lakehouse.duckdb").c_str(), &held), DuckDBSuccess);
+  auto started = std::chrono::steady_clock::now();
+  auto r = Tributary({"check", "--tables", "orders"});
+  auto took = std::chrono::steady_clock::now() - started;
+  duckdb_close(&held);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(LineWith(r.out, {"(sink)", "sink", "warn"}),
+              AllOf(HasSubstr("is in use by"), HasSubstr("lock_wait_seconds (1800 s)")))
+      << r.out;
+  EXPECT_LT(took, std::chrono::seconds(30));
+  EXPECT_THAT(r.out, HasSubstr("1 warnings, 0 failed"));
+}
+
+// A Delta sink: a probe object is written under _tributary/ and deleted.
+TEST_F(CheckCliTest, ADeltaSinkIsCheckedWithAProbeObject) {
+  std::string yml;
+  {
+    std::ifstream in(project_ / "tributary.yml");
+    std::stringstream text;
+    text << in.rdbuf();
+    yml = text.str();
+  }
+  std::string duck = "kind: duckdb\n  path: lakehouse.duckdb";
+  std::string good = yml, bad = yml;
+  good.replace(good.find(duck), duck.size(), "kind: delta\n  path: lake");
+  bad.replace(bad.find(duck), duck.size(), "kind: delta\n  path: data/shop.db/lake");
+  std::ofstream(project_ / "tributary.yml") << good;
+  auto ok = Tributary({"check", "--tables", "orders"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_THAT(LineWith(ok.out, {"(sink)", "sink", "ok"}),
+              HasSubstr("delta store lake is listable and writable"))
+      << ok.out;
+  EXPECT_TRUE(fs::is_empty(project_ / "lake" / "_tributary")) << "the probe is deleted";
+  std::ofstream(project_ / "tributary.yml") << bad;
+  auto fail = Tributary({"check", "--tables", "orders"});
+  EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
+  EXPECT_THAT(LineWith(fail.out, {"(sink)", "sink", "fail"}), HasSubstr("data/shop.db/lake"))
+      << fail.out;
 }
 
 TEST_F(CheckCliTest, ValidateLintsWithoutSecretsWhileCheckAndRunNeedThem) {
