@@ -47,7 +47,7 @@ constexpr SourceBinding kSources[] = {
 constexpr SinkBinding kSinks[] = {
     {"duckdb", OpenDuckDbSink, ReadDuckDbStatusHistory, CheckDuckDbSink},
     {"delta", OpenDeltaSink, nullptr, CheckDeltaSink},
-    {"postgresql", OpenPostgresSink, nullptr, nullptr},
+    {"postgresql", OpenPostgresSink, nullptr, CheckPostgresSink},
 };
 
 const SourceBinding* FindSource(const ServerConfig& server) {

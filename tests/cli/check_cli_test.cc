@@ -254,6 +254,46 @@ TEST_F(CheckCliTest, ADeltaSinkIsCheckedWithAProbeObject) {
       << fail.out;
 }
 
+// A PostgreSQL sink: reachable as its user, who may create tables in the
+// sink's schema. A user that may not is told what to grant.
+TEST_F(CheckCliTest, APostgresSinkIsCheckedForTheRightToCreateTables) {
+  auto& pg = testing::SharedPgCluster();
+  std::string db = pg.CreateDatabase();
+  pg.Exec(
+      "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'check_sink_user') THEN "
+      "CREATE ROLE check_sink_user LOGIN; END IF; END $$;");
+  std::string yml;
+  {
+    std::ifstream in(project_ / "tributary.yml");
+    std::stringstream text;
+    text << in.rdbuf();
+    yml = text.str();
+  }
+  std::string duck = "kind: duckdb\n  path: lakehouse.duckdb";
+  auto sink_as = [&](const std::string& user) {
+    std::string text = yml;
+    text.replace(text.find(duck), duck.size(),
+                 "kind: postgresql\n  host: 127.0.0.1\n  port: " + std::to_string(pg.port()) +
+                     "\n  database: " + db + "\n  user: " + user + "\n  sslmode: disable");
+    std::ofstream(project_ / "tributary.yml") << text;
+  };
+  sink_as("tributary");
+  auto ok = Tributary({"check", "--tables", "orders"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_THAT(LineWith(ok.out, {"(sink)", "sink", "ok"}),
+              HasSubstr("user tributary may create tables in schema bronze"))
+      << ok.out;
+  // The schemas now exist, owned by tributary: the other user may not create in them.
+  pg.Exec("GRANT CONNECT, CREATE ON DATABASE " + db + " TO check_sink_user");
+  sink_as("check_sink_user");
+  auto fail = Tributary({"check", "--tables", "orders"});
+  EXPECT_EQ(fail.exit_code, 1) << fail.out << fail.err;
+  EXPECT_THAT(LineWith(fail.out, {"(sink)", "sink", "fail"}),
+              HasSubstr("GRANT CREATE ON SCHEMA \"bronze\" TO \"check_sink_user\""))
+      << fail.out;
+  pg.Exec("DROP DATABASE " + db + " WITH (FORCE)");
+}
+
 TEST_F(CheckCliTest, ValidateLintsWithoutSecretsWhileCheckAndRunNeedThem) {
   AddServer(
       "  core:\n    kind: postgresql\n    host: db.internal\n    user: loader\n"
