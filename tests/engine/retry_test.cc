@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "engine/runner.h"
 #include "source/odbc/odbc_handles.h"
+#include "support/pg_cluster.h"
 #include "support/quickstart.h"
 #include "support/sqlite_fixture.h"
 #include "support/temp_dir.h"
@@ -54,6 +55,30 @@ TEST(TransientErrorsTest, ConnectorsClassifyWhatMayPassWhenTriedAgain) {
     EXPECT_TRUE(IsTransientOdbcState(state)) << state;
   for (const char* state : {"42S02", "42000", "28000", "HY000"})
     EXPECT_FALSE(IsTransientOdbcState(state)) << state;
+}
+
+// Real connections: a closed port is transient, a database that does not
+// exist is not (it would fail the same way again).
+TEST(TransientErrorsTest, PostgresConnectionsAreClassifiedByWhyTheyFailed) {
+  Project project;
+  project.name = "p";
+  ServerConfig down{"down",
+                    "postgresql",
+                    {{"host", "127.0.0.1"},
+                     {"port", std::to_string(ClosedPort())},
+                     {"user", "u"},
+                     {"sslmode", "disable"}},
+                    {}};
+  EXPECT_THROW(OpenSource(project, down, "db"), TransientSourceError);
+  ServerConfig up = testing::SharedPgCluster().Server("up");
+  try {
+    OpenSource(project, up, "no_such_database_here");
+    ADD_FAILURE() << "connected to a database that does not exist";
+  } catch (const TransientSourceError& e) {
+    ADD_FAILURE() << "classified as transient: " << e.what();
+  } catch (const SourceError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("no_such_database_here"));
+  }
 }
 
 TEST(TransientErrorsTest, BackoffDoublesWithJitterUpToTheMaximum) {

@@ -306,6 +306,31 @@ TEST_P(ReaderContractTest, CatalogListsTablesDescribesQueriesAndProbesReads) {
       << "the source stays usable after the errors";
 }
 
+// Change capture's prerequisites as `tributary check` asks them: findings
+// for the database ("" table) and for each table, by its schema.table name;
+// a kind without change capture says so per table instead of throwing.
+TEST_P(ReaderContractTest, ChangeCaptureChecksNameTheDatabaseOrEachTable) {
+  Fill("captured", 2);
+  auto source = Open();
+  Task task;
+  task.strategy = "cdc";
+  task.server = "src";
+  task.database = db_->Database();
+  task.source_schema = db_->Schema();
+  task.source_table = "captured";
+  task.sink_table = "src__captured";
+  auto findings = source->CheckChangeCapture(project_, {task});
+  ASSERT_FALSE(findings.empty());
+  int about_table = 0;
+  for (const SourceFinding& f : findings) {
+    EXPECT_TRUE(f.table.empty() || f.table == db_->Schema() + ".captured") << f.table;
+    EXPECT_FALSE(f.check.empty());
+    EXPECT_FALSE(f.message.empty());
+    about_table += f.table == db_->Schema() + ".captured";
+  }
+  EXPECT_GE(about_table, 1);
+}
+
 TEST_P(ReaderContractTest, AWhereFilterSelectsExactlyItsRows) {
   Fill("filtered", 100);
   db_->Exec("UPDATE filtered SET pad = 'it''s' WHERE id = 95");
