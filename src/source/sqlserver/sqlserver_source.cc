@@ -83,6 +83,39 @@ Schema SqlServerSource::DescribeTable(const TableRef& ref) {
   return ReadSqlServerSchema(*reader, ref, connection_->where());
 }
 
+std::string SqlServerQueryErrorSql(const std::string& sql) {
+  return fmt::format(
+      "/* tributary */ SELECT TOP 1 CAST(error_message AS nvarchar(4000)) AS error_message FROM "
+      "sys.dm_exec_describe_first_result_set({}, NULL, 0) WHERE error_number IS NOT NULL",
+      SqlServerString(sql));
+}
+
+std::string SqlServerDescribeQuerySql(const std::string& sql) {
+  return fmt::format(
+      "/* tributary */ SELECT CAST(d.name AS nvarchar(128)) AS column_name, bt.name AS base_type, "
+      "COALESCE(ut.name, bt.name) AS declared_type, CAST(d.precision AS int) AS precision, "
+      "CAST(d.scale AS int) AS scale, CAST(COALESCE(d.is_nullable, 1) AS bit) AS is_nullable, "
+      "CAST(COALESCE(ut.is_assembly_type, 0) AS bit) AS is_assembly_type "
+      "FROM sys.dm_exec_describe_first_result_set({}, NULL, 0) AS d "
+      "LEFT JOIN sys.types AS bt ON bt.user_type_id = d.system_type_id "
+      "LEFT JOIN sys.types AS ut ON ut.user_type_id = d.user_type_id "
+      "WHERE d.is_hidden = 0 AND d.error_number IS NULL ORDER BY d.column_ordinal",
+      SqlServerString(sql));
+}
+
+Schema SqlServerSource::DescribeQuery(const std::string& sql) {
+  auto errors = connection_->Query(SqlServerQueryErrorSql(sql));
+  Batch batch(errors->schema());
+  while (errors->Next(batch, BatchLimits{})) {
+  }
+  if (batch.num_rows() > 0 && batch.num_columns() == 1 && !batch.column(0).IsNull(0)) {
+    throw SourceError(fmt::format("{}: the query does not compile: {}", connection_->where(),
+                                  batch.column(0).GetBytes(0)));
+  }
+  auto columns = connection_->Query(SqlServerDescribeQuerySql(sql));
+  return ReadSqlServerSchema(*columns, TableRef{"", "(query)"}, connection_->where());
+}
+
 std::string SqlServerListTablesSql() {
   return "SELECT CAST(s.name AS nvarchar(128)) AS schema_name, CAST(o.name AS nvarchar(128)) AS "
          "table_name FROM sys.objects AS o JOIN sys.schemas AS s ON s.schema_id = o.schema_id "
