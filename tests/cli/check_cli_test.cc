@@ -192,6 +192,39 @@ TEST_F(CheckCliTest, AnUnreachableServerIsReportedOnceAndTheOthersAreStillChecke
   EXPECT_THAT(r.out, HasSubstr("2 failed"));
 }
 
+// `run` with the same unreachable server: one sequence of tries (each logged
+// at warn), "server unreachable" logged once, every table of that server
+// failed, the other server's tables loaded, the exit status failing.
+TEST_F(CheckCliTest, ARunLogsAnUnreachableServerOnceAndLoadsTheOthers) {
+  AddServer("  down:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
+            std::to_string(ClosedPort()) +
+            "\n    user: loader\n    retry_attempts: 3\n    retry_initial_backoff_seconds: 0\n");
+  WriteFile("ingest/full/down/sales.yml",
+            "server: down\ndatabase: sales\nschemas:\n  - name: public\n    tables:\n"
+            "      - name: a\n      - name: b\n      - name: c\n      - name: d\n"
+            "      - name: e\n");
+  auto r = Tributary({"run", "--strategy", "full"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_EQ(CountLines(r.err, "transient source error: trying again"), 2) << r.err;
+  EXPECT_EQ(CountLines(r.err, "server unreachable"), 1) << r.err;
+  auto status = Tributary({"runs", "--format", "json", "-n", "1"});
+  auto runs = nlohmann::json::parse(status.out);
+  std::string id = runs["runs"][0]["run_id"];
+  auto one = nlohmann::json::parse(Tributary({"runs", id, "--format", "json"}).out);
+  int failed = 0, succeeded = 0, at_once = 0;
+  for (const auto& t : one["results"]) {
+    if (t["status"] == "succeeded") ++succeeded;
+    if (t["status"] != "failed") continue;
+    ++failed;
+    EXPECT_EQ(t["server"], "down");
+    if (t["error"].get<std::string>().find("server down unreachable") != std::string::npos)
+      ++at_once;
+  }
+  EXPECT_EQ(failed, 5) << one.dump(2);
+  EXPECT_EQ(at_once, 4) << one.dump(2);
+  EXPECT_EQ(succeeded, 4) << "the quickstart's full tables load";
+}
+
 TEST_F(CheckCliTest, AnUnwritableSinkFails) {
   // The sink file's folder is a file: nothing can be created there, even as root.
   std::string yml;
