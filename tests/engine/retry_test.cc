@@ -18,6 +18,7 @@
 #include "common/error.h"
 #include "engine/runner.h"
 #include "source/odbc/odbc_handles.h"
+#include "source/sqlite/sqlite_handles.h"
 #include "support/pg_cluster.h"
 #include "support/quickstart.h"
 #include "support/sqlite_fixture.h"
@@ -55,6 +56,10 @@ TEST(TransientErrorsTest, ConnectorsClassifyWhatMayPassWhenTriedAgain) {
     EXPECT_TRUE(IsTransientOdbcState(state)) << state;
   for (const char* state : {"42S02", "42000", "28000", "HY000"})
     EXPECT_FALSE(IsTransientOdbcState(state)) << state;
+  for (int rc : {SQLITE_BUSY, SQLITE_LOCKED, SQLITE_BUSY_SNAPSHOT, SQLITE_LOCKED_SHAREDCACHE})
+    EXPECT_TRUE(IsTransientSqliteCode(rc)) << rc;
+  for (int rc : {SQLITE_ERROR, SQLITE_CONSTRAINT, SQLITE_CORRUPT, SQLITE_CANTOPEN})
+    EXPECT_FALSE(IsTransientSqliteCode(rc)) << rc;
 }
 
 // Real connections: a closed port is transient, a database that does not
