@@ -112,6 +112,7 @@ bool PrintPowerBiStatus(const Project& project, const std::vector<TaskHistory>& 
                         TimePoint now);
 
 void AddValidateCommand(CLI::App& app, GlobalOptions& global);
+void AddCheckCommand(CLI::App& app, GlobalOptions& global);
 void AddPlanCommand(CLI::App& app, GlobalOptions& global);
 void AddRunCommand(CLI::App& app, GlobalOptions& global);
 void AddStatusCommand(CLI::App& app, GlobalOptions& global);

@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
   });
 
   AddValidateCommand(app, global);
+  AddCheckCommand(app, global);
   AddPlanCommand(app, global);
   AddRunCommand(app, global);
   AddStatusCommand(app, global);

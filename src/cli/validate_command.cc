@@ -15,11 +15,15 @@ void AddValidateCommand(CLI::App& app, GlobalOptions& global) {
   cmd->footer(
       "Each problem is reported as file:line:column with a hint. Exit status 1 when there is any\n"
       "error (warnings alone exit 0), so it can run as a CI lint step. Secret values are never\n"
-      "printed; unresolvable references are reported by name.");
+      "printed; references that cannot be resolved here (${env:…} unset, ${file:…} missing) are\n"
+      "warnings, so CI can lint without production secrets: `tributary check` and `run` need\n"
+      "them. validate never connects; `tributary check` does.");
   cmd->add_option("--format", *format, "Output as 'text' (default) or 'json'")
       ->check(CLI::IsMember({"text", "json"}));
   cmd->callback([&global, format] {
-    LoadResult result = LoadProject(global.project_dir);
+    // Offline: a CI lint step has no production secrets, so a reference that
+    // cannot be resolved here is a warning; `check` and `run` need it.
+    LoadResult result = LoadProject(global.project_dir, LoadOptions{.secrets_must_resolve = false});
     if (result.project && result.project->dbt.enabled && !result.diagnostics.HasErrors()) {
       ValidateDbtSide(*result.project, result.diagnostics);      // runs `dbt parse`
       ValidatePowerBiSide(*result.project, result.diagnostics);  // on the manifest it wrote

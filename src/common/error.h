@@ -25,6 +25,16 @@ class SourceError : public Error {
   using Error::Error;
 };
 
+// A source failure that may pass when the same work is tried again: the
+// server refused, reset or timed out the connection, is shutting down or
+// starting, has too many connections, or aborted the transaction as a
+// serialization failure or deadlock. Connectors classify (see docs/retries
+// in docs/configuration.md); the runner retries these, never other errors.
+class TransientSourceError : public SourceError {
+ public:
+  using SourceError::SourceError;
+};
+
 // The sink failed to create, write, or commit.
 class SinkError : public Error {
  public:

@@ -41,12 +41,12 @@ void CheckSinkName(const Project& project, Diagnostics& diagnostics) {
 
 }  // namespace
 
-LoadResult LoadProject(const fs::path& dir) {
+LoadResult LoadProject(const fs::path& dir, const LoadOptions& options) {
   LoadResult result;
   Project project;
   std::error_code ec;
   project.dir = fs::absolute(dir, ec);
-  LoadProjectFile(project.dir, project, result.diagnostics);
+  LoadProjectFile(project.dir, project, result.diagnostics, options);
   if (fs::exists(project.dir / "tributary.yml")) {
     LoadIngestFiles(project.dir, project, result.diagnostics);
     CheckSinkTablesUnique(project, result.diagnostics);

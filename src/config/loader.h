@@ -17,9 +17,17 @@ struct LoadResult {
   Diagnostics diagnostics;  // every problem found, errors and warnings
 };
 
+// How strict loading is about what lies outside the files.
+struct LoadOptions {
+  // A ${env:…} / ${file:…} reference that cannot be resolved now is an error
+  // (run, check: they connect) or, when false, a warning (validate: a CI lint
+  // step has no production secrets).
+  bool secrets_must_resolve = true;
+};
+
 // Reads and validates the project in `dir`. Never throws for a problem in
 // the configuration: every problem becomes a diagnostic.
-LoadResult LoadProject(const std::filesystem::path& dir);
+LoadResult LoadProject(const std::filesystem::path& dir, const LoadOptions& options = {});
 
 // The sink table a table lands in when its entry names none:
 // "<database without extension>__<table>", lower-cased, characters other
@@ -27,7 +35,8 @@ LoadResult LoadProject(const std::filesystem::path& dir);
 std::string DefaultSinkTable(const std::string& database, const std::string& table);
 
 // Internal steps of LoadProject, exposed for its tests.
-void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics);
+void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics,
+                     const LoadOptions& options = {});
 void LoadIngestFiles(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics);
 
 }  // namespace tributary

@@ -205,7 +205,7 @@ void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& nod
   auto kind = LoadKind(yaml, node, fmt::format("server '{}'", name), true, server.kind);
   if (!kind) return;
   auto valid = KeyNames("server." + *kind);
-  valid.push_back("kind");
+  for (const auto& key : KeyNames("server")) valid.push_back(key);
   std::set<std::string> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     std::string key = it->first.Scalar();
@@ -227,7 +227,12 @@ void LoadServer(YamlReader& yaml, const std::string& name, const YAML::Node& nod
                                          DescribeNode(it->second)));
       continue;
     }
-    CheckSecretSetting(yaml, it->second, key, project);
+    if (key.rfind("retry_", 0) == 0) {
+      bool attempts = key == "retry_attempts";
+      if (!yaml.Integer(node, key.c_str(), attempts ? 1 : 0, attempts ? 100 : 3600)) continue;
+    } else {
+      CheckSecretSetting(yaml, it->second, key, project);
+    }
     server.settings[key] = it->second.Scalar();
   }
   for (const auto* s : SettingsFor("server." + *kind)) {
@@ -332,7 +337,8 @@ void AddImplicitDaily(Project& project) {
 
 }  // namespace
 
-void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics) {
+void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics,
+                     const LoadOptions& options) {
   auto path = dir / "tributary.yml";
   if (!std::filesystem::exists(path)) {
     diagnostics.Error({"tributary.yml", 0, 0}, "no tributary.yml in " + dir.string(),
@@ -340,6 +346,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
     return;
   }
   YamlReader yaml(path, "tributary.yml", diagnostics);
+  yaml.set_secrets_must_resolve(options.secrets_must_resolve);
   auto root = yaml.Load();
   if (!root) return;
   if (!yaml.CheckMapping(*root, "project", "", "tributary.yml")) return;

@@ -17,11 +17,15 @@ void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::st
     }
     for (const auto& ref : refs) {
       if (auto why = CheckSecretReference(ref, project.dir); !why.empty()) {
-        yaml.Error(
-            value,
-            fmt::format("cannot resolve ${{{}:{}}} for '{}': {}", ref.kind, ref.name, key, why),
-            ref.kind == "env" ? "export the variable before running tributary"
-                              : "create the file or fix the path");
+        std::string message =
+            fmt::format("cannot resolve ${{{}:{}}} for '{}': {}", ref.kind, ref.name, key, why);
+        std::string hint = ref.kind == "env" ? "export the variable before running tributary"
+                                             : "create the file or fix the path";
+        if (yaml.secrets_must_resolve()) {
+          yaml.Error(value, message, hint);
+        } else {
+          yaml.Warning(value, message, hint + "; `tributary check` and `run` need it");
+        }
       }
     }
   } catch (const ConfigError& e) {

@@ -14,7 +14,8 @@
 namespace tributary {
 
 // Reports through `yaml`, at `value`, a secret written as plain text and each
-// reference that does not resolve (never the value itself).
+// reference that does not resolve (never the value itself) — an error, or a
+// warning when yaml.secrets_must_resolve() is false.
 void CheckSecretSetting(YamlReader& yaml, const YAML::Node& value, const std::string& key,
                         const Project& project);
 

@@ -263,6 +263,17 @@ const std::vector<Setting> kSettings = {
      "under one snapshot (PostgreSQL); a table's own `parallelism` overrides it."},
 
     {"server", "kind", VT::kString, true, "", "", "One of the server kinds above."},
+    {"server", "retry_attempts", VT::kInteger, false, "3", "",
+     "Tries of a connection, and of a table's load, that fail transiently (connection refused, "
+     "reset or timed out; serialization failure or deadlock; server shutting down or out of "
+     "connections). A load is retried only as a whole and only while nothing of it is "
+     "committed. `1`: no retry. A server still unreachable after its tries is reported once; "
+     "its other tables of the run then fail at once, naming the first error."},
+    {"server", "retry_initial_backoff_seconds", VT::kInteger, false, "1", "",
+     "Wait before the second try; it doubles with each try (with random jitter), up to "
+     "`retry_max_backoff_seconds`. `0`: retry at once."},
+    {"server", "retry_max_backoff_seconds", VT::kInteger, false, "30", "",
+     "The longest wait between two tries."},
     {"server.sqlite", "directory", VT::kString, false, ".", "",
      "Folder holding the database files, relative to the project folder."},
     {"server.postgresql", "host", VT::kString, true, "", "", "Host name or address."},

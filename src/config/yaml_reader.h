@@ -34,6 +34,10 @@ class YamlReader {
   // expressions): accounts for the opening quote of quoted scalars.
   SourceLocation AtOffset(const YAML::Node& scalar, int offset) const;
   const std::string& display() const { return display_; }
+  // Whether a secret reference that cannot be resolved now is an error (the
+  // default) or a warning (offline validation); see LoadOptions.
+  bool secrets_must_resolve() const { return secrets_must_resolve_; }
+  void set_secrets_must_resolve(bool must) { secrets_must_resolve_ = must; }
 
   // Checks that `node` is a mapping whose keys are all declared for `scope`
   // (and `strategy`), none repeated and every required one present.
@@ -72,6 +76,7 @@ class YamlReader {
   std::filesystem::path path_;
   std::string display_;
   Diagnostics& diagnostics_;
+  bool secrets_must_resolve_ = true;
 };
 
 // "a scalar", "a list", "a mapping", "nothing" — for wrong-type messages.

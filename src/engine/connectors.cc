@@ -22,6 +22,7 @@ using SourceFactory = std::unique_ptr<Source> (*)(const Project&, const ServerCo
 using CdcFactory = std::unique_ptr<CdcReader> (*)(const Project&, const ServerConfig&, const Task&);
 using SinkFactory = std::unique_ptr<Sink> (*)(const Project&);
 using StatusHistoryReader = std::vector<TaskHistory> (*)(const Project&, std::string* note);
+using SinkChecker = SinkCheck (*)(const Project&);
 
 struct SourceBinding {
   std::string_view kind;
@@ -33,6 +34,7 @@ struct SinkBinding {
   std::string_view kind;
   SinkFactory open;
   StatusHistoryReader status_history;  // nullptr: the opened sink's RunLog
+  SinkChecker check;                   // nullptr: opening it is the check
 };
 
 // One line per connector; config/kinds.cc says what each can do.
@@ -43,9 +45,9 @@ constexpr SourceBinding kSources[] = {
 };
 
 constexpr SinkBinding kSinks[] = {
-    {"duckdb", OpenDuckDbSink, ReadDuckDbStatusHistory},
-    {"delta", OpenDeltaSink, nullptr},
-    {"postgresql", OpenPostgresSink, nullptr},
+    {"duckdb", OpenDuckDbSink, ReadDuckDbStatusHistory, CheckDuckDbSink},
+    {"delta", OpenDeltaSink, nullptr, CheckDeltaSink},
+    {"postgresql", OpenPostgresSink, nullptr, CheckPostgresSink},
 };
 
 const SourceBinding* FindSource(const ServerConfig& server) {
@@ -91,6 +93,14 @@ std::unique_ptr<Sink> OpenSink(const Project& project) {
   }
   throw SinkError(fmt::format("sink kind '{}' is not supported by this build; kinds: {}",
                               project.sink.kind, JoinNames(BoundSinkKinds())));
+}
+
+SinkCheck CheckSink(const Project& project) {
+  for (const SinkBinding& b : kSinks) {
+    if (b.kind == project.sink.kind && b.check != nullptr) return b.check(project);
+  }
+  auto sink = OpenSink(project);
+  return SinkCheck{false, sink->Describe() + " is reachable and its schemas exist"};
 }
 
 std::vector<TaskHistory> ReadStatusHistory(const Project& project, std::string* note) {

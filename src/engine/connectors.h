@@ -43,6 +43,12 @@ std::unique_ptr<CdcReader> OpenCdcReader(const Project& project, const ServerCon
 // Opens the project's sink. Throws SinkError when it cannot.
 std::unique_ptr<Sink> OpenSink(const Project& project);
 
+// `tributary check`'s look at the sink: opened as a run opens it — never
+// waiting for another process holding a DuckDB file (reported busy) — and,
+// for a Delta store, a probe object written and deleted. Throws SinkError
+// when it cannot be reached or written.
+SinkCheck CheckSink(const Project& project);
+
 // The run history `status` shows: OpenSink(project)'s, except that a DuckDB
 // sink file another process holds (a run loading) is not waited for — the
 // history then comes from the snapshot that process keeps beside the file,

@@ -19,6 +19,7 @@
 #include "common/log.h"
 #include "common/thread_name.h"
 #include "engine/connectors.h"
+#include "engine/retry.h"
 
 namespace tributary {
 namespace {
@@ -101,9 +102,30 @@ TaskResult NewResult(const Task& task, const std::string& run_id, TimePoint now)
   return r;
 }
 
-// Loads one task; every failure becomes the result's error.
+// One try of a task's load on an open source.
+LoadStats LoadOnce(const Project& project, const Task& task, Source& source, Sink& sink,
+                   const Clock& clock, const RunOptions& options, const std::string& run_id,
+                   const ServerConfig& server, const Connectors& connectors,
+                   TaskProgress& progress) {
+  auto strategy = MakeStrategy(task.strategy);
+  TaskContext ctx{task,   source,         sink,           clock,         progress,
+                  run_id, options.limits, options.cancel, options.reload};
+  source.SetQueryTag(QueryTag(ctx));
+  ctx.open_cdc = [&connectors, &project, &server, &task] {
+    return connectors.open_cdc_reader(project, server, task);
+  };
+  return strategy->Run(ctx);
+}
+
+// Loads one task; every failure becomes the result's error. A transient
+// source error is retried as a whole load on a new connection: safe because
+// every commit of a strategy stores the task's state with its data in one
+// transaction, so a try that failed before committing left nothing, and one
+// that committed part (cdc's batches) resumes from that state like the next
+// run would — nothing is loaded twice.
 TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Clock& clock,
-                  const RunOptions& options, const std::string& run_id, RunObserver& observer) {
+                  const RunOptions& options, const std::string& run_id, RunObserver& observer,
+                  ServerReachability& servers) {
   TaskResult result = NewResult(task, run_id, clock.Now());
   TaskProgress progress;
   observer.TaskStarted(task, progress);
@@ -114,15 +136,21 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
     const ServerConfig* server = project.FindServer(task.server);
     if (server == nullptr) throw Error(fmt::format("unknown server '{}'", task.server));
     const Connectors& connectors = options.connectors ? *options.connectors : RealConnectors();
-    auto source = connectors.open_source(project, *server, task.database);
-    auto strategy = MakeStrategy(task.strategy);
-    TaskContext ctx{task,   *source,        sink,           clock,         progress,
-                    run_id, options.limits, options.cancel, options.reload};
-    source->SetQueryTag(QueryTag(ctx));
-    ctx.open_cdc = [&connectors, &project, server, &task] {
-      return connectors.open_cdc_reader(project, *server, task);
-    };
-    LoadStats stats = strategy->Run(ctx);
+    int attempts = RetryPolicyOf(*server).attempts;
+    LoadStats stats;
+    for (int attempt = 1;; ++attempt) {
+      auto source = servers.Open(project, *server, task.database, task.id());
+      try {
+        stats = LoadOnce(project, task, *source, sink, clock, options, run_id, *server, connectors,
+                         progress);
+        break;
+      } catch (const TransientSourceError& e) {
+        if (attempt >= attempts ||
+            !servers.WaitBeforeRetry(*server, task.database, task.id(), attempt + 1, e.what()))
+          throw;
+        progress.Reset();
+      }
+    }
     result.rows = stats.rows;
     result.bytes = stats.bytes;
     result.status = "succeeded";
@@ -164,11 +192,14 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
   observer.RunStarted(run);
 
   summary.results.resize(tasks.size());
+  ServerReachability servers(options.connectors ? *options.connectors : RealConnectors(),
+                             options.retry_sleep, options.cancel);
   std::atomic<size_t> next{0};
   auto worker = [&] {
     for (size_t i; (i = next.fetch_add(1)) < tasks.size();) {
       if (options.cancel != nullptr && options.cancel->load()) break;
-      summary.results[i] = RunOne(project, tasks[i], sink, clock, options, run.run_id, observer);
+      summary.results[i] =
+          RunOne(project, tasks[i], sink, clock, options, run.run_id, observer, servers);
     }
   };
   size_t n = std::min(static_cast<size_t>(std::max(options.threads, 1)),

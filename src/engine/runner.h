@@ -3,6 +3,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ struct RunOptions {
   // How tasks open their sources; nullptr: RealConnectors(). Tests pass their
   // own to make a source fail, hang or be slow without a database.
   const Connectors* connectors = nullptr;
+  // How a retry after a transient source error waits (engine/retry.h);
+  // nullptr: sleeps, waking early on cancel. Tests record the waits instead.
+  std::function<void(std::chrono::milliseconds)> retry_sleep;
 };
 
 // Watches a run as it happens (progress display, logs). Called from worker
@@ -47,7 +52,10 @@ struct RunSummary {
 std::string NewRunId(const Clock& clock);
 
 // Executes `tasks` with up to options.threads at once. Never throws for a
-// task's failure: it is recorded in its TaskResult. Throws SinkError only if
+// task's failure: it is recorded in its TaskResult. A transient source
+// failure (TransientSourceError) of a connection or of a load is tried again
+// per the server's retry settings (engine/retry.h); a server that stays
+// unreachable is reported once and its other tasks fail at once. Throws SinkError only if
 // the run itself cannot be recorded. Each table is loaded under an exclusive
 // lock file in project.dir/project.scheduler.lock_dir: a table another run
 // (thread or process) is loading is waited for, never loaded twice at once.

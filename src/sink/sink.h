@@ -135,6 +135,12 @@ class TableMaintenance {
   }
 };
 
+// What `tributary check` found when it opened the sink as a run would.
+struct SinkCheck {
+  bool busy = false;    // another process holds it now (a warning: runs wait for it)
+  std::string message;  // what was checked, or who holds it
+};
+
 // Thread-safe: tasks running in parallel share one Sink.
 class Sink {
  public:

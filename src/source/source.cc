@@ -1,6 +1,23 @@
 #include "source/source.h"
 
+#include <fmt/format.h>
+
+#include <cctype>
+
+#include "common/error.h"
+
 namespace tributary {
+namespace {
+
+// `sql` without trailing blanks and semicolons, so it can be wrapped.
+std::string StatementBody(const std::string& sql) {
+  size_t end = sql.size();
+  while (end > 0 && (sql[end - 1] == ';' || std::isspace(static_cast<unsigned char>(sql[end - 1]))))
+    --end;
+  return sql.substr(0, end);
+}
+
+}  // namespace
 
 std::string Dialect::QualifiedName(const TableRef& ref) const {
   if (ref.schema.empty()) return QuoteIdentifier(ref.table);
@@ -49,6 +66,37 @@ std::unique_ptr<Reader> Source::Read(const ReadRequest& request) {
   std::string sql = request.tag + dialect().SelectColumns(request.table, request.columns);
   if (!request.where.empty()) sql += " WHERE " + request.where;
   return Query(sql);
+}
+
+Schema Source::DescribeQuery(const std::string& sql) {
+  // The newline ends a trailing `-- comment` before the closing parenthesis.
+  auto reader = Query("SELECT * FROM (" + StatementBody(sql) + "\n) AS q WHERE 1=0");
+  Batch batch(reader->schema());
+  while (reader->Next(batch, BatchLimits{})) {
+  }
+  return *reader->schema();
+}
+
+void Source::ProbeRead(const TableRef& ref, const Schema& columns) {
+  auto reader = Query(dialect().SelectColumns(ref, columns) + " WHERE 1=0");
+  Batch batch(reader->schema());
+  while (reader->Next(batch, BatchLimits{})) {
+  }
+}
+
+std::vector<SourceFinding> Source::CheckChangeCapture(const Project& project,
+                                                      const std::vector<Task>& tasks) {
+  (void)project;
+  std::vector<SourceFinding> findings;
+  for (const Task& task : tasks) {
+    findings.push_back(SourceFinding{
+        task.source_schema.empty() ? task.source_table
+                                   : task.source_schema + "." + task.source_table,
+        "cdc", CheckStatus::kFail,
+        fmt::format("{} has no change capture in tributary; load the table with another strategy",
+                    Describe())});
+  }
+  return findings;
 }
 
 }  // namespace tributary

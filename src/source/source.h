@@ -6,7 +6,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "config/project.h"
 #include "data/batch.h"
 
 namespace tributary {
@@ -51,6 +53,17 @@ class Dialect {
                                      const std::string& from, const std::string& to) const;
 };
 
+// The outcome of one check `tributary check` runs (see engine/check.h).
+enum class CheckStatus { kOk, kWarn, kFail };
+
+// One finding of a source's own checks (change capture prerequisites).
+struct SourceFinding {
+  std::string table;  // "schema.table", or "" for the database as a whole
+  std::string check;  // "wal_level", "replication", "replica identity", …
+  CheckStatus status = CheckStatus::kOk;
+  std::string message;  // what was found and, unless ok, what to change
+};
+
 // Streams the result of one query. Not thread-safe; owned by one thread.
 class Reader {
  public:
@@ -85,6 +98,26 @@ class Source {
   virtual void SetQueryTag(const std::string& tag) { (void)tag; }
   // "sqlite server 'shop' database 'shop.db'": used in errors and logs.
   virtual std::string Describe() const = 0;
+
+  // Catalog questions `tributary check` asks, with the user's own rights.
+  //
+  // The tables and views of the database this user can see, each with its
+  // schema, for suggestions on a misspelt name. Throws SourceError.
+  virtual std::vector<TableRef> ListTables() = 0;
+  // The columns of `sql`'s result, without loading it: a syntax error or a
+  // missing column or table fails now, with the source's message. The
+  // default runs `SELECT * FROM (<sql>) AS q WHERE 1=0` (one statement, a
+  // trailing semicolon dropped) and reads its zero rows, which also needs
+  // the rights to read what the query reads. Throws SourceError.
+  virtual Schema DescribeQuery(const std::string& sql);
+  // Reads zero rows of `columns` of `ref` as this user, the way a load
+  // reads them. Throws SourceError when the user cannot (no SELECT right).
+  virtual void ProbeRead(const TableRef& ref, const Schema& columns);
+  // Whether change capture (the cdc strategy) can serve `tasks` (all of
+  // this database): the server's settings once, then each table. The
+  // default says the kind has no change capture.
+  virtual std::vector<SourceFinding> CheckChangeCapture(const Project& project,
+                                                        const std::vector<Task>& tasks);
 };
 
 }  // namespace tributary

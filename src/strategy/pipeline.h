@@ -21,6 +21,11 @@ class TaskProgress {
   }
   int64_t rows() const { return rows_.load(std::memory_order_relaxed); }
   int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
+  // Back to zero, for a load tried again from the start.
+  void Reset() {
+    rows_.store(0, std::memory_order_relaxed);
+    bytes_.store(0, std::memory_order_relaxed);
+  }
 
  private:
   std::atomic<int64_t> rows_{0};

@@ -84,6 +84,30 @@ TEST(ConfigLoadTest, ParallelismComesFromTheTableOrTheProjectDefault) {
   EXPECT_EQ(result.project->tasks[1].options.parallelism, 8);
 }
 
+// retry_* (engine/retry.h) are valid on every server kind, checked as
+// whole numbers in range where they are written.
+TEST(ConfigLoadTest, RetrySettingsAreValidOnEveryServerAndCheckedWhereWritten) {
+  testing::TempDir dir;
+  std::ofstream(dir / "tributary.yml")
+      << "project: p\nsink: {kind: duckdb, path: x.duckdb}\nservers:\n"
+         "  s: {kind: sqlite, retry_attempts: 5, retry_initial_backoff_seconds: 0}\n"
+         "  pg: {kind: postgresql, host: h, user: u, retry_attempts: 0,\n"
+         "       retry_max_backoff_seconds: soon}\n";
+  auto result = LoadProject(dir.path());
+  std::string text = result.diagnostics.RenderText();
+  EXPECT_EQ(result.diagnostics.ErrorCount(), 2u) << text;
+  EXPECT_NE(text.find("tributary.yml:5:60: error: 'retry_attempts' is 0; it must be between 1 "
+                      "and 100"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("tributary.yml:6:35: error: 'retry_max_backoff_seconds' must be a whole "
+                      "number"),
+            std::string::npos)
+      << text;
+  ASSERT_TRUE(result.project);
+  EXPECT_EQ(result.project->FindServer("s")->settings.at("retry_attempts"), "5");
+}
+
 TEST(ConfigLoadTest, DefaultSinkTableNames) {
   EXPECT_EQ(DefaultSinkTable("CMS", "address_live"), "cms__address_live");
   EXPECT_EQ(DefaultSinkTable("shop.db", "Customers"), "shop__customers");

@@ -34,6 +34,8 @@ class PostgresConnectionLossTest : public testing::PgFixture {
  protected:
   PostgresConnectionLossTest() {
     limits_ = BatchLimits{1000, 1 << 20};
+    // These tests watch a load fail; retries (tested below) would wait at the gate.
+    project_.servers[0].settings["retry_attempts"] = "1";
     // 50 000 rows of ~110 bytes reach the sink before the gate; 10 000 follow.
     CreateGatedView(60000, 50000);
   }
@@ -92,6 +94,29 @@ TEST_F(PostgresConnectionLossTest, AStoppedServerFailsTheLoadAndTheNextRunRecove
                     HasSubstr("the connection to the server was lost"), HasSubstr("run it again")));
   ExpectVersion(1);
   ExpectNextRunRecovers();
+}
+
+// With retries on (the default), the same terminated backend is a transient
+// error: the load is tried again from the start on a new connection, and
+// bronze ends equal to the source, each row once.
+TEST_F(PostgresConnectionLossTest, ATerminatedBackendIsRetriedAndBronzeEqualsTheSource) {
+  project_.servers[0].settings["retry_attempts"] = "3";
+  RunSummary first = Run({MakeTask("slow")});
+  ASSERT_EQ(first.results.at(0).status, "succeeded") << first.results.at(0).error;
+  SetGate(false, 2);
+  ProgressWatch watch;
+  RunSummary second;
+  std::thread load([&] { second = Run({MakeTask("slow")}, &watch); });
+  std::string pid = WaitAtGate();
+  watch.WaitForRows();
+  Scalar("SELECT pg_terminate_backend(" + pid + ")");
+  SetGate(true, 2);
+  load.join();
+  EXPECT_EQ(second.results.at(0).status, "succeeded") << second.results.at(0).error;
+  EXPECT_EQ(second.results.at(0).rows, 60000);
+  ExpectVersion(2);
+  EXPECT_EQ(Bronze("SELECT count(DISTINCT id) FROM bronze.pg__slow"),
+            std::vector<std::string>{"60000"});
 }
 
 }  // namespace

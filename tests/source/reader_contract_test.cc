@@ -266,6 +266,71 @@ TEST_P(ReaderContractTest, AFailingQueryIsASourceErrorNamingServerAndDatabase) {
   EXPECT_EQ(Drain(*source->Query("SELECT id FROM later")).rows.size(), 2u);
 }
 
+// The catalog questions of `tributary check` (engine/check.h): the table
+// list suggestions come from, a query described without loading it, a
+// zero-row read.
+TEST_P(ReaderContractTest, CatalogListsTablesDescribesQueriesAndProbesReads) {
+  Fill("listed one", 3);
+  Fill("listed_two", 2);
+  auto source = Open();
+  std::vector<std::string> names;
+  for (const TableRef& t : source->ListTables()) {
+    if (t.schema == db_->Schema()) names.push_back(t.table);
+  }
+  EXPECT_THAT(names, ::testing::IsSupersetOf({"listed one", "listed_two"}));
+
+  Schema described = source->DescribeQuery("SELECT id, pad AS \"the pad\" FROM " + Q("listed one") +
+                                           " WHERE id > 1;\n");
+  ASSERT_EQ(described.fields.size(), 2u);
+  EXPECT_EQ(described.fields[0].name, "id");
+  EXPECT_EQ(described.fields[1].name, "the pad");
+  EXPECT_THAT(SourceErrorOf([&] {
+                source->DescribeQuery("SELECT no_such_column FROM " + Q("listed one"));
+                return std::unique_ptr<Reader>();
+              }),
+              HasSubstr("no_such_column"));
+  EXPECT_THAT(SourceErrorOf([&] {
+                source->DescribeQuery("SELEC id FROM " + Q("listed one"));
+                return std::unique_ptr<Reader>();
+              }),
+              HasSubstr("SELEC"));
+
+  source->ProbeRead(Table("listed one"), source->DescribeTable(Table("listed one")));
+  Schema columns{{Field{"id", {TypeId::kInt64}}}};
+  EXPECT_THAT(SourceErrorOf([&] {
+                source->ProbeRead(Table("not listed"), columns);
+                return std::unique_ptr<Reader>();
+              }),
+              HasSubstr("not listed"));
+  EXPECT_EQ(Drain(*source->Read(Request(*source, "listed_two"))).rows.size(), 2u)
+      << "the source stays usable after the errors";
+}
+
+// Change capture's prerequisites as `tributary check` asks them: findings
+// for the database ("" table) and for each table, by its schema.table name;
+// a kind without change capture says so per table instead of throwing.
+TEST_P(ReaderContractTest, ChangeCaptureChecksNameTheDatabaseOrEachTable) {
+  Fill("captured", 2);
+  auto source = Open();
+  Task task;
+  task.strategy = "cdc";
+  task.server = "src";
+  task.database = db_->Database();
+  task.source_schema = db_->Schema();
+  task.source_table = "captured";
+  task.sink_table = "src__captured";
+  auto findings = source->CheckChangeCapture(project_, {task});
+  ASSERT_FALSE(findings.empty());
+  int about_table = 0;
+  for (const SourceFinding& f : findings) {
+    EXPECT_TRUE(f.table.empty() || f.table == db_->Schema() + ".captured") << f.table;
+    EXPECT_FALSE(f.check.empty());
+    EXPECT_FALSE(f.message.empty());
+    about_table += f.table == db_->Schema() + ".captured";
+  }
+  EXPECT_GE(about_table, 1);
+}
+
 TEST_P(ReaderContractTest, AWhereFilterSelectsExactlyItsRows) {
   Fill("filtered", 100);
   db_->Exec("UPDATE filtered SET pad = 'it''s' WHERE id = 95");

@@ -28,9 +28,26 @@ void LogNotice(void* target, const char* message) {
 
 void IgnoreNotice(void*, const char*) {}
 
-[[noreturn]] void Throw(PgSide side, const std::string& message) {
+// A source's transient failures are TransientSourceError, which the runner
+// retries; the sink's are not retried (a load's commit is not repeated).
+[[noreturn]] void Throw(PgSide side, const std::string& message, bool transient = false) {
   if (side == PgSide::kSink) throw SinkError(message);
+  if (transient) throw TransientSourceError(message);
   throw SourceError(message);
+}
+
+// libpq's words for a connection that failed for now, not for good (a wrong
+// password or database name fails again the same way).
+bool TransientConnectFailure(const std::string& why) {
+  for (const char* words :
+       {"Connection refused", "Connection reset", "timeout expired", "Connection timed out",
+        "server closed the connection unexpectedly", "No route to host", "Network is unreachable",
+        "the database system is starting up", "the database system is shutting down",
+        "the database system is in recovery mode", "too many clients already",
+        "remaining connection slots are reserved", "could not receive data from server"}) {
+    if (why.find(words) != std::string::npos) return true;
+  }
+  return false;
 }
 
 // The failure to connect, naming where (never the password) and what to check.
@@ -50,6 +67,15 @@ std::string ConnectError(const PgConnectInfo& info, const std::string& why) {
 }
 
 }  // namespace
+
+bool IsTransientPgState(std::string_view state) {
+  if (state.size() != 5) return false;
+  if (state.substr(0, 2) == "08") return true;  // connection exception
+  for (const char* s : {"40001", "40P01", "57P01", "57P02", "57P03", "53300"}) {
+    if (state == s) return true;
+  }
+  return false;
+}
 
 std::string PgConnectInfo::Describe() const {
   if (!conninfo.empty()) return label;
@@ -138,7 +164,7 @@ void PgConnection::Connect() {
   if (conn_ == nullptr || PQstatus(conn_.get()) != CONNECTION_OK) {
     std::string why = conn_ == nullptr ? "out of memory"
                                        : PgErrorText(PQerrorMessage(conn_.get()), info_.password);
-    Throw(info_.side, ConnectError(info_, why));
+    Throw(info_.side, ConnectError(info_, why), TransientConnectFailure(why));
   }
 }
 
@@ -150,9 +176,12 @@ void PgConnection::Fail(std::string_view what, const PGresult* result) const {
     Throw(info_.side,
           fmt::format("{}: {}: the connection to the server was lost ({}); the load was not "
                       "committed: run it again once the server is reachable",
-                      describe_, what, why));
+                      describe_, what, why),
+          true);
   }
-  Throw(info_.side, fmt::format("{}: {}: {}", describe_, what, why));
+  const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
+  Throw(info_.side, fmt::format("{}: {}: {}", describe_, what, why),
+        state != nullptr && IsTransientPgState(state));
 }
 
 PgResult PgConnection::Exec(const std::string& sql, const PgParams& params, std::string_view what) {

@@ -52,6 +52,12 @@ struct PgConnectInfo {
   static PgConnectInfo FromConninfo(std::string conninfo, std::string label, PgSide side);
 };
 
+// Whether SQLSTATE `state` says the same statement may succeed when tried
+// again: class 08 (connection exception), 40001 (serialization failure),
+// 40P01 (deadlock), 57P01-57P03 (admin or crash shutdown, cannot connect
+// now), 53300 (too many connections).
+bool IsTransientPgState(std::string_view state);
+
 // Parameters of a statement, in order ($1, $2, …); nullopt is NULL.
 using PgParams = std::vector<std::optional<std::string>>;
 

@@ -74,6 +74,21 @@ std::unique_ptr<ObjectStore> OpenDeltaStore(const Project& project) {
   return store;
 }
 
+SinkCheck CheckDeltaSink(const Project& project) {
+  auto store = OpenDeltaStore(project);
+  ParsedStoreUrl parsed = ParseStoreUrl(project.sink.path);
+  CheckWritable(*store, *parsed.url);
+  try {
+    (void)store->List("_tributary/");
+  } catch (const StoreError& e) {
+    throw SinkError(
+        fmt::format("the delta sink cannot list '{}': {}", project.sink.path, e.what()));
+  }
+  return SinkCheck{false, fmt::format("delta store {} is listable and writable (a probe object "
+                                      "was written and deleted)",
+                                      project.sink.path)};
+}
+
 std::unique_ptr<Sink> OpenDeltaSink(const Project& project) {
   const SinkConfig& sink = project.sink;
   DeltaSinkOptions options;

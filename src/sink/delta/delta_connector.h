@@ -18,4 +18,8 @@ std::unique_ptr<Sink> OpenDeltaSink(const Project& project);
 // Throws SinkError naming the path and the fix.
 std::unique_ptr<ObjectStore> OpenDeltaStore(const Project& project);
 
+// `tributary check`: the store opens and a probe object under _tributary/
+// can be written and deleted (local folders too). Throws SinkError.
+SinkCheck CheckDeltaSink(const Project& project);
+
 }  // namespace tributary

@@ -47,6 +47,22 @@ std::unique_ptr<Sink> OpenDuckDbSink(const Project& project) {
                                       sink.schema.empty() ? "bronze" : sink.schema, Options(sink));
 }
 
+SinkCheck CheckDuckDbSink(const Project& project) {
+  const SinkConfig& sink = project.sink;
+  DuckDbSinkOptions now = Options(sink);
+  std::chrono::seconds wait = now.lock_wait;
+  now.lock_wait = std::chrono::seconds(0);
+  std::filesystem::path file = project.dir / sink.path;
+  try {
+    DuckDbSink opened(file, sink.schema.empty() ? "bronze" : sink.schema, now);
+    return SinkCheck{false, fmt::format("duckdb file {} opens for writing", sink.path)};
+  } catch (const DuckFileBusyError& e) {
+    return SinkCheck{true, fmt::format("duckdb file {} is in use by {}: runs wait for it up to "
+                                       "lock_wait_seconds ({} s)",
+                                       sink.path, e.holder(), wait.count())};
+  }
+}
+
 std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note) {
   const SinkConfig& sink = project.sink;
   DuckDbSinkOptions now = Options(sink);

@@ -14,6 +14,11 @@ namespace tributary {
 // when the file cannot be opened.
 std::unique_ptr<Sink> OpenDuckDbSink(const Project& project);
 
+// `tributary check`: opens (or creates) the file as a run does, without
+// waiting for another process that holds it (that is reported as busy).
+// Throws SinkError when the file cannot be opened or written.
+SinkCheck CheckDuckDbSink(const Project& project);
+
 // The run history for `status`. While another process holds the file (a run
 // loading), it is not waited for: the history comes from the snapshot that
 // process keeps beside it (history_snapshot.h) and `note` says so. Without a

@@ -1,5 +1,7 @@
 #include "sink/postgres/postgres_connector.h"
 
+#include <fmt/format.h>
+
 #include "common/error.h"
 #include "config/secrets.h"
 #include "sink/postgres/postgres_sink.h"
@@ -7,7 +9,9 @@
 
 namespace tributary {
 
-std::unique_ptr<Sink> OpenPostgresSink(const Project& project) {
+namespace {
+
+PgConnectInfo SinkConnectInfo(const Project& project) {
   const SinkConfig& sink = project.sink;
   std::string host = SinkSetting(sink, "host", "");
   std::string port = SinkSetting(sink, "port", "5432");
@@ -26,8 +30,52 @@ std::unique_ptr<Sink> OpenPostgresSink(const Project& project) {
   info.connect_timeout = ResolvedSinkSetting(project, "connect_timeout");
   info.application_name = SinkSetting(sink, "application_name", "tributary");
   info.database = ResolveSecrets(database, project.dir);
-  return std::make_unique<PostgresSink>(std::move(info),
-                                        sink.schema.empty() ? "bronze" : sink.schema);
+  return info;
+}
+
+std::string SchemaOf(const SinkConfig& sink) {
+  return sink.schema.empty() ? "bronze" : sink.schema;
+}
+
+}  // namespace
+
+std::unique_ptr<Sink> OpenPostgresSink(const Project& project) {
+  return std::make_unique<PostgresSink>(SinkConnectInfo(project), SchemaOf(project.sink));
+}
+
+SinkCheck CheckPostgresSink(const Project& project) {
+  PgConnectInfo info = SinkConnectInfo(project);
+  std::string schema = SchemaOf(project.sink);
+  PgConnection conn(info);
+  auto value = [&](const std::string& sql, const PgParams& params) {
+    PgResult r = conn.Exec(sql, params, "cannot read this user's rights");
+    return PQntuples(r.get()) == 0 ? std::string() : std::string(PQgetvalue(r.get(), 0, 0));
+  };
+  std::string user = value("SELECT current_user", {});
+  std::string database = value("SELECT pg_catalog.current_database()", {});
+  bool create_schemas =
+      value("SELECT pg_catalog.has_database_privilege(pg_catalog.current_database(), 'CREATE')",
+            {}) == "t";
+  for (const std::string& name : {schema, std::string("_tributary")}) {
+    std::string may = value(
+        "SELECT pg_catalog.has_schema_privilege(oid, 'CREATE') FROM pg_catalog.pg_namespace "
+        "WHERE nspname = $1",
+        {name});
+    if (may.empty() && !create_schemas) {
+      throw SinkError(fmt::format(
+          "{}: schema {} does not exist and user {} cannot create it; create it, or run GRANT "
+          "CREATE ON DATABASE {} TO {}",
+          info.Describe(), name, user, PgQuote(database), PgQuote(user)));
+    }
+    if (may == "f") {
+      throw SinkError(fmt::format(
+          "{}: user {} cannot create tables in schema {}; run GRANT CREATE ON SCHEMA {} TO {}",
+          info.Describe(), user, name, PgQuote(name), PgQuote(user)));
+    }
+  }
+  PostgresSink opened(info, schema);  // creates what is missing, as a run would
+  return SinkCheck{false, fmt::format("{}: user {} may create tables in schema {}", info.Describe(),
+                                      user, schema)};
 }
 
 }  // namespace tributary

@@ -27,10 +27,13 @@ std::shared_ptr<OdbcConnection> OdbcConnection::Open(const OdbcConnectOptions& o
                                    static_cast<SQLSMALLINT>(wide.size()), nullptr, 0, nullptr,
                                    SQL_DRIVER_NOPROMPT);
   if (!OdbcOk(rc)) {
-    std::string why = ScrubSecrets(
-        FormatDiagnostics(ReadDiagnostics(SQL_HANDLE_DBC, conn->dbc_.get())), options.secrets);
-    throw SourceError(fmt::format("{}: cannot connect: {}{}", options.where, why,
-                                  options.connect_hint.empty() ? "" : "; " + options.connect_hint));
+    auto records = ReadDiagnostics(SQL_HANDLE_DBC, conn->dbc_.get());
+    std::string why = ScrubSecrets(FormatDiagnostics(records), options.secrets);
+    std::string message =
+        fmt::format("{}: cannot connect: {}{}", options.where, why,
+                    options.connect_hint.empty() ? "" : "; " + options.connect_hint);
+    if (AnyTransient(records)) throw TransientSourceError(message);
+    throw SourceError(message);
   }
   conn->connected_ = true;
   return conn;
@@ -45,8 +48,10 @@ OdbcHandle OdbcConnection::NewStatement() {
 }
 
 void OdbcConnection::Fail(const std::string& what, const OdbcHandle& handle) const {
-  throw SourceError(fmt::format("{}: {}: {}", where_, what,
-                                FormatDiagnostics(ReadDiagnostics(handle.type(), handle.get()))));
+  auto records = ReadDiagnostics(handle.type(), handle.get());
+  std::string message = fmt::format("{}: {}: {}", where_, what, FormatDiagnostics(records));
+  if (AnyTransient(records)) throw TransientSourceError(message);
+  throw SourceError(message);
 }
 
 OdbcHandle OdbcConnection::ExecuteDirect(const std::string& sql) {

@@ -61,6 +61,18 @@ std::vector<OdbcDiagnostic> ReadDiagnostics(SQLSMALLINT type, SQLHANDLE handle) 
   return out;
 }
 
+bool IsTransientOdbcState(std::string_view state) {
+  return (state.size() == 5 && state.substr(0, 2) == "08") || state == "40001" ||
+         state == "HYT00" || state == "HYT01";
+}
+
+bool AnyTransient(const std::vector<OdbcDiagnostic>& records) {
+  for (const auto& r : records) {
+    if (IsTransientOdbcState(r.state)) return true;
+  }
+  return false;
+}
+
 std::string FormatDiagnostics(const std::vector<OdbcDiagnostic>& records,
                               const std::string& fallback) {
   if (records.empty()) return fallback;

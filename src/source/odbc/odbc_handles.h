@@ -5,6 +5,7 @@
 #include <sqlext.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tributary {
@@ -46,6 +47,13 @@ inline bool OdbcOk(SQLRETURN rc) { return rc == SQL_SUCCESS || rc == SQL_SUCCESS
 
 // Every diagnostic record on `handle`, in order.
 std::vector<OdbcDiagnostic> ReadDiagnostics(SQLSMALLINT type, SQLHANDLE handle);
+
+// Whether SQLSTATE `state` says the work may succeed when tried again:
+// 08xxx (connection), 40001 (serialization failure, deadlock victim), HYT00
+// and HYT01 (timeouts).
+bool IsTransientOdbcState(std::string_view state);
+// True when any record is transient (IsTransientOdbcState).
+bool AnyTransient(const std::vector<OdbcDiagnostic>& records);
 
 // "[08001] message (native 20009); [01000] …", or `fallback` when empty.
 std::string FormatDiagnostics(const std::vector<OdbcDiagnostic>& records,

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/error.h"
+#include "source/postgres/pg_cdc_check.h"
 #include "source/postgres/pg_copy_reader.h"
 #include "source/postgres/pg_parallel_reader.h"
 
@@ -87,6 +88,28 @@ PostgresSource::PostgresSource(PgConnectInfo info, PgParallelOptions parallel)
 void PostgresSource::SetQueryTag(const std::string& tag) {
   tag_ = tag;
   resolver_.set_tag(tag);
+}
+
+std::vector<TableRef> PostgresSource::ListTables() {
+  PgResult r = conn_->Exec(tag_ +
+                           "SELECT n.nspname, c.relname FROM pg_catalog.pg_class c JOIN "
+                           "pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN "
+                           "('r', 'v', 'm', 'f', 'p') AND n.nspname <> 'information_schema' AND "
+                           "n.nspname NOT LIKE 'pg\\_%' ORDER BY 1, 2");
+  std::vector<TableRef> tables;
+  for (int row = 0; row < PQntuples(r.get()); ++row)
+    tables.push_back(TableRef{PQgetvalue(r.get(), row, 0), PQgetvalue(r.get(), row, 1)});
+  return tables;
+}
+
+Schema PostgresSource::DescribeQuery(const std::string& sql) {
+  (void)PlanQuery(tag_ + sql, "query result");
+  return Source::DescribeQuery(sql);
+}
+
+std::vector<SourceFinding> PostgresSource::CheckChangeCapture(const Project& project,
+                                                              const std::vector<Task>& tasks) {
+  return CheckPgChangeCapture(*conn_, project, tasks);
 }
 
 Schema PostgresSource::DescribeTable(const TableRef& ref) {

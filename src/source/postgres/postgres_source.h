@@ -42,6 +42,15 @@ class PostgresSource final : public Source {
   std::unique_ptr<Reader> Read(const ReadRequest& request) override;
   std::string Describe() const override { return conn_->describe(); }
   void SetQueryTag(const std::string& tag) override;
+  // Tables, views, materialized views, foreign and partitioned tables
+  // outside the system schemas that this user can see.
+  std::vector<TableRef> ListTables() override;
+  // Prepares `sql` itself (the server's exact error), then reads zero rows
+  // of it (the rights to read what it reads).
+  Schema DescribeQuery(const std::string& sql) override;
+  // See pg_cdc_check.h.
+  std::vector<SourceFinding> CheckChangeCapture(const Project& project,
+                                                const std::vector<Task>& tasks) override;
 
  private:
   struct Plan {

@@ -24,4 +24,11 @@ using SqliteStmt = std::unique_ptr<sqlite3_stmt, SqliteFinalizer>;
 // A protected copy of a value (sqlite3_value_dup), independent of its statement.
 using SqliteValue = std::unique_ptr<sqlite3_value, SqliteValueFree>;
 
+// SQLITE_BUSY and SQLITE_LOCKED (with their extended codes): another
+// connection holds a lock past the busy timeout; the same read may pass later.
+inline bool IsTransientSqliteCode(int rc) {
+  int primary = rc & 0xff;
+  return primary == SQLITE_BUSY || primary == SQLITE_LOCKED;
+}
+
 }  // namespace tributary

@@ -88,8 +88,10 @@ bool SqliteReader::Step() {
   if (rc == SQLITE_ROW) return true;
   done_ = true;
   if (rc == SQLITE_DONE) return false;
-  throw SourceError(
-      fmt::format("{}: query failed: {}", where_, sqlite3_errmsg(sqlite3_db_handle(stmt_.get()))));
+  std::string message =
+      fmt::format("{}: query failed: {}", where_, sqlite3_errmsg(sqlite3_db_handle(stmt_.get())));
+  if (IsTransientSqliteCode(rc)) throw TransientSourceError(message);
+  throw SourceError(message);
 }
 
 bool SqliteReader::Next(Batch& batch, const BatchLimits& limits) {

@@ -95,7 +95,9 @@ SqliteStmt SqliteSource::Prepare(const std::string& sql) {
   int rc = sqlite3_prepare_v2(db_.get(), sql.c_str(), static_cast<int>(sql.size()), &raw, &tail);
   SqliteStmt stmt(raw);
   if (rc != SQLITE_OK) {
-    throw SourceError(fmt::format("{}: query failed: {}", describe_, sqlite3_errmsg(db_.get())));
+    std::string message = fmt::format("{}: query failed: {}", describe_, sqlite3_errmsg(db_.get()));
+    if (IsTransientSqliteCode(rc)) throw TransientSourceError(message);
+    throw SourceError(message);
   }
   if (!stmt) throw SourceError(fmt::format("{}: the query is empty", describe_));
   if (!OnlySeparators(tail)) {
@@ -133,6 +135,28 @@ Schema SqliteSource::DescribeTable(const TableRef& ref) {
   }
   return schema;
 }
+
+std::vector<TableRef> SqliteSource::ListTables() {
+  SqliteStmt stmt = Prepare(
+      "SELECT schema, name FROM pragma_table_list WHERE type IN ('table', 'view') AND name NOT "
+      "LIKE 'sqlite\\_%' ESCAPE '\\' AND schema <> 'temp' ORDER BY schema <> 'main', schema, name");
+  std::vector<TableRef> tables;
+  int rc;
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    auto text = [&](int i) {
+      const unsigned char* t = sqlite3_column_text(stmt.get(), i);
+      return std::string(t != nullptr ? reinterpret_cast<const char*>(t) : "");
+    };
+    tables.push_back(TableRef{text(0), text(1)});
+  }
+  if (rc != SQLITE_DONE) {
+    throw SourceError(
+        fmt::format("{}: cannot list the tables: {}", describe_, sqlite3_errmsg(db_.get())));
+  }
+  return tables;
+}
+
+Schema SqliteSource::DescribeQuery(const std::string& sql) { return *Query(sql)->schema(); }
 
 std::unique_ptr<Reader> SqliteSource::Query(const std::string& sql) {
   SqliteStmt stmt = Prepare(sql);

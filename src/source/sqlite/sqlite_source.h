@@ -38,6 +38,10 @@ class SqliteSource final : public Source {
   // Exactly one statement; its types follow SqliteReader's rules.
   std::unique_ptr<Reader> Query(const std::string& sql) override;
   std::string Describe() const override { return describe_; }
+  // Tables and views of every attached schema (main first).
+  std::vector<TableRef> ListTables() override;
+  // Prepares `sql` without running it.
+  Schema DescribeQuery(const std::string& sql) override;
 
  private:
   SqliteStmt Prepare(const std::string& sql);

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "source/sqlserver/sqlserver_cdc_prerequisites.h"
+#include "source/sqlserver/sqlserver_cdc_session.h"
 #include "source/sqlserver/sqlserver_types.h"
 
 namespace tributary {
@@ -79,6 +81,86 @@ SqlServerSource::SqlServerSource(const Project& project, const ServerConfig& ser
 Schema SqlServerSource::DescribeTable(const TableRef& ref) {
   auto reader = connection_->Query(SqlServerDescribeTableSql(ref));
   return ReadSqlServerSchema(*reader, ref, connection_->where());
+}
+
+std::string SqlServerQueryErrorSql(const std::string& sql) {
+  return fmt::format(
+      "/* tributary */ SELECT TOP 1 CAST(error_message AS nvarchar(4000)) AS error_message FROM "
+      "sys.dm_exec_describe_first_result_set({}, NULL, 0) WHERE error_number IS NOT NULL",
+      SqlServerString(sql));
+}
+
+std::string SqlServerDescribeQuerySql(const std::string& sql) {
+  return fmt::format(
+      "/* tributary */ SELECT CAST(d.name AS nvarchar(128)) AS column_name, bt.name AS base_type, "
+      "COALESCE(ut.name, bt.name) AS declared_type, CAST(d.precision AS int) AS precision, "
+      "CAST(d.scale AS int) AS scale, CAST(COALESCE(d.is_nullable, 1) AS bit) AS is_nullable, "
+      "CAST(COALESCE(ut.is_assembly_type, 0) AS bit) AS is_assembly_type "
+      "FROM sys.dm_exec_describe_first_result_set({}, NULL, 0) AS d "
+      "LEFT JOIN sys.types AS bt ON bt.user_type_id = d.system_type_id "
+      "LEFT JOIN sys.types AS ut ON ut.user_type_id = d.user_type_id "
+      "WHERE d.is_hidden = 0 AND d.error_number IS NULL ORDER BY d.column_ordinal",
+      SqlServerString(sql));
+}
+
+Schema SqlServerSource::DescribeQuery(const std::string& sql) {
+  auto errors = connection_->Query(SqlServerQueryErrorSql(sql));
+  Batch batch(errors->schema());
+  while (errors->Next(batch, BatchLimits{})) {
+  }
+  if (batch.num_rows() > 0 && batch.num_columns() == 1 && !batch.column(0).IsNull(0)) {
+    throw SourceError(fmt::format("{}: the query does not compile: {}", connection_->where(),
+                                  batch.column(0).GetBytes(0)));
+  }
+  auto columns = connection_->Query(SqlServerDescribeQuerySql(sql));
+  return ReadSqlServerSchema(*columns, TableRef{"", "(query)"}, connection_->where());
+}
+
+std::string SqlServerListTablesSql() {
+  return "SELECT CAST(s.name AS nvarchar(128)) AS schema_name, CAST(o.name AS nvarchar(128)) AS "
+         "table_name FROM sys.objects AS o JOIN sys.schemas AS s ON s.schema_id = o.schema_id "
+         "WHERE o.type IN ('U', 'V') AND o.is_ms_shipped = 0 ORDER BY s.name, o.name";
+}
+
+std::vector<TableRef> SqlServerSource::ListTables() {
+  auto reader = connection_->Query(SqlServerListTablesSql());
+  const Schema& shape = *reader->schema();
+  if (shape.fields.size() != 2 || shape.fields[0].type.id != TypeId::kText ||
+      shape.fields[1].type.id != TypeId::kText) {
+    throw SourceError(connection_->where() + ": the table list returned unexpected columns");
+  }
+  std::vector<TableRef> tables;
+  Batch batch(reader->schema());
+  while (reader->Next(batch, BatchLimits{})) {
+    for (size_t r = 0; r < batch.num_rows(); ++r) {
+      tables.push_back(TableRef{std::string(batch.column(0).GetBytes(r)),
+                                std::string(batch.column(1).GetBytes(r))});
+    }
+    batch = Batch(reader->schema());
+  }
+  return tables;
+}
+
+std::vector<SourceFinding> SqlServerSource::CheckChangeCapture(const Project& project,
+                                                               const std::vector<Task>& tasks) {
+  (void)project;
+  std::vector<SourceFinding> out;
+  for (const Task& task : tasks) {
+    TableRef ref{task.source_schema.empty() ? "dbo" : task.source_schema, task.source_table};
+    std::string table = ref.schema + "." + ref.table;
+    SqlServerCdcSession session(*connection_, ref);
+    auto problems =
+        CheckSqlServerCdcPrerequisites(session.ReadPrerequisites(), ref, connection_->where());
+    if (problems.empty()) {
+      out.push_back(SourceFinding{table, "prerequisites", CheckStatus::kOk,
+                                  "CDC is enabled on the database and the table"});
+    }
+    for (const auto& p : problems) {
+      out.push_back(SourceFinding{table, "prerequisites",
+                                  p.fatal ? CheckStatus::kFail : CheckStatus::kWarn, p.message});
+    }
+  }
+  return out;
 }
 
 std::unique_ptr<Reader> SqlServerSource::Query(const std::string& sql) {

@@ -26,6 +26,17 @@ class SqlServerSource final : public Source {
   Schema DescribeTable(const TableRef& ref) override;
   std::unique_ptr<Reader> Query(const std::string& sql) override;
   std::string Describe() const override { return connection_->where(); }
+  // Asks the server to describe `sql` without running it
+  // (sys.dm_exec_describe_first_result_set: SqlServerQueryErrorSql, then
+  // SqlServerDescribeQuerySql), so CTEs and ORDER BY, which T-SQL refuses in
+  // a derived table, are described too. Read rights show at the first run.
+  Schema DescribeQuery(const std::string& sql) override;
+  // Tables and views (SqlServerListTablesSql).
+  std::vector<TableRef> ListTables() override;
+  // CDC enabled on the database and each table, the Agent and the capture
+  // job (sqlserver_cdc_prerequisites.h).
+  std::vector<SourceFinding> CheckChangeCapture(const Project& project,
+                                                const std::vector<Task>& tasks) override;
 
   // The open connection, for SQL Server specific work (CDC).
   OdbcConnection& connection() { return *connection_; }
@@ -38,6 +49,16 @@ class SqlServerSource final : public Source {
 // The schema of `ref` from the rows of SqlServerDescribeTableSql (catalog).
 // Throws SourceError naming `where` (see SqlServerSchema).
 Schema ReadSqlServerSchema(Reader& catalog, const TableRef& ref, const std::string& where);
+
+// The first error the server finds describing `sql` (syntax, a missing
+// table or column), as error_message text; no row when it describes.
+std::string SqlServerQueryErrorSql(const std::string& sql);
+// The columns of `sql`'s first result in the shape of
+// SqlServerDescribeTableSql (read by ReadSqlServerSchema).
+std::string SqlServerDescribeQuerySql(const std::string& sql);
+
+// schema_name, table_name of every user table and view, as text.
+std::string SqlServerListTablesSql();
 
 // "sqlserver server 'core' database 'sales'".
 std::string SqlServerWhere(const std::string& server, const std::string& database);

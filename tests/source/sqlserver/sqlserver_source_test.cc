@@ -155,5 +155,37 @@ TEST_F(SqlServerSourceTest, SessionSetupLiftsTheTextSizeLimit) {
   EXPECT_EQ(SqlServerSessionSetupSql(), "/* tributary */ SET TEXTSIZE 2147483647");
 }
 
+// `tributary check`'s table list (suggestions for a misspelt name): user
+// tables and views with their schemas, as nvarchar so ODBC hands them over
+// as text, system objects left out.
+TEST_F(SqlServerSourceTest, TheTableListAsksForUserTablesAndViewsAsText) {
+  EXPECT_EQ(SqlServerListTablesSql(),
+            "SELECT CAST(s.name AS nvarchar(128)) AS schema_name, CAST(o.name AS nvarchar(128)) "
+            "AS table_name FROM sys.objects AS o JOIN sys.schemas AS s ON s.schema_id = "
+            "o.schema_id WHERE o.type IN ('U', 'V') AND o.is_ms_shipped = 0 ORDER BY s.name, "
+            "o.name");
+}
+
+// `check`'s description of a custom query: the server describes it without
+// running it (a CTE or ORDER BY could not be wrapped in a derived table);
+// the query travels as one N'…' literal, quotes doubled.
+TEST_F(SqlServerSourceTest, AQueryIsDescribedByTheServerWithoutRunningIt) {
+  std::string sql = "WITH t AS (SELECT id FROM dbo.[Order's]) SELECT id FROM t ORDER BY id";
+  EXPECT_EQ(SqlServerQueryErrorSql(sql),
+            "/* tributary */ SELECT TOP 1 CAST(error_message AS nvarchar(4000)) AS "
+            "error_message FROM sys.dm_exec_describe_first_result_set(N'WITH t AS (SELECT id "
+            "FROM dbo.[Order''s]) SELECT id FROM t ORDER BY id', NULL, 0) WHERE error_number IS "
+            "NOT NULL");
+  EXPECT_EQ(SqlServerDescribeQuerySql("SELECT 1 AS one"),
+            "/* tributary */ SELECT CAST(d.name AS nvarchar(128)) AS column_name, bt.name AS "
+            "base_type, COALESCE(ut.name, bt.name) AS declared_type, CAST(d.precision AS int) AS "
+            "precision, CAST(d.scale AS int) AS scale, CAST(COALESCE(d.is_nullable, 1) AS bit) "
+            "AS is_nullable, CAST(COALESCE(ut.is_assembly_type, 0) AS bit) AS is_assembly_type "
+            "FROM sys.dm_exec_describe_first_result_set(N'SELECT 1 AS one', NULL, 0) AS d LEFT "
+            "JOIN sys.types AS bt ON bt.user_type_id = d.system_type_id LEFT JOIN sys.types AS "
+            "ut ON ut.user_type_id = d.user_type_id WHERE d.is_hidden = 0 AND d.error_number IS "
+            "NULL ORDER BY d.column_ordinal");
+}
+
 }  // namespace
 }  // namespace tributary
