@@ -18,6 +18,7 @@ packages=(
   clang-format time bc python3-venv python3-pip
   ccache clang clang-tidy libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev
+  libcpp-httplib-dev chromium
   openjdk-17-jre-headless
 )
 # npm fetches DuckDB; use the machine's npm when there is one (Debian's

@@ -47,15 +47,22 @@ std::unique_ptr<Sink> OpenDuckDbSink(const Project& project) {
                                       sink.schema.empty() ? "bronze" : sink.schema, Options(sink));
 }
 
-std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note) {
+std::unique_ptr<Sink> OpenDuckDbSinkNow(const Project& project) {
   const SinkConfig& sink = project.sink;
   DuckDbSinkOptions now = Options(sink);
   now.lock_wait = std::chrono::seconds(0);
-  std::filesystem::path file = project.dir / sink.path;
+  return std::make_unique<DuckDbSink>(project.dir / sink.path,
+                                      sink.schema.empty() ? "bronze" : sink.schema, now);
+}
+
+std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note,
+                                                 bool wait) {
+  std::filesystem::path file = project.dir / project.sink.path;
   try {
-    return DuckDbSink(file, sink.schema.empty() ? "bronze" : sink.schema, now).ReadHistory();
+    return OpenDuckDbSinkNow(project)->run_log().ReadHistory();
   } catch (const DuckFileBusyError& e) {
     auto snapshot = ReadHistorySnapshot(file);
+    if (!snapshot && !wait) throw;
     if (!snapshot) return OpenDuckDbSink(project)->run_log().ReadHistory();
     if (note != nullptr) {
       *note = fmt::format(
