@@ -92,6 +92,26 @@ void HealthFamily(std::string& out, const std::vector<Row>& rows) {
   }
 }
 
+void CdcFamilies(std::string& out, const std::vector<CdcReading>& cdc) {
+  auto family = [&](const char* name, const char* help, auto value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n", name, help, name);
+    for (const auto& r : cdc) {
+      auto v = value(r);
+      if (!v) continue;
+      TableStatus s;
+      s.task = r.task;
+      out += fmt::format("{}{{{}}} {}\n", name, Labels(Row{&s, "bronze"}), *v);
+    }
+  };
+  family("tributary_cdc_lag_bytes",
+         "Source log written since the position the cdc table acknowledged (as cdc status).",
+         [](const CdcReading& r) { return r.status.lag_bytes; });
+  family("tributary_cdc_retained_bytes", "Source log kept for the cdc table's stream.",
+         [](const CdcReading& r) { return r.status.retained_bytes; });
+  family("tributary_cdc_up", "1 when the cdc table's stream could be read at its source.",
+         [](const CdcReading& r) { return std::optional<int64_t>(r.error.empty() ? 1 : 0); });
+}
+
 }  // namespace
 
 std::string EscapeLabelValue(const std::string& value) {
@@ -109,13 +129,15 @@ std::string EscapeLabelValue(const std::string& value) {
   return out;
 }
 
-std::string MetricsText(const Project& project, const ProjectStatus* status, TimePoint now) {
+std::string MetricsText(const Project& project, const ProjectStatus* status,
+                        const std::vector<CdcReading>& cdc, TimePoint now) {
   std::string out = fmt::format(
       "# HELP tributary_info The project served.\n# TYPE tributary_info gauge\n"
       "tributary_info{{project=\"{}\"}} 1\n"
       "# HELP tributary_up 1 when the run history could be read, else 0.\n"
       "# TYPE tributary_up gauge\ntributary_up {}\n",
       EscapeLabelValue(project.name), status != nullptr ? 1 : 0);
+  if (!cdc.empty()) CdcFamilies(out, cdc);
   if (status == nullptr) return out;
   auto rows = AllRows(*status);
   Families(out, rows, now);

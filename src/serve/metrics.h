@@ -7,13 +7,16 @@
 #include <string>
 
 #include "common/clock.h"
+#include "serve/cdc_probe.h"
 #include "serve/project_status.h"
 
 namespace tributary {
 
-// `up`: the run history could be read; when not, only tributary_up (0) and
-// tributary_info are written.
-std::string MetricsText(const Project& project, const ProjectStatus* status, TimePoint now);
+// `status` null: the run history could not be read; then only tributary_up
+// (0), tributary_info and the cdc streams are written. `cdc`: the last
+// readings of the cdc tables' streams (cdc_probe.h).
+std::string MetricsText(const Project& project, const ProjectStatus* status,
+                        const std::vector<CdcReading>& cdc, TimePoint now);
 
 // A label value escaped for the text format: \ " and newline.
 std::string EscapeLabelValue(const std::string& value);

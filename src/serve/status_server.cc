@@ -118,6 +118,20 @@ json RecentLoads(const FeedSnapshot& feed, const std::string& task_id) {
   return loads;
 }
 
+json CdcReadingJson(const CdcReading& r) {
+  auto bytes = [](const std::optional<int64_t>& b) { return b ? json(*b) : json(); };
+  auto text = [](const std::string& t) { return t.empty() ? json() : json(t); };
+  return {{"task_id", r.task->id()},
+          {"stream", text(r.status.stream)},
+          {"state", r.error.empty() ? json(r.status.state) : json("error")},
+          {"acknowledged", text(r.status.acknowledged)},
+          {"head", text(r.status.head)},
+          {"lag_bytes", bytes(r.status.lag_bytes)},
+          {"retained_bytes", bytes(r.status.retained_bytes)},
+          {"checked_at", IsoUtc(r.checked_at)},
+          {"error", text(r.error)}};
+}
+
 const TableStatus* FindRow(const ProjectStatus& status, const std::string& id) {
   for (const auto* rows : {&status.table_rows, &status.model_rows, &status.report_rows}) {
     for (const auto& s : *rows) {
@@ -261,12 +275,18 @@ void StatusServer::ApiRoutes() {
   http_->Get("/api/schedule", [this](const Request&, Response& res) {
     SendJson(res, 200, ScheduleJson(project_, tables_, SystemClock::Instance().Now()));
   });
+  http_->Get("/api/cdc", [this](const Request&, Response& res) {
+    json out = {{"tables", json::array()}};
+    for (const auto& r : cdc_->Current()) out["tables"].push_back(CdcReadingJson(r));
+    SendJson(res, 200, out);
+  });
   http_->Get("/metrics", [this](const Request&, Response& res) {
     auto feed = feed_.Current();
     auto status = feed->error.empty() ? Judge(feed) : nullptr;
     res.set_header("Cache-Control", "no-store");
-    res.set_content(MetricsText(project_, status.get(), SystemClock::Instance().Now()),
-                    "text/plain; version=0.0.4; charset=utf-8");
+    res.set_content(
+        MetricsText(project_, status.get(), cdc_->Current(), SystemClock::Instance().Now()),
+        "text/plain; version=0.0.4; charset=utf-8");
   });
 }
 
@@ -311,6 +331,7 @@ StatusServer::StatusServer(const Project& project, std::vector<Task> tables, Run
       options_(std::move(options)),
       access_(access),
       feed_(access, SystemClock::Instance(), options_.feed),
+      cdc_(std::make_unique<CdcProbe>(project_, tables_, options_.cdc_interval)),
       http_(std::make_unique<httplib::Server>()) {
   if (!IsLoopback(options_.host) && options_.token.empty()) {
     throw ConfigError(fmt::format(

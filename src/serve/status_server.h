@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "config/project.h"
+#include "serve/cdc_probe.h"
 #include "serve/project_status.h"
 #include "serve/run_log_access.h"
 #include "serve/status_feed.h"
@@ -28,6 +29,9 @@ struct ServeOptions {
   // `Authorization: Bearer <token>` or as the password of basic auth.
   std::string token;
   FeedOptions feed;
+  // How often the cdc tables' streams are read at their sources (lag,
+  // retained log; cdc_probe.h).
+  std::chrono::milliseconds cdc_interval{30000};
 };
 
 // "127.0.0.1:8080", "[::1]:8080", ":8080" (loopback), "0.0.0.0:8080" into
@@ -78,6 +82,7 @@ class StatusServer {
   std::mutex judged_mutex_;
   std::shared_ptr<const FeedSnapshot> judged_feed_;
   std::shared_ptr<const ProjectStatus> judged_;
+  std::unique_ptr<CdcProbe> cdc_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;
   int port_ = 0;

@@ -28,6 +28,7 @@
 #include "common/error.h"
 #include "config/loader.h"
 #include "serve/metrics.h"
+#include "support/pg_cluster.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 
@@ -437,6 +438,56 @@ TEST_F(StatusServerTest, NoSecretInAnyResponse) {
   }
   unsetenv("TRIBUTARY_TEST_SERVE_TOKEN");
   unsetenv("TRIBUTARY_TEST_PG_PASSWORD");
+}
+
+// A cdc table's stream as `cdc status` reads it: its lag and retained WAL in
+// /api/cdc and /metrics, read by the probe, never by a request.
+TEST_F(StatusServerTest, CdcLagAndRetainedLogOfARealPostgresStream) {
+  auto& pg = testing::SharedPgCluster();
+  std::string db = pg.CreateDatabase();
+  pg.Exec(
+      "CREATE TABLE serve_accounts (id int PRIMARY KEY, balance bigint);"
+      "INSERT INTO serve_accounts SELECT i, i FROM generate_series(1, 20) i",
+      db);
+  std::string yml = (project_dir_ / "tributary.yml").string();
+  ASSERT_EQ(
+      RunProcess({"sed", "-i",
+                  "s|^servers:|servers:\\n  pg:\\n    kind: postgresql\\n    host: "
+                  "127.0.0.1\\n    port: " +
+                      std::to_string(pg.port()) + "\\n    user: tributary\\n    sslmode: disable|",
+                  yml})
+          .exit_code,
+      0);
+  fs::create_directories(project_dir_ / "ingest" / "cdc" / "pg");
+  std::ofstream(project_dir_ / "ingest" / "cdc" / "pg" / (db + ".yml"))
+      << "server: pg\ndatabase: " << db
+      << "\nschemas:\n  - name: public\n    tables:\n      - name: serve_accounts\n";
+  ProcessResult run = Tributary({"run", "--strategy", "cdc"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  pg.Exec("INSERT INTO serve_accounts SELECT i, i FROM generate_series(21, 2000) i", db);
+  ServeOptions options;
+  options.cdc_interval = std::chrono::milliseconds(200);
+  Serve(options);
+  std::string id = db + "__serve_accounts";
+  json cdc;
+  for (int i = 0; i < 100 && (cdc.is_null() || cdc["tables"].empty()); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    cdc = GetJson("/api/cdc");
+  }
+  ASSERT_EQ(cdc["tables"].size(), 1u) << cdc.dump();
+  const json& t = cdc["tables"][0];
+  EXPECT_EQ(t["task_id"], id);
+  EXPECT_TRUE(t["error"].is_null()) << t;
+  EXPECT_NE(t["stream"].get<std::string>().find("slot "), std::string::npos) << t;
+  ASSERT_TRUE(t["lag_bytes"].is_number_integer()) << t;
+  EXPECT_GT(t["lag_bytes"].get<int64_t>(), 0) << "rows inserted since the load";
+  EXPECT_TRUE(t["retained_bytes"].is_number_integer()) << t;
+  auto samples = ParseMetrics(Client().Get("/metrics")->body);
+  bool lag = false;
+  for (const auto& s : samples) {
+    lag |= s.name == "tributary_cdc_lag_bytes" && s.labels.at("table") == id && s.value > 0;
+  }
+  EXPECT_TRUE(lag) << "tributary_cdc_lag_bytes for " << id;
 }
 
 TEST(ListenAddress, ParsesHostAndPort) {

@@ -6,7 +6,7 @@
 const REFRESH_MS = 10000;
 const STATES = ['fresh', 'late', 'failing', 'never'];
 const LAYERS = [['bronze', 'Bronze tables'], ['model', 'dbt models'], ['report', 'Power BI tables']];
-const state = { status: null, schedule: null, runs: null, lineage: null, paused: false, error: null, timer: null };
+const state = { status: null, schedule: null, runs: null, lineage: null, cdc: {}, paused: false, error: null, timer: null };
 
 // The documented rule (docs/status-page.md): ok and due are fresh, overdue is late.
 function stateOf(health) {
@@ -98,7 +98,16 @@ function origin(e) {
   if (e.layer === 'model') return 'dbt · ' + e.task_id;
   if (e.layer === 'report') return 'Power BI · ' + e.database;
   const table = e.source_schema ? e.source_schema + '.' + e.source_table : e.source_table;
-  return `${e.server} · ${e.database} · ${table} · ${e.strategy}`;
+  return `${e.server} · ${e.database} · ${table} · ${e.strategy}` + cdcText(e.task_id);
+}
+
+// " · lag 1.2 MB · retained 40 MB" for a cdc table whose stream was read.
+function cdcText(id) {
+  const c = state.cdc[id];
+  if (!c) return '';
+  if (c.error) return ' · stream unreadable';
+  return (c.lag_bytes !== null ? ` · lag ${bytes(c.lag_bytes) || '0 B'}` : '') +
+    (c.retained_bytes !== null ? ` · retained ${bytes(c.retained_bytes) || '0 B'}` : '');
 }
 
 function filters() {
@@ -230,6 +239,8 @@ async function renderTable(id) {
   fact('source', `${s.server} / ${s.database} / ${table}`);
   fact('strategy', s.strategy);
   fact('frequency', s.frequency);
+  const c = state.cdc[s.task_id];
+  if (c) fact('change stream', c.error ? c.error : `${c.stream} (${c.state}): lag ${bytes(c.lag_bytes) || '0 B'}, retained ${bytes(c.retained_bytes) || '0 B'}, read ${ago(c.checked_at)} ago`);
   fact('expected a load since', s.expected_since ? stamp(s.expected_since) : '');
   fact('last success', s.last_success ? `${stamp(s.last_success.ended_at)} (${ago(s.last_success.ended_at)} ago), ${count(s.last_success.rows)} rows, ${bytes(s.last_success.bytes)} in ${duration(s.last_success.duration_ms / 1000)}` : 'never');
   fact('last attempt', s.last_attempt ? `${stamp(s.last_attempt.ended_at)}: ${s.last_attempt.status} (run ${s.last_attempt.run_id})` : '');
@@ -408,9 +419,9 @@ function banner() {
 
 async function refresh() {
   try {
-    const [status, schedule, runs, lineage] = await Promise.all([
-      getJson('/api/status'), getJson('/api/schedule'), getJson('/api/runs?limit=30&results=true'), getJson('/api/lineage')]);
-    Object.assign(state, { status, schedule, runs, lineage, error: null });
+    const [status, schedule, runs, lineage, cdc] = await Promise.all([
+      getJson('/api/status'), getJson('/api/schedule'), getJson('/api/runs?limit=30&results=true'), getJson('/api/lineage'), getJson('/api/cdc')]);
+    Object.assign(state, { status, schedule, runs, lineage, error: null, cdc: Object.fromEntries(cdc.tables.map((c) => [c.task_id, c])) });
     $('project').textContent = status.project;
     document.title = `tributary · ${status.project}`;
     const all = entries();
