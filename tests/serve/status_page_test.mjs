@@ -6,7 +6,8 @@
 // error, filters, the runs view and the lineage edges. Screenshots go to the
 // artifacts folder.
 // Usage: node status_page_test.mjs <tributary binary> <source dir> <artifacts dir>
-// Exit 77 (ctest: skipped) when chromium or playwright-core is missing.
+// Exit 77 (ctest: skipped) when chromium or playwright-core is missing; under
+// CI=true that is a failure instead, as for the other tests' emulators.
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -19,7 +20,7 @@ const chromiumPath = '/usr/bin/chromium';
 const playwrightDir = path.join(source, '.tools', 'playwright');
 if (!fs.existsSync(chromiumPath) || !fs.existsSync(path.join(playwrightDir, 'node_modules', 'playwright-core'))) {
   console.log(`skipped: needs ${chromiumPath} and playwright-core in ${playwrightDir} (scripts/install-deps.sh installs both)`);
-  process.exit(77);
+  process.exit(process.env.CI === 'true' ? 1 : 77);
 }
 const { chromium } = createRequire(path.join(playwrightDir, 'package.json'))('playwright-core');
 
