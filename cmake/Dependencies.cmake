@@ -15,6 +15,10 @@ find_package(ODBC REQUIRED)  # unixODBC (Debian: unixodbc-dev)
 find_package(CURL REQUIRED)  # Debian: libcurl4-openssl-dev
 find_package(OpenSSL REQUIRED)
 find_package(pugixml REQUIRED)
+# The status page's HTTP server (serve/): cpp-httplib, compiled (Debian:
+# libcpp-httplib-dev); its pkg-config flags must be used, they change the
+# classes' layout.
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib>=0.11)
 
 if(NOT DUCKDB_ROOT)
   set(DUCKDB_ROOT "${PROJECT_SOURCE_DIR}/third_party/duckdb")

@@ -30,8 +30,9 @@ ALLOWED = {
     "schedule": {"engine", "config", "cron", "common", "data"},
     "dbt": {"common", "data", "cron", "config", "sink"},
     "powerbi": {"common", "data", "cron", "config", "sink", "dbt", "clients/http"},
+    "serve": {"engine", "sink", "dbt", "powerbi", "config", "cron", "common", "data"},
     "cli": {"common", "data", "cron", "config", "source", "sink", "strategy", "engine",
-            "schedule", "dbt", "powerbi", "store"},
+            "schedule", "dbt", "powerbi", "store", "serve"},
 }
 # Declared families: a connector built on another one's code.
 FAMILIES = {

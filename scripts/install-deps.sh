@@ -19,6 +19,7 @@ packages=(
   clang-format time bc python3-venv python3-pip
   ccache clang clang-tidy libclang-rt-14-dev
   libcurl4-openssl-dev libssl-dev libpugixml-dev
+  libcpp-httplib-dev chromium
   openjdk-17-jre-headless
   patchelf debootstrap
 )

@@ -8,7 +8,9 @@
 #   tests start Spark without the network (tests/interop/delta_jars.py);
 # - into <repo>/.tools/azurite, Azurite (the Azure Blob emulator of the
 #   object-store tests) from the npm registry, at the last version that runs
-#   on Node.js 20.
+#   on Node.js 20;
+# - into <repo>/.tools/playwright, playwright-core (no browser download: the
+#   status page's browser test drives Debian's chromium).
 # Idempotent: does nothing when the requirements are unchanged since the
 # last successful install (a stamp in each folder) and the jars are there.
 # Usage: scripts/install-tools.sh [--force]
@@ -21,6 +23,8 @@ jars="$here/tests/interop/delta_jars.py"
 python=${PYTHON:-python3}
 azurite_version=3.35.0
 azurite_dir="$here/.tools/azurite"
+playwright_version=1.65.2
+playwright_dir="$here/.tools/playwright"
 
 want=$(sha256sum "$requirements" | cut -d' ' -f1)
 if [ "${1:-}" = "--force" ] || [ ! -x "$venv/bin/dbt" ] || [ ! -x "$venv/bin/moto_server" ] ||
@@ -47,4 +51,12 @@ if [ "${1:-}" = "--force" ] || [ "$(cat "$azurite_dir/.version" 2>/dev/null)" !=
   npm install --silent --no-audit --no-fund --prefix "$azurite_dir" "azurite@$azurite_version"
   test -x "$azurite_dir/node_modules/.bin/azurite-blob"
   echo "$azurite_version" >"$azurite_dir/.version"
+fi
+
+if [ "${1:-}" = "--force" ] || [ "$(cat "$playwright_dir/.version" 2>/dev/null)" != "$playwright_version" ]; then
+  echo "tributary: installing playwright-core $playwright_version into $playwright_dir (npm)"
+  mkdir -p "$playwright_dir"
+  npm install --silent --no-audit --no-fund --prefix "$playwright_dir" "playwright-core@$playwright_version"
+  test -f "$playwright_dir/node_modules/playwright-core/package.json"
+  echo "$playwright_version" >"$playwright_dir/.version"
 fi

@@ -12,6 +12,7 @@
 #include "config/project.h"
 #include "dbt/dbt_step.h"
 #include "engine/runner.h"
+#include "engine/status.h"
 #include "strategy/strategy.h"
 
 namespace tributary::cli {
@@ -95,8 +96,7 @@ DbtStepResult RunAndRecordDbtStep(const Project& project,
 // `plan`: the models a run with `filter` would build (nothing without dbt:).
 void PrintDbtPlan(const Project& project, const TaskFilter& filter);
 // `status`: one line per model; false when any is overdue, failing or never built.
-bool PrintModelStatus(const Project& project, const std::vector<TaskHistory>& history,
-                      TimePoint now);
+bool PrintModelStatus(const std::vector<TableStatus>& rows, TimePoint now);
 
 // The Power BI step after the dbt step of `run` (cli/powerbi_command.cc):
 // refreshes the tables whose dbt models that step built, one request per
@@ -108,8 +108,7 @@ int RunPowerBiAfterDbt(const Project& project, const LoadFlags& flags, const Run
 // `plan`: the Power BI tables a run with `filter` refreshes when their models build.
 void PrintPowerBiPlan(const Project& project, const TaskFilter& filter);
 // `status`: one line per Power BI table; false when any is overdue, failing or never refreshed.
-bool PrintPowerBiStatus(const Project& project, const std::vector<TaskHistory>& history,
-                        TimePoint now);
+bool PrintPowerBiStatus(const std::vector<TableStatus>& rows, TimePoint now);
 
 void AddValidateCommand(CLI::App& app, GlobalOptions& global);
 void AddCheckCommand(CLI::App& app, GlobalOptions& global);
@@ -127,5 +126,6 @@ void AddCdcCommand(CLI::App& app, GlobalOptions& global);
 void AddDbtCommand(CLI::App& app, GlobalOptions& global);
 void AddPowerBiCommand(CLI::App& app, GlobalOptions& global);
 void AddRunsCommand(CLI::App& app, GlobalOptions& global);
+void AddServeCommand(CLI::App& app, GlobalOptions& global);
 
 }  // namespace tributary::cli

@@ -210,18 +210,7 @@ void PrintDbtPlan(const Project& project, const TaskFilter& filter) {
   }
 }
 
-bool PrintModelStatus(const Project& project, const std::vector<TaskHistory>& history,
-                      TimePoint now) {
-  if (!project.dbt.enabled) return true;
-  Manifest manifest;
-  try {
-    manifest = ObtainManifest(project, /*parse=*/false, nullptr);
-  } catch (const Error& e) {
-    std::cerr << "tributary: warning: cannot list the dbt models: " << e.what() << "\n";
-    return true;
-  }
-  auto tasks = ModelTasks(project, manifest);
-  auto rows = ComputeStatus(project, tasks, history, now);
+bool PrintModelStatus(const std::vector<TableStatus>& rows, TimePoint now) {
   TextTable table({"model", "frequency", "last success (UTC)", "age", "health", "last error"});
   bool healthy = true;
   for (const auto& s : rows) {

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   AddRunCommand(app, global);
   AddStatusCommand(app, global);
   AddRunsCommand(app, global);
+  AddServeCommand(app, global);
   AddDocsCommand(app, global);
   AddScheduleCommand(app, global);
   AddJobsCommand(app, global);

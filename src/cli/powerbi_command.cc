@@ -151,12 +151,7 @@ void PrintPowerBiPlan(const Project& project, const TaskFilter& f) {
                "semantic model)\n";
 }
 
-bool PrintPowerBiStatus(const Project& project, const std::vector<TaskHistory>& history,
-                        TimePoint now) {
-  if (!project.powerbi.enabled) return true;
-  auto manifest = LastManifest(project);
-  auto tasks = PowerBiTasks(project, manifest ? &*manifest : nullptr);
-  auto rows = ComputeStatus(project, tasks, history, now);
+bool PrintPowerBiStatus(const std::vector<TableStatus>& rows, TimePoint now) {
   TextTable table(
       {"Power BI table", "frequency", "last success (UTC)", "age", "health", "last error"});
   bool healthy = true;

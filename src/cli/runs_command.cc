@@ -72,9 +72,7 @@ int ShowRuns(const GlobalOptions& global, const RunsFlags& flags) {
       std::cout << RenderRuns(runs);
       return kExitOk;
     }
-    nlohmann::json out = {{"runs", nlohmann::json::array()}};
-    for (const auto& r : runs) out["runs"].push_back(RunJson(r));
-    std::cout << out.dump(2) << "\n";
+    std::cout << RunListJson(runs).dump(2) << "\n";
     return kExitOk;
   }
   auto runs = log.ReadRuns(RunQuery{1, flags.run_id});
@@ -88,9 +86,7 @@ int ShowRuns(const GlobalOptions& global, const RunsFlags& flags) {
     std::cout << RenderRun(runs[0], results);
     return kExitOk;
   }
-  nlohmann::json out = {{"run", RunJson(runs[0])}, {"results", nlohmann::json::array()}};
-  for (const auto& r : results) out["results"].push_back(TaskResultJson(r));
-  std::cout << out.dump(2) << "\n";
+  std::cout << RunDetailJson(runs[0], results).dump(2) << "\n";
   return kExitOk;
 }
 

@@ -24,6 +24,8 @@
 #include "engine/connectors.h"
 #include "engine/runner.h"
 #include "schedule/scheduler.h"
+#include "serve/run_log_access.h"
+#include "serve/status_server.h"
 
 namespace tributary::cli {
 namespace {
@@ -35,7 +37,8 @@ struct NextFlags {
 
 struct RunFlags {
   std::vector<std::string> frequencies;
-  int threads = 0;  // 0: the project's default
+  int threads = 0;   // 0: the project's default
+  std::string http;  // --http: also serve the status page here
 };
 
 bool Selected(const std::vector<std::string>& only, const std::string& name) {
@@ -115,6 +118,15 @@ class EngineActions final : public ScheduleActions {
     sink_->run_log().RecordRun(record);
   }
 
+  // Calls `read` with the sink's run log for the status server: shares the
+  // sink the runs have open, or opens it without waiting for another
+  // process. Throws SinkBusyError while a dbt step has (or waits for) a
+  // one-file sink's bronze: the server then shows what it read last.
+  void WithRunLog(const std::function<void(RunLog&)>& read) {
+    Lease lease(*this, /*wait=*/false);
+    read(sink_->run_log());
+  }
+
   // When each frequency's tables were all last attempted (see
   // SchedulerOptions::attempted_since).
   std::map<std::string, TimePoint> AttemptedSince() {
@@ -176,10 +188,16 @@ class EngineActions final : public ScheduleActions {
   // has, or waits for, a one-file sink's bronze.
   class Lease {
    public:
-    explicit Lease(EngineActions& a) : a_(a) {
+    // Without `wait`: throws SinkBusyError instead of waiting for dbt or
+    // for another process holding the sink.
+    explicit Lease(EngineActions& a, bool wait = true) : a_(a) {
       std::unique_lock lock(a_.mutex_);
+      if (!wait && (a_.dbt_active_ || a_.dbt_waiting_ > 0)) {
+        throw SinkBusyError("a dbt step is building from the bronze file");
+      }
       a_.changed_.wait(lock, [&] { return !a_.dbt_active_ && a_.dbt_waiting_ == 0; });
-      if (a_.users_++ == 0) a_.sink_ = OpenSink(a_.project_);
+      if (a_.users_ == 0) a_.sink_ = wait ? OpenSink(a_.project_) : OpenSinkForReading(a_.project_);
+      ++a_.users_;
     }
     ~Lease() {
       std::lock_guard lock(a_.mutex_);
@@ -281,6 +299,36 @@ class SignalThread {
   std::thread thread_;
 };
 
+// The status server's way to the run history inside the scheduler: through
+// the runs' shared sink (EngineActions::WithRunLog), never a second DuckDB
+// instance of the file in this process.
+class SchedulerAccess final : public RunLogAccess {
+ public:
+  explicit SchedulerAccess(EngineActions& actions) : actions_(actions) {}
+  void With(const std::function<void(RunLog&)>& read) override { actions_.WithRunLog(read); }
+  std::vector<TaskHistory> BusyHistory(std::string*) override {
+    throw SinkBusyError("the sink is in use by this scheduler's dbt step");
+  }
+
+ private:
+  EngineActions& actions_;
+};
+
+// `--http ADDR`: the status page served beside the loop, from the runs'
+// sink. Throws Error when it cannot listen.
+std::unique_ptr<StatusServer> StartStatusServer(const Project& project, const std::string& listen,
+                                                RunLogAccess& access) {
+  ServeOptions options;
+  ParseListenAddress(listen, options);
+  options.token = ResolveServeToken(project);
+  auto server = std::make_unique<StatusServer>(project, project.tasks, access, options);
+  server->Bind();
+  server->Start();
+  Log(LogLevel::kInfo, "serving the status page",
+      {{"url", "http://" + options.host + ":" + std::to_string(server->Port()) + "/"}});
+  return server;
+}
+
 int RunScheduler(const GlobalOptions& global, const RunFlags& flags) {
   SignalThread signals;
   auto project = LoadOrReport(global);
@@ -297,8 +345,19 @@ int RunScheduler(const GlobalOptions& global, const RunFlags& flags) {
                  "tables (see `tributary schedule next` and `tributary plan`)\n";
     return kExitFailed;
   }
+  SchedulerAccess access(actions);
+  std::unique_ptr<StatusServer> server;
+  if (!flags.http.empty()) {
+    try {
+      server = StartStatusServer(*project, flags.http, access);
+    } catch (const Error& e) {
+      std::cerr << "tributary: --http: " << e.what() << "\n";
+      return kExitFailed;
+    }
+  }
   signals.Start(scheduler);
   scheduler.Run();
+  if (server) server->Stop();
   return kExitOk;
 }
 
@@ -336,6 +395,9 @@ void AddScheduleCommand(CLI::App& app, GlobalOptions& global) {
   run->add_option("-j,--threads", run_flags->threads,
                   "Tables loaded at once per run (default: defaults.threads)")
       ->check(CLI::Range(1, 256));
+  run->add_option("--http", run_flags->http,
+                  "Also serve the status page, API and metrics on this host:port (as `tributary "
+                  "serve`; docs/status-page.md)");
   run->callback([&global, run_flags] { global.exit_code = RunScheduler(global, *run_flags); });
 }
 

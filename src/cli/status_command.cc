@@ -9,11 +9,10 @@
 #include "cli/cli.h"
 #include "common/error.h"
 #include "common/text_table.h"
-#include "dbt/dbt_step.h"
-#include "dbt/model_history.h"
 #include "engine/connectors.h"
 #include "engine/status.h"
 #include "engine/status_json.h"
+#include "serve/project_status.h"
 
 namespace tributary::cli {
 namespace {
@@ -82,32 +81,6 @@ std::string RenderDetail(const std::vector<TableStatus>& rows) {
   return out;
 }
 
-// The models' status for the JSON of `status`: the models of the selected
-// frequencies (all without --frequency). `tasks` owns what `rows` point to.
-struct ModelStatus {
-  std::vector<Task> tasks;
-  std::vector<TableStatus> rows;
-};
-
-ModelStatus ModelStatuses(const Project& project, const TaskFilter& filter,
-                          const std::vector<TaskHistory>& history, TimePoint now) {
-  ModelStatus out;
-  if (!DbtMayBuild(project, filter)) return out;
-  try {
-    auto frequencies = SplitList(filter.frequencies);
-    for (auto& t : ModelTasks(project, ObtainManifest(project, /*parse=*/false, nullptr))) {
-      bool wanted = frequencies.empty() || std::find(frequencies.begin(), frequencies.end(),
-                                                     t.frequency) != frequencies.end();
-      if (wanted) out.tasks.push_back(std::move(t));
-    }
-  } catch (const Error& e) {
-    std::cerr << "tributary: warning: cannot list the dbt models: " << e.what() << "\n";
-    return out;
-  }
-  out.rows = ComputeStatus(project, out.tasks, history, now);
-  return out;
-}
-
 int ShowStatus(const GlobalOptions& global, const StatusFlags& flags) {
   auto project = LoadOrReport(global);
   if (!project) return kExitFailed;
@@ -125,21 +98,29 @@ int ShowStatus(const GlobalOptions& global, const StatusFlags& flags) {
   auto history = ReadStatusHistory(*project, &note);
   if (!note.empty()) std::cerr << "tributary: " << note << "\n";
   TimePoint now = SystemClock::Instance().Now();
-  auto rows = ComputeStatus(*project, *selected, history, now);
+  // The text lists every model and Power BI table; the JSON those of the
+  // selected frequencies when the filters could build models.
+  bool json = flags.format == "json";
+  StatusLayers layers;
+  layers.models = !detail && (!json || DbtMayBuild(*project, filter));
+  layers.reports = layers.models;
+  if (json) layers.frequencies = SplitList(filter.frequencies);
+  ProjectStatus status = GatherStatus(*project, std::move(*selected), layers, history, now);
+  for (const auto& w : status.warnings) std::cerr << "tributary: warning: " << w << "\n";
+  const auto& rows = status.table_rows;
   bool healthy = std::all_of(rows.begin(), rows.end(), Healthy);
-  if (flags.format == "json") {
-    ModelStatus models = detail ? ModelStatus{} : ModelStatuses(*project, filter, history, now);
-    auto json = StatusJson(project->name, rows, models.rows, now);
-    std::cout << json.dump(2) << "\n";
-    return json["healthy"].get<bool>() ? kExitOk : kExitFailed;
+  if (json) {
+    auto out = ProjectStatusJson(*project, status, now);
+    std::cout << out.dump(2) << "\n";
+    return out["healthy"].get<bool>() ? kExitOk : kExitFailed;
   }
   if (detail) {
     std::cout << RenderDetail(rows);
     return healthy ? kExitOk : kExitFailed;
   }
   std::cout << Render(rows, now);
-  healthy &= PrintModelStatus(*project, history, now);
-  healthy &= PrintPowerBiStatus(*project, history, now);
+  if (status.manifest) healthy &= PrintModelStatus(status.model_rows, now);
+  if (project->powerbi.enabled) healthy &= PrintPowerBiStatus(status.report_rows, now);
   return healthy ? kExitOk : kExitFailed;
 }
 

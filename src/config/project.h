@@ -169,6 +169,14 @@ struct RunDefaults {
   int parallelism = 1;
 };
 
+// `serve:` in tributary.yml: the status server (`tributary serve`, `schedule
+// run --http`; docs/status-page.md).
+struct ServeConfig {
+  // A secret reference (${env:NAME} / ${file:PATH}), resolved when serving:
+  // the token every request must carry; required to listen off loopback.
+  std::string token;
+};
+
 struct Project {
   std::string name;
   std::filesystem::path dir;  // absolute
@@ -180,6 +188,7 @@ struct Project {
   JobsConfig jobs;
   DbtConfig dbt;
   PowerBiConfig powerbi;
+  ServeConfig serve;
   std::vector<Task> tasks;  // in file order
 
   const ServerConfig* FindServer(const std::string& wanted) const;

@@ -337,6 +337,14 @@ void AddImplicitDaily(Project& project) {
 
 }  // namespace
 
+void LoadServe(YamlReader& yaml, const YAML::Node& node, Project& project) {
+  if (!node || !yaml.CheckMapping(node, "serve", "", "serve")) return;
+  if (node["token"] && node["token"].IsScalar()) {
+    CheckSecretSetting(yaml, node["token"], "token", project);
+  }
+  if (auto token = yaml.String(node, "token")) project.serve.token = *token;
+}
+
 void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnostics& diagnostics,
                      const LoadOptions& options) {
   auto path = dir / "tributary.yml";
@@ -360,6 +368,7 @@ void LoadProjectFile(const std::filesystem::path& dir, Project& project, Diagnos
   LoadJobsConfig(yaml, (*root)["jobs"], project.jobs);
   LoadDbt(yaml, (*root)["dbt"], project);
   LoadPowerBi(yaml, (*root)["powerbi"], project);
+  LoadServe(yaml, (*root)["serve"], project);
 }
 
 }  // namespace tributary

@@ -27,6 +27,9 @@ const std::vector<Setting> kSettings = {
      "What `tributary jobs export` writes into job definitions (see Jobs)."},
     {"project", "dbt", VT::kMapping, false, "", "",
      "The dbt project built after each frequency's loads (see dbt, docs/dbt.md)."},
+    {"project", "serve", VT::kMapping, false, "", "",
+     "The status server of `tributary serve` and `schedule run --http` (see Status server, "
+     "docs/status-page.md)."},
     {"project", "powerbi", VT::kMapping, false, "", "",
      "Power BI semantic models refreshed after the dbt models their tables read (see Power BI, "
      "docs/powerbi.md)."},
@@ -146,6 +149,11 @@ const std::vector<Setting> kSettings = {
     {"scheduler", "misfire_grace_seconds", VT::kInteger, false, "60", "",
      "A tick the scheduler notices later than this (machine suspended, clock jump, busy host) "
      "counts as missed and follows the frequency's `catch_up` policy."},
+
+    {"serve", "token", VT::kString, false, "", "",
+     "A secret reference (${env:NAME} or ${file:PATH}) to the token every request must carry "
+     "(`Authorization: Bearer <token>`, or basic auth with it as password; /healthz excepted). "
+     "Required to listen on a non-loopback address."},
 
     {"jobs", "command", VT::kString, false, "", "",
      "The tributary executable as the job's machine sees it. Default: this executable's absolute "
@@ -388,6 +396,7 @@ const char* ScopeTitle(std::string_view scope) {
   if (scope == "defaults") return "Defaults (`defaults:`)";
   if (scope == "scheduler") return "Scheduler (`scheduler:`)";
   if (scope == "jobs") return "Jobs export (`jobs:`)";
+  if (scope == "serve") return "Status server (`serve:`, see docs/status-page.md)";
   if (scope == "dbt") return "dbt (`dbt:`, see docs/dbt.md)";
   if (scope == "powerbi") return "Power BI (`powerbi:`, see docs/powerbi.md)";
   if (scope == "powerbi.semantic_model") return "Semantic model (`semantic_models: {name: …}`)";

@@ -9,6 +9,7 @@
 #include "config/kinds.h"
 #include "sink/delta/delta_connector.h"
 #include "sink/duckdb/duckdb_connector.h"
+#include "sink/duckdb/duckdb_file_wait.h"
 #include "sink/postgres/postgres_connector.h"
 #include "source/postgres/postgres_connector.h"
 #include "source/sqlite/sqlite_connector.h"
@@ -21,7 +22,8 @@ using SourceFactory = std::unique_ptr<Source> (*)(const Project&, const ServerCo
                                                   const std::string&);
 using CdcFactory = std::unique_ptr<CdcReader> (*)(const Project&, const ServerConfig&, const Task&);
 using SinkFactory = std::unique_ptr<Sink> (*)(const Project&);
-using StatusHistoryReader = std::vector<TaskHistory> (*)(const Project&, std::string* note);
+using StatusHistoryReader = std::vector<TaskHistory> (*)(const Project&, std::string* note,
+                                                         bool wait);
 using SinkChecker = SinkCheck (*)(const Project&);
 
 struct SourceBinding {
@@ -35,6 +37,7 @@ struct SinkBinding {
   SinkFactory open;
   StatusHistoryReader status_history;  // nullptr: the opened sink's RunLog
   SinkChecker check;                   // nullptr: opening it is the check
+  SinkFactory open_now;                // nullptr: `open` never waits for another process
 };
 
 // One line per connector; config/kinds.cc says what each can do.
@@ -45,9 +48,9 @@ constexpr SourceBinding kSources[] = {
 };
 
 constexpr SinkBinding kSinks[] = {
-    {"duckdb", OpenDuckDbSink, ReadDuckDbStatusHistory, CheckDuckDbSink},
-    {"delta", OpenDeltaSink, nullptr, CheckDeltaSink},
-    {"postgresql", OpenPostgresSink, nullptr, CheckPostgresSink},
+    {"duckdb", OpenDuckDbSink, ReadDuckDbStatusHistory, CheckDuckDbSink, OpenDuckDbSinkNow},
+    {"delta", OpenDeltaSink, nullptr, CheckDeltaSink, nullptr},
+    {"postgresql", OpenPostgresSink, nullptr, CheckPostgresSink, nullptr},
 };
 
 const SourceBinding* FindSource(const ServerConfig& server) {
@@ -103,13 +106,29 @@ SinkCheck CheckSink(const Project& project) {
   return SinkCheck{false, sink->Describe() + " is reachable and its schemas exist"};
 }
 
-std::vector<TaskHistory> ReadStatusHistory(const Project& project, std::string* note) {
+std::vector<TaskHistory> ReadStatusHistory(const Project& project, std::string* note, bool wait) {
   for (const SinkBinding& b : kSinks) {
     if (b.kind == project.sink.kind && b.status_history != nullptr) {
-      return b.status_history(project, note);
+      try {
+        return b.status_history(project, note, wait);
+      } catch (const DuckFileBusyError& e) {
+        throw SinkBusyError(e.what());
+      }
     }
   }
   return OpenSink(project)->run_log().ReadHistory();
+}
+
+std::unique_ptr<Sink> OpenSinkForReading(const Project& project) {
+  for (const SinkBinding& b : kSinks) {
+    if (b.kind != project.sink.kind || b.open_now == nullptr) continue;
+    try {
+      return b.open_now(project);
+    } catch (const DuckFileBusyError& e) {
+      throw SinkBusyError(e.what());
+    }
+  }
+  return OpenSink(project);
 }
 
 std::vector<std::string> BoundSourceKinds() {

@@ -49,11 +49,25 @@ std::unique_ptr<Sink> OpenSink(const Project& project);
 // when it cannot be reached or written.
 SinkCheck CheckSink(const Project& project);
 
+// The sink was held by another process (a run loading) and reading it would
+// have meant waiting.
+class SinkBusyError : public SinkError {
+ public:
+  using SinkError::SinkError;
+};
+
 // The run history `status` shows: OpenSink(project)'s, except that a DuckDB
 // sink file another process holds (a run loading) is not waited for — the
 // history then comes from the snapshot that process keeps beside the file,
-// and `note` (when given) says so. Throws SinkError.
-std::vector<TaskHistory> ReadStatusHistory(const Project& project, std::string* note);
+// and `note` (when given) says so. Without a snapshot it waits for the file
+// when `wait`, else throws SinkBusyError. Throws SinkError.
+std::vector<TaskHistory> ReadStatusHistory(const Project& project, std::string* note,
+                                           bool wait = true);
+
+// The project's sink opened to read its run history now: a DuckDB file
+// another process holds is not waited for (SinkBusyError). Other kinds: as
+// OpenSink. Throws SinkError.
+std::unique_ptr<Sink> OpenSinkForReading(const Project& project);
 
 // The kinds bound here, for the test that every kinds-table row has an
 // implementation and every implementation a row.

@@ -58,6 +58,18 @@ json TaskResultJson(const TaskResult& r) {
           {"error", TextOrNull(r.error)}};
 }
 
+json RunListJson(const std::vector<RunRecord>& runs) {
+  json out = {{"runs", json::array()}};
+  for (const auto& r : runs) out["runs"].push_back(RunJson(r));
+  return out;
+}
+
+json RunDetailJson(const RunRecord& run, const std::vector<TaskResult>& results) {
+  json out = {{"run", RunJson(run)}, {"results", json::array()}};
+  for (const auto& r : results) out["results"].push_back(TaskResultJson(r));
+  return out;
+}
+
 json TableStatusJson(const TableStatus& s) {
   const Task& t = *s.task;
   bool failed = s.last_attempt && !IsSuccess(*s.last_attempt);
@@ -76,20 +88,21 @@ json TableStatusJson(const TableStatus& s) {
 }
 
 json StatusJson(const std::string& project, const std::vector<TableStatus>& tables,
-                const std::vector<TableStatus>& models, TimePoint now) {
-  json out = {{"generated_at", IsoUtc(now)},
-              {"project", project},
-              {"healthy", true},
-              {"tables", json::array()},
-              {"models", json::array()}};
-  for (const auto& s : tables) {
-    out["tables"].push_back(TableStatusJson(s));
-    out["healthy"] = out["healthy"].get<bool>() && Healthy(s);
-  }
-  for (const auto& s : models) {
-    out["models"].push_back(TableStatusJson(s));
-    out["healthy"] = out["healthy"].get<bool>() && Healthy(s);
-  }
+                const std::vector<TableStatus>& models, TimePoint now,
+                const std::vector<TableStatus>& reports) {
+  json out = {{"generated_at", IsoUtc(now)}, {"project", project},      {"healthy", true},
+              {"tables", json::array()},     {"models", json::array()}, {"reports", json::array()}};
+  bool healthy = true;
+  auto add = [&](const char* key, const std::vector<TableStatus>& rows) {
+    for (const auto& s : rows) {
+      out[key].push_back(TableStatusJson(s));
+      healthy = healthy && Healthy(s);
+    }
+  };
+  add("tables", tables);
+  add("models", models);
+  add("reports", reports);
+  out["healthy"] = healthy;
   return out;
 }
 

@@ -34,11 +34,20 @@ nlohmann::json TaskResultJson(const TaskResult& result);
 // attempt's whole error while it failed, else null).
 nlohmann::json TableStatusJson(const TableStatus& status);
 
-// The whole of `status`: generated_at, project, healthy (false when a table
-// or model is overdue, failing or never loaded: `status` then exits 1),
-// tables and models (TableStatusJson each).
+// The whole of `status`: generated_at, project, healthy (false when a table,
+// model or Power BI table is overdue, failing or never loaded: `status` then
+// exits 1), tables, models and reports (the Power BI tables; TableStatusJson
+// each).
 nlohmann::json StatusJson(const std::string& project, const std::vector<TableStatus>& tables,
-                          const std::vector<TableStatus>& models, TimePoint now);
+                          const std::vector<TableStatus>& models, TimePoint now,
+                          const std::vector<TableStatus>& reports = {});
+
+// `runs --format json` and GET /api/runs: {"runs": [RunJson…]}.
+nlohmann::json RunListJson(const std::vector<RunRecord>& runs);
+
+// `runs <id> --format json` and GET /api/runs/<id>: {"run": RunJson,
+// "results": [TaskResultJson…]}.
+nlohmann::json RunDetailJson(const RunRecord& run, const std::vector<TaskResult>& results);
 
 // True when `status` counts the entry as healthy (ok or due).
 bool Healthy(const TableStatus& status);

@@ -49,29 +49,32 @@ std::unique_ptr<Sink> OpenDuckDbSink(const Project& project) {
 
 SinkCheck CheckDuckDbSink(const Project& project) {
   const SinkConfig& sink = project.sink;
-  DuckDbSinkOptions now = Options(sink);
-  std::chrono::seconds wait = now.lock_wait;
-  now.lock_wait = std::chrono::seconds(0);
-  std::filesystem::path file = project.dir / sink.path;
   try {
-    DuckDbSink opened(file, sink.schema.empty() ? "bronze" : sink.schema, now);
+    OpenDuckDbSinkNow(project);
     return SinkCheck{false, fmt::format("duckdb file {} opens for writing", sink.path)};
   } catch (const DuckFileBusyError& e) {
     return SinkCheck{true, fmt::format("duckdb file {} is in use by {}: runs wait for it up to "
                                        "lock_wait_seconds ({} s)",
-                                       sink.path, e.holder(), wait.count())};
+                                       sink.path, e.holder(), Options(sink).lock_wait.count())};
   }
 }
 
-std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note) {
+std::unique_ptr<Sink> OpenDuckDbSinkNow(const Project& project) {
   const SinkConfig& sink = project.sink;
   DuckDbSinkOptions now = Options(sink);
   now.lock_wait = std::chrono::seconds(0);
-  std::filesystem::path file = project.dir / sink.path;
+  return std::make_unique<DuckDbSink>(project.dir / sink.path,
+                                      sink.schema.empty() ? "bronze" : sink.schema, now);
+}
+
+std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note,
+                                                 bool wait) {
+  std::filesystem::path file = project.dir / project.sink.path;
   try {
-    return DuckDbSink(file, sink.schema.empty() ? "bronze" : sink.schema, now).ReadHistory();
+    return OpenDuckDbSinkNow(project)->run_log().ReadHistory();
   } catch (const DuckFileBusyError& e) {
     auto snapshot = ReadHistorySnapshot(file);
+    if (!snapshot && !wait) throw;
     if (!snapshot) return OpenDuckDbSink(project)->run_log().ReadHistory();
     if (note != nullptr) {
       *note = fmt::format(

@@ -19,10 +19,16 @@ std::unique_ptr<Sink> OpenDuckDbSink(const Project& project);
 // Throws SinkError when the file cannot be opened or written.
 SinkCheck CheckDuckDbSink(const Project& project);
 
+// The sink without waiting for a file another process holds: throws
+// DuckFileBusyError at once then (for readers that must not block).
+std::unique_ptr<Sink> OpenDuckDbSinkNow(const Project& project);
+
 // The run history for `status`. While another process holds the file (a run
 // loading), it is not waited for: the history comes from the snapshot that
 // process keeps beside it (history_snapshot.h) and `note` says so. Without a
-// snapshot, waits for the file as OpenDuckDbSink does.
-std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note);
+// snapshot, waits for the file as OpenDuckDbSink does when `wait`, else
+// throws DuckFileBusyError.
+std::vector<TaskHistory> ReadDuckDbStatusHistory(const Project& project, std::string* note,
+                                                 bool wait);
 
 }  // namespace tributary
