@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <vector>
 
 #include "common/log.h"
 #include "common/text_table.h"
@@ -21,8 +22,17 @@ std::string Rate(int64_t rows, double seconds) {
 
 }  // namespace
 
-ConsoleProgress::ConsoleProgress(bool live) : live_(live) {
-  if (!live_) return;
+ConsoleProgress::ConsoleProgress(bool live, std::chrono::milliseconds report_every)
+    : live_(live), report_every_(report_every) {
+  if (!live_) {
+    if (report_every_.count() > 0) {
+      painter_ = std::thread([this] {
+        NameThisThread("progress");
+        ReportLoop();
+      });
+    }
+    return;
+  }
   SetLiveDisplay({[](void* self) { static_cast<ConsoleProgress*>(self)->Erase(); },
                   [](void* self) { static_cast<ConsoleProgress*>(self)->Draw(); }, this});
   painter_ = std::thread([this] {
@@ -32,13 +42,13 @@ ConsoleProgress::ConsoleProgress(bool live) : live_(live) {
 }
 
 ConsoleProgress::~ConsoleProgress() {
-  if (!live_) return;
   {
     std::lock_guard lock(mu_);
     stop_ = true;
   }
   wake_.notify_all();
-  painter_.join();
+  if (painter_.joinable()) painter_.join();
+  if (!live_) return;
   {
     StderrGuard guard;  // erases the display
     ClearLiveDisplay();
@@ -49,9 +59,9 @@ void ConsoleProgress::RunStarted(const RunRecord& run) {
   {
     std::lock_guard lock(mu_);
     total_ = run.tasks_total;
+    run_id_ = run.run_id;
   }
-  Log(LogLevel::kInfo, "run started",
-      {{"run_id", run.run_id}, {"tables", std::to_string(run.tasks_total)}});
+  Log(LogLevel::kInfo, "run started", {{"run_id", run.run_id}, {"tables", run.tasks_total}});
 }
 
 void ConsoleProgress::TaskStarted(const Task& task, const TaskProgress& progress) {
@@ -71,9 +81,7 @@ void ConsoleProgress::TaskFinished(const Task& task, const TaskResult& result) {
     active_.erase(task.id());
     ++finished_;
   }
-  LogFields fields = {{"table", task.id()},
-                      {"rows", std::to_string(result.rows)},
-                      {"seconds", fmt::format("{:.3f}", secs)}};
+  LogFields fields = {{"table", task.id()}, {"rows", result.rows}, {"seconds", secs}};
   if (result.status == "succeeded") {
     Log(LogLevel::kInfo, "table loaded", fields);
   } else {
@@ -88,6 +96,29 @@ void ConsoleProgress::Loop() {
     wake_.wait_for(lock, std::chrono::milliseconds(200));
     lock.unlock();
     { StderrGuard guard; }  // erase + redraw
+    lock.lock();
+  }
+}
+
+void ConsoleProgress::ReportLoop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    wake_.wait_for(lock, report_every_);
+    if (stop_) break;
+    auto now = std::chrono::steady_clock::now();
+    std::vector<LogFields> lines;
+    for (const auto& [id, a] : active_) {
+      double secs = Seconds(now - a.started);
+      if (secs * 1000 < static_cast<double>(report_every_.count())) continue;
+      int64_t rows = a.progress->rows();
+      lines.push_back({{"run_id", run_id_},
+                       {"table", id},
+                       {"rows", rows},
+                       {"rows_per_second", secs > 0 ? static_cast<double>(rows) / secs : 0.0},
+                       {"seconds", secs}});
+    }
+    lock.unlock();
+    for (const auto& fields : lines) Log(LogLevel::kInfo, "table progress", fields);
     lock.lock();
   }
 }

@@ -1,6 +1,8 @@
 // What `tributary run` shows while it works: on a terminal, one live line per
 // running table (rows, rate, elapsed) redrawn in place; otherwise (or with
-// --log-format json) a log line when each table starts and ends.
+// --log-format json) a log line when each table starts and ends, and a
+// "table progress" line (rows, rows per second, seconds) every `report_every`
+// for each table still loading.
 #pragma once
 
 #include <chrono>
@@ -17,7 +19,8 @@ namespace tributary::cli {
 class ConsoleProgress final : public RunObserver {
  public:
   // `live`: draw the in-place display (stderr is a terminal, text logs).
-  explicit ConsoleProgress(bool live);
+  explicit ConsoleProgress(bool live,
+                           std::chrono::milliseconds report_every = std::chrono::seconds(30));
   ~ConsoleProgress() override;
 
   void RunStarted(const RunRecord& run) override;
@@ -30,10 +33,13 @@ class ConsoleProgress final : public RunObserver {
     std::chrono::steady_clock::time_point started;
   };
   void Loop();
+  void ReportLoop();
   void Draw();   // REQUIRES: stderr guard held
   void Erase();  // REQUIRES: stderr guard held
 
   const bool live_;
+  const std::chrono::milliseconds report_every_;
+  std::string run_id_;
   std::mutex mu_;
   std::condition_variable wake_;
   bool stop_ = false;

@@ -77,6 +77,8 @@ int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::stri
   if (g_stop.load()) return kExitFailed;
   int code = summary.failed() == 0 ? kExitOk : kExitFailed;
   sink.reset();  // dbt-duckdb attaches the bronze file: one writer per DuckDB file
+  LogScope run_scope(
+      LogFields{{"run_id", summary.run.run_id}});  // the dbt and Power BI steps' events
   if (after && after(*project, summary) != kExitOk) code = kExitFailed;
   return code;
 }

@@ -221,7 +221,7 @@ class EngineActions final : public ScheduleActions {
       ++a_.dbt_waiting_;
       if (a_.users_ > 0 || a_.dbt_active_) {
         Log(LogLevel::kInfo, "dbt: waiting for the loads in flight to release the bronze file",
-            {{"loads", std::to_string(a_.users_)}, {"path", a_.project_.sink.path}});
+            {{"loads", a_.users_}, {"path", a_.project_.sink.path}});
       }
       a_.changed_.wait(lock, [&] { return a_.users_ == 0 && !a_.dbt_active_; });
       --a_.dbt_waiting_;

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <vector>
 
 namespace tributary {
 namespace {
@@ -34,14 +35,31 @@ const char* LevelName(LogLevel level) {
   return "info";
 }
 
+thread_local std::vector<LogFields> t_scopes;
+
+// "2026-12-07T16:22:34.123Z": the date, the time to the millisecond, UTC.
 std::string NowIso() {
   auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}Z", now);
+  auto secs = std::chrono::floor<std::chrono::seconds>(now);
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03d}Z", secs, (now - secs).count());
+}
+
+// The scopes' fields, then the line's own (which win).
+LogFields AllFields(const LogFields& fields) {
+  LogFields all;
+  for (const auto& scope : t_scopes) {
+    for (const auto& [k, v] : scope) all[k] = v;
+  }
+  for (const auto& [k, v] : fields) all[k] = v;
+  return all;
 }
 
 std::string FormatText(LogLevel level, std::string_view message, const LogFields& fields) {
-  std::string line = fmt::format("{} {:<5} {}", NowIso().substr(11, 12), LevelName(level), message);
-  for (const auto& [k, v] : fields) {
+  std::string ts = NowIso();
+  ts[10] = ' ';
+  std::string line = fmt::format("{} {:<5} {}", ts, LevelName(level), message);
+  for (const auto& [k, value] : fields) {
+    std::string v = value.Text();
     bool quote = v.find_first_of(" \t\"=") != std::string::npos || v.empty();
     line += quote ? fmt::format(" {}={:?}", k, v) : fmt::format(" {}={}", k, v);
   }
@@ -53,11 +71,25 @@ std::string FormatJson(LogLevel level, std::string_view message, const LogFields
   j["ts"] = NowIso();
   j["level"] = LevelName(level);
   j["msg"] = message;
-  for (const auto& [k, v] : fields) j[k] = v;
+  for (const auto& [k, v] : fields) {
+    std::visit([&j, &k = k](const auto& x) { j[k] = x; }, v.value());
+  }
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace
+
+std::string LogValue::Text() const {
+  if (const auto* s = std::get_if<std::string>(&value_)) return *s;
+  if (const auto* n = std::get_if<int64_t>(&value_)) return std::to_string(*n);
+  if (const auto* d = std::get_if<double>(&value_)) return fmt::format("{:.3f}", *d);
+  return std::get<bool>(value_) ? "true" : "false";
+}
+
+LogScope::LogScope(LogFields fields) { t_scopes.push_back(std::move(fields)); }
+LogScope::~LogScope() { t_scopes.pop_back(); }
+
+LogFields CurrentLogFields() { return AllFields({}); }
 
 void SetLogFormat(LogFormat format) { g_format = format; }
 LogFormat GetLogFormat() { return g_format; }
@@ -67,8 +99,10 @@ bool LogEnabled(LogLevel level) { return level >= g_level; }
 
 void Log(LogLevel level, std::string_view message, const LogFields& fields) {
   if (level < g_level) return;
-  std::string line = g_format == LogFormat::kJson ? FormatJson(level, message, fields)
-                                                  : FormatText(level, message, fields);
+  LogFields all = t_scopes.empty() ? LogFields{} : AllFields(fields);
+  const LogFields& used = t_scopes.empty() ? fields : all;
+  std::string line = g_format == LogFormat::kJson ? FormatJson(level, message, used)
+                                                  : FormatText(level, message, used);
   StderrGuard guard;
   std::fputs(line.c_str(), stderr);
   std::fputc('\n', stderr);

@@ -82,8 +82,9 @@ bool ServerReachability::WaitBeforeRetry(const ServerConfig& server, const std::
       {{"server", server.name},
        {"database", database},
        {"table", table},
-       {"attempt", fmt::format("{} of {}", attempt, RetryPolicyOf(server).attempts)},
-       {"wait", fmt::format("{:.3f}s", static_cast<double>(wait.count()) / 1000)},
+       {"attempt", attempt},
+       {"attempts", RetryPolicyOf(server).attempts},
+       {"wait_seconds", static_cast<double>(wait.count()) / 1000},
        {"error", error}});
   sleep_(wait);
   return cancel_ == nullptr || !cancel_->load();
@@ -135,7 +136,7 @@ std::unique_ptr<Source> ServerReachability::Open(const Project& project, const S
           {{"server", server.name},
            {"database", database},
            {"table", table},
-           {"attempts", std::to_string(RetryPolicyOf(server).attempts)},
+           {"attempts", RetryPolicyOf(server).attempts},
            {"error", e.what()}});
     }
     throw;

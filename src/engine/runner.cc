@@ -171,6 +171,26 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
   return result;
 }
 
+// The run's closing event: what a log reader needs without the run history.
+void LogRunFinished(const RunSummary& summary) {
+  const RunRecord& run = summary.run;
+  int64_t rows = 0, bytes = 0;
+  for (const auto& r : summary.results) {
+    rows += std::max<int64_t>(r.rows, 0);
+    bytes += std::max<int64_t>(r.bytes, 0);
+  }
+  double seconds =
+      run.ended_at ? std::chrono::duration<double>(*run.ended_at - run.started_at).count() : 0;
+  Log(run.status == "succeeded" ? LogLevel::kInfo : LogLevel::kError, "run finished",
+      {{"status", run.status},
+       {"tables", run.tasks_total},
+       {"tables_failed", run.tasks_failed},
+       {"tables_done", summary.results.size()},
+       {"rows", rows},
+       {"bytes", bytes},
+       {"seconds", seconds}});
+}
+
 }  // namespace
 
 std::string NewRunId(const Clock& clock) {
@@ -189,6 +209,7 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
   run.command = options.command;
   run.tasks_total = static_cast<int>(tasks.size());
   sink.run_log().RecordRun(run);
+  LogScope run_scope(LogFields{{"run_id", run.run_id}});
   observer.RunStarted(run);
 
   summary.results.resize(tasks.size());
@@ -196,8 +217,10 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
                              options.retry_sleep, options.cancel);
   std::atomic<size_t> next{0};
   auto worker = [&] {
+    LogScope scope(LogFields{{"run_id", run.run_id}});
     for (size_t i; (i = next.fetch_add(1)) < tasks.size();) {
       if (options.cancel != nullptr && options.cancel->load()) break;
+      LogScope task_scope(LogFields{{"table", tasks[i].id()}});
       summary.results[i] =
           RunOne(project, tasks[i], sink, clock, options, run.run_id, observer, servers);
     }
@@ -224,6 +247,7 @@ RunSummary RunTasks(const Project& project, const std::vector<Task>& tasks, Sink
       run.tasks_failed == 0 && complete ? "succeeded" : (complete ? "failed" : "cancelled");
   run.ended_at = clock.Now();
   sink.run_log().RecordRun(run);
+  LogRunFinished(summary);
   return summary;
 }
 

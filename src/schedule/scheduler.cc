@@ -141,8 +141,7 @@ void Scheduler::Run() {
           wake == TimePoint::max()
               ? "until a run finishes"
               : fmt::format("{:.1f} s", std::chrono::duration<double>(wake - now).count());
-      Log(LogLevel::kDebug, "waiting",
-          {{"for", in}, {"runs_in_flight", std::to_string(in_flight_.size())}});
+      Log(LogLevel::kDebug, "waiting", {{"for", in}, {"runs_in_flight", in_flight_.size()}});
     }
     timer_.WaitUntil(wake);
   }
@@ -330,7 +329,7 @@ TimePoint Scheduler::NextWake() const {
 
 void Scheduler::Shutdown() {
   Log(LogLevel::kInfo, "stopping: no new runs; runs in flight are cancelled",
-      {{"runs_in_flight", std::to_string(in_flight_.size())}});
+      {{"runs_in_flight", in_flight_.size()}});
   for (auto& f : frequencies_) {
     if (!f.queued) continue;
     Decision d = *f.queued;

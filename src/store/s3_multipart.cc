@@ -63,7 +63,7 @@ void Abort(const S3Client& s3, const std::string& full_key, const std::string& i
     HttpResponse response = s3.Send(request);
     if (response.Ok() || response.status == 404) return;
     Log(LogLevel::kWarn, "could not abort a multipart upload",
-        {{"key", full_key}, {"status", std::to_string(response.status)}});
+        {{"key", full_key}, {"status", response.status}});
   } catch (const std::exception& e) {
     Log(LogLevel::kWarn, "could not abort a multipart upload",
         {{"key", full_key}, {"error", e.what()}});

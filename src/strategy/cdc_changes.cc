@@ -39,7 +39,8 @@ class ChangeLander {
   void Land(ChangeStream& stream, std::shared_ptr<const Schema> schema) {
     BoundedQueue<ChangeBatch> queue(4);
     std::exception_ptr read_error;
-    std::thread producer([&] {
+    std::thread producer([&, log_fields = CurrentLogFields()] {
+      LogScope scope(log_fields);
       NameThisThread("cdc-read");
       Read(stream, schema, queue, read_error);
     });

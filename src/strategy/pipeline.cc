@@ -14,9 +14,8 @@ namespace {
 
 using Steady = std::chrono::steady_clock;
 
-std::string MillisSince(Steady::time_point start) {
-  auto us = std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - start).count();
-  return std::to_string(us / 1000) + "." + std::to_string(us / 100 % 10);
+double MillisSince(Steady::time_point start) {
+  return std::chrono::duration<double, std::milli>(Steady::now() - start).count();
 }
 
 bool Cancelled(const std::atomic<bool>* cancel) {
@@ -45,7 +44,8 @@ LoadStats CopyAll(Reader& reader, TableWriter& writer, const BatchLimits& limits
                   TaskProgress& progress, const std::atomic<bool>* cancel, size_t queue_depth) {
   BoundedQueue<Batch> queue(queue_depth);
   std::exception_ptr read_error;
-  std::thread producer([&] {
+  std::thread producer([&, log_fields = CurrentLogFields()] {
+    LogScope scope(log_fields);
     NameThisThread("read");
     ReadAll(reader, limits, queue, cancel, read_error);
   });
@@ -59,9 +59,7 @@ LoadStats CopyAll(Reader& reader, TableWriter& writer, const BatchLimits& limits
       int64_t rows = static_cast<int64_t>(batch->num_rows());
       if (verbose) {
         Log(LogLevel::kDebug, "batch written",
-            {{"rows", std::to_string(rows)},
-             {"bytes", std::to_string(bytes)},
-             {"write_ms", MillisSince(start)}});
+            {{"rows", rows}, {"bytes", bytes}, {"write_ms", MillisSince(start)}});
       }
       stats.rows += rows;
       stats.bytes += bytes;

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <sstream>
 
 #include "support/pg_cluster.h"
@@ -263,16 +265,47 @@ TEST_F(CliTest, RunOnlyTouchesTheSelectedFrequency) {
             "1");
 }
 
-TEST_F(CliTest, JsonLogsAreOneObjectPerLine) {
-  auto r = Tributary({"--log-format", "json", "run", "--tables", "products"});
+// One object per line, typed: numbers as numbers, the time with its date
+// and milliseconds, the run's id on every event of the run (and the table on
+// a table's), and a closing "run finished" event with the totals.
+TEST_F(CliTest, JsonLogsAreOneTypedObjectPerLineWithTheRunIdAndASummary) {
+  auto r = Tributary({"--log-format", "json", "run", "--tables", "products,orders"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::istringstream in(r.err);
   int lines = 0;
+  std::set<std::string> run_ids;
+  nlohmann::json loaded, finished;
   for (std::string line; std::getline(in, line); ++lines) {
     auto j = nlohmann::json::parse(line);  // throws if not JSON
     EXPECT_TRUE(j.contains("level") && j.contains("msg") && j.contains("ts")) << line;
+    EXPECT_TRUE(std::regex_match(j["ts"].get<std::string>(),
+                                 std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+        << line;
+    if (j.contains("run_id")) run_ids.insert(j["run_id"].get<std::string>());
+    EXPECT_TRUE(j.contains("run_id")) << "an event of the run without its run_id: " << line;
+    if (j["msg"] == "table loaded" && j["table"] == "shop__products") loaded = j;
+    if (j["msg"] == "run finished") finished = j;
   }
-  EXPECT_GE(lines, 2);
+  EXPECT_GE(lines, 5);
+  EXPECT_EQ(run_ids.size(), 1u) << r.err;
+  ASSERT_FALSE(loaded.is_null()) << r.err;
+  EXPECT_TRUE(loaded["rows"].is_number_integer()) << loaded.dump();
+  EXPECT_EQ(loaded["rows"], 200);
+  EXPECT_TRUE(loaded["seconds"].is_number()) << loaded.dump();
+  ASSERT_FALSE(finished.is_null()) << r.err;
+  EXPECT_EQ(finished["status"], "succeeded");
+  EXPECT_EQ(finished["tables"], 2);
+  EXPECT_EQ(finished["tables_failed"], 0);
+  EXPECT_EQ(finished["rows"], 20'200);
+  EXPECT_TRUE(finished["seconds"].is_number());
+}
+
+TEST_F(CliTest, TextLogsShowTheDate) {
+  auto r = Tributary({"run", "--tables", "products"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::regex_search(
+      r.err, std::regex(R"((^|\n)\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}Z info  run started)")))
+      << r.err;
 }
 
 TEST_F(CliTest, VerboseShowsTheSqlEachTaskSendsBatchesAndCommitTimes) {

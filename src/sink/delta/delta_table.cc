@@ -168,8 +168,7 @@ void DeltaTable::MaybeCheckpoint(int64_t now_ms) {
   // retention, so a table committed every few minutes keeps a bounded log.
   try {
     if (int64_t n = CleanUpDeltaLog(*this, now_ms, false); n > 0) {
-      Log(LogLevel::kDebug, "old delta log files deleted",
-          {{"table", name_}, {"files", std::to_string(n)}});
+      Log(LogLevel::kDebug, "old delta log files deleted", {{"table", name_}, {"files", n}});
     }
   } catch (const Error& e) {
     Log(LogLevel::kWarn, "delta log clean-up failed; it is retried after the next checkpoint",

@@ -55,8 +55,8 @@ DuckDatabase OpenDuckFileWaiting(const std::filesystem::path& file, std::chrono:
                                 : "still waiting for the sink file",
             {{"file", file.string()},
              {"held_by", holder},
-             {"waited_s", std::to_string(waited.count())},
-             {"limit_s", std::to_string(limit.count())}});
+             {"waited_s", waited.count()},
+             {"limit_s", limit.count()}});
         next_log = Clock::now() + std::chrono::minutes(1);
       }
       std::this_thread::sleep_for(pause);

@@ -204,9 +204,7 @@ std::vector<std::shared_ptr<PgConnection>> ImportSnapshot(const PgConnection& fi
       conn = std::make_shared<PgConnection>(first.info());
     } catch (const SourceError& e) {
       Log(LogLevel::kWarn, "reading with fewer connections than asked",
-          {{"source", first.describe()},
-           {"connections", std::to_string(conns.size() + 1)},
-           {"error", e.what()}});
+          {{"source", first.describe()}, {"connections", conns.size() + 1}, {"error", e.what()}});
       break;
     }
     conn->Exec(tag + "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");

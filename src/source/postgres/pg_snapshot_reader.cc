@@ -138,9 +138,7 @@ std::unique_ptr<Reader> OpenPgSnapshotReader(const PgSnapshotRead& read) {
       conns.push_back(ImportSnapshot(read));
     } catch (const SourceError& e) {
       Log(LogLevel::kWarn, "reading the snapshot with fewer connections than asked",
-          {{"source", read.info.Describe()},
-           {"connections", std::to_string(conns.size())},
-           {"error", e.what()}});
+          {{"source", read.info.Describe()}, {"connections", conns.size()}, {"error", e.what()}});
       break;
     }
   }

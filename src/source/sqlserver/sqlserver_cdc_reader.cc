@@ -180,7 +180,7 @@ std::unique_ptr<ChangeStream> SqlServerCdcReader::ReadChanges(const CdcStreamReq
           "the server does not tell its time zone: _commit_time uses its UTC offset of now, so "
           "changes committed before a daylight saving switch are an hour off; set time_zone on "
           "the server in tributary.yml",
-          {{"table", what_}, {"utc_offset_minutes", std::to_string(options.utc_offset_minutes)}});
+          {{"table", what_}, {"utc_offset_minutes", options.utc_offset_minutes}});
     }
   }
   auto open = [this, captured, zone](const SqlServerCdcSegment& segment) {
