@@ -171,7 +171,9 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
   return result;
 }
 
-// The run's closing event: what a log reader needs without the run history.
+// The loads' closing event ("loads finished": the scheduler's own "run
+// finished" follows a scheduled run): what a log reader needs without the
+// run history.
 void LogRunFinished(const RunSummary& summary) {
   const RunRecord& run = summary.run;
   int64_t rows = 0, bytes = 0;
@@ -181,7 +183,7 @@ void LogRunFinished(const RunSummary& summary) {
   }
   double seconds =
       run.ended_at ? std::chrono::duration<double>(*run.ended_at - run.started_at).count() : 0;
-  Log(run.status == "succeeded" ? LogLevel::kInfo : LogLevel::kError, "run finished",
+  Log(run.status == "succeeded" ? LogLevel::kInfo : LogLevel::kError, "loads finished",
       {{"status", run.status},
        {"tables", run.tasks_total},
        {"tables_failed", run.tasks_failed},

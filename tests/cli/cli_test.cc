@@ -267,7 +267,7 @@ TEST_F(CliTest, RunOnlyTouchesTheSelectedFrequency) {
 
 // One object per line, typed: numbers as numbers, the time with its date
 // and milliseconds, the run's id on every event of the run (and the table on
-// a table's), and a closing "run finished" event with the totals.
+// a table's), and a "loads finished" event with the totals.
 TEST_F(CliTest, JsonLogsAreOneTypedObjectPerLineWithTheRunIdAndASummary) {
   auto r = Tributary({"--log-format", "json", "run", "--tables", "products,orders"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -284,7 +284,7 @@ TEST_F(CliTest, JsonLogsAreOneTypedObjectPerLineWithTheRunIdAndASummary) {
     if (j.contains("run_id")) run_ids.insert(j["run_id"].get<std::string>());
     EXPECT_TRUE(j.contains("run_id")) << "an event of the run without its run_id: " << line;
     if (j["msg"] == "table loaded" && j["table"] == "shop__products") loaded = j;
-    if (j["msg"] == "run finished") finished = j;
+    if (j["msg"] == "loads finished") finished = j;
   }
   EXPECT_GE(lines, 5);
   EXPECT_EQ(run_ids.size(), 1u) << r.err;
