@@ -4,13 +4,10 @@
 // query and a missing column fail now, one unreachable server is reported
 // once while the others are checked, an unwritable sink fails, and
 // `validate` stays offline without production secrets.
-#include <arpa/inet.h>
 #include <duckdb.h>
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -18,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/loopback_http_server.h"
 #include "support/pg_cluster.h"
 #include "support/process.h"
 #include "support/quickstart.h"
@@ -30,23 +28,6 @@ namespace fs = std::filesystem;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A TCP port on 127.0.0.1 nothing listens on: bound, then released.
-int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 int CountLines(const std::string& text, const std::string& needle) {
   int n = 0;
@@ -171,7 +152,7 @@ TEST_F(CheckCliTest, AMissingWatermarkColumnAndABrokenQueryFailNow) {
 }
 
 TEST_F(CheckCliTest, AnUnreachableServerIsReportedOnceAndTheOthersAreStillChecked) {
-  int port = ClosedPort();
+  int port = testing::FreeLoopbackPort();
   AddServer(
       "  down:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " + std::to_string(port) +
       "\n    user: loader\n    password: ${env:TRIBUTARY_CHECK_TEST_PASSWORD}\n");
@@ -197,7 +178,7 @@ TEST_F(CheckCliTest, AnUnreachableServerIsReportedOnceAndTheOthersAreStillChecke
 // failed, the other server's tables loaded, the exit status failing.
 TEST_F(CheckCliTest, ARunLogsAnUnreachableServerOnceAndLoadsTheOthers) {
   AddServer("  down:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
-            std::to_string(ClosedPort()) +
+            std::to_string(testing::FreeLoopbackPort()) +
             "\n    user: loader\n    retry_attempts: 3\n    retry_initial_backoff_seconds: 0\n");
   WriteFile("ingest/full/down/sales.yml",
             "server: down\ndatabase: sales\nschemas:\n  - name: public\n    tables:\n"

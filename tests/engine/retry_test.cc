@@ -4,11 +4,8 @@
 // TCP port for PostgreSQL.
 #include "engine/retry.h"
 
-#include <arpa/inet.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <map>
@@ -19,6 +16,7 @@
 #include "engine/runner.h"
 #include "source/odbc/odbc_handles.h"
 #include "source/sqlite/sqlite_handles.h"
+#include "support/loopback_http_server.h"
 #include "support/pg_cluster.h"
 #include "support/quickstart.h"
 #include "support/sqlite_fixture.h"
@@ -30,22 +28,6 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A TCP port on 127.0.0.1 nothing listens on: bound, then released.
-int ClosedPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    throw std::runtime_error("cannot find a free port");
-  }
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 TEST(TransientErrorsTest, ConnectorsClassifyWhatMayPassWhenTriedAgain) {
   for (const char* state : {"08006", "08001", "40001", "40P01", "57P01", "57P02", "57P03", "53300"})
@@ -70,7 +52,7 @@ TEST(TransientErrorsTest, PostgresConnectionsAreClassifiedByWhyTheyFailed) {
   ServerConfig down{"down",
                     "postgresql",
                     {{"host", "127.0.0.1"},
-                     {"port", std::to_string(ClosedPort())},
+                     {"port", std::to_string(testing::FreeLoopbackPort())},
                      {"user", "u"},
                      {"sslmode", "disable"}},
                     {}};
@@ -157,7 +139,7 @@ TEST_F(RetryRunTest, AnUnreachableServerIsTriedOnceWithBackoffAndItsTablesFailAt
   project_.servers.push_back(ServerConfig{"down",
                                           "postgresql",
                                           {{"host", "127.0.0.1"},
-                                           {"port", std::to_string(ClosedPort())},
+                                           {"port", std::to_string(testing::FreeLoopbackPort())},
                                            {"user", "loader"},
                                            {"sslmode", "disable"},
                                            {"retry_attempts", "3"},

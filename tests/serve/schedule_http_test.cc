@@ -4,9 +4,7 @@
 // shows the runs as they land.
 #include <gtest/gtest.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -17,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/loopback_http_server.h"
 #include "support/process.h"
 #include "support/quickstart.h"
 #include "support/temp_dir.h"
@@ -34,26 +33,13 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// A port free now on 127.0.0.1 (the kernel's pick).
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t size = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &size);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(ScheduleHttpTest, TheSchedulerServesThePageWhileItsRunsLoad) {
   testing::TempDir dir;
   fs::path project = testing::MakeQuickstartProject(dir.path());
   std::string yml = ReadFile(project / "tributary.yml");
   yml = std::regex_replace(yml, std::regex(R"(cron: "[^"]*")"), R"(cron: "*/2 * * * * ?")");
   std::ofstream(project / "tributary.yml") << yml;
-  int port = FreePort();
+  int port = testing::FreeLoopbackPort();
   fs::path err = dir.path() / "schedule.err", pid = dir.path() / "schedule.pid";
   testing::ProcessResult result;
   std::thread scheduler([&] {

@@ -1,10 +1,7 @@
 #include "support/pg_cluster.h"
 
-#include <arpa/inet.h>
 #include <libpq-fe.h>
-#include <netinet/in.h>
 #include <pwd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,6 +11,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/loopback_http_server.h"
 #include "support/process.h"
 
 namespace tributary::testing {
@@ -31,18 +29,6 @@ std::string FindBinDir() {
   throw std::runtime_error(
       "PostgreSQL server binaries not found under /usr/lib/postgresql: install Debian's "
       "'postgresql' package (scripts/install-deps.sh does)");
-}
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
 }
 
 std::string Slurp(const fs::path& p) {
@@ -65,7 +51,7 @@ Conn Connect(const std::string& conninfo) {
 
 }  // namespace
 
-PgCluster::PgCluster() : bin_(FindBinDir()), port_(FreePort()) {
+PgCluster::PgCluster() : bin_(FindBinDir()), port_(FreeLoopbackPort()) {
   as_postgres_user_ = geteuid() == 0;
   dir_ = OwnedTempDir("tributary-pg-");
   std::string output;
