@@ -25,6 +25,8 @@ rows=${1:-5000000}
 repeat=${2:-3}
 # BUILD=dir reuses an existing optimised build (e.g. build, RelWithDebInfo).
 build=${BUILD:-$here/build-release}
+# shellcheck source=bench/lib.sh
+source "$here/bench/lib.sh"
 if [ -z "${BUILD:-}" ]; then
   cmake -S "$here" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTRIBUTARY_TESTS=OFF \
     ${DUCKDB_ROOT:+-DDUCKDB_ROOT=$DUCKDB_ROOT} >/dev/null

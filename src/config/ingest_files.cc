@@ -120,6 +120,8 @@ void LoadOptions(FileContext& ctx, const YAML::Node& node, Task& task) {
                      fmt::format("dropped_columns must be 'keep' or 'drop', not '{}'", *dropped));
     }
   }
+  task.options.load_metadata =
+      ctx.yaml.Boolean(node, "load_metadata").value_or(ctx.project.defaults.load_metadata);
   LoadIncrementalOptions(ctx, node, task);
   if (auto columns = ctx.yaml.StringList(node, "columns")) {
     task.options.columns = *columns;

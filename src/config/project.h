@@ -142,6 +142,7 @@ struct TaskOptions {
   std::vector<std::string> partition_by;  // delta: partition columns
   std::map<std::string, std::string> table_properties;  // delta: table properties
   bool keep_dropped_columns = true;  // dropped_columns: keep (default) | drop, on full reloads
+  bool load_metadata = true;         // stamp rows with _ingested_at and _run_id
   bool current = false;              // cdc: also keep a current-state table
   std::string slot;                  // cdc (postgresql): replication slot; "" = derived
   std::string publication;           // cdc (postgresql): publication; "" = derived, managed
@@ -167,6 +168,7 @@ struct RunDefaults {
   int threads = 4;
   int batch_rows = 65536;
   int parallelism = 1;
+  bool load_metadata = true;  // a table's load_metadata when it sets none
 };
 
 // `serve:` in tributary.yml: the status server (`tributary serve`, `schedule

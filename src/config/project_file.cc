@@ -266,6 +266,7 @@ void LoadDefaults(YamlReader& yaml, const YAML::Node& node, Project& project) {
   if (auto parallelism = yaml.Integer(node, "parallelism", 1, 64)) {
     project.defaults.parallelism = static_cast<int>(*parallelism);
   }
+  if (auto stamp = yaml.Boolean(node, "load_metadata")) project.defaults.load_metadata = *stamp;
 }
 
 // The values of `dbt:` that depend on others: the rule, the default

@@ -269,6 +269,9 @@ const std::vector<Setting> kSettings = {
     {"defaults", "parallelism", VT::kInteger, false, "1", "",
      "Connections that read one table at once, for sources that split a table into ranges "
      "under one snapshot (PostgreSQL); a table's own `parallelism` overrides it."},
+    {"defaults", "load_metadata", VT::kBoolean, false, "true", "",
+     "Whether tables carry the load metadata columns `_ingested_at` and `_run_id`; a table's "
+     "own `load_metadata` overrides it."},
 
     {"server", "kind", VT::kString, true, "", "", "One of the server kinds above."},
     {"server", "retry_attempts", VT::kInteger, false, "3", "",
@@ -363,6 +366,12 @@ const std::vector<Setting> kSettings = {
      "overwrite, `--full-refresh`) does with a column the source no longer gives: `keep` it as a "
      "NULL column, as appends and merges always do, so models reading it do not break without "
      "warning; or `drop` it. Either way the change is logged."},
+    {"table", "load_metadata", VT::kBoolean, false, "defaults.load_metadata", "",
+     "Add `_ingested_at` (timestamptz: when the load that landed the row started) and `_run_id` "
+     "(the run that landed it, see `tributary runs`) after the table's columns; a CDC history "
+     "already has `_ingested_at` and gets `_run_id`. A table loaded before gets them by schema "
+     "evolution, NULL on its older rows. With `false`, a replacing load keeps existing ones as "
+     "NULL columns unless `dropped_columns: drop`."},
     {"table", "parallelism", VT::kInteger, false, "defaults.parallelism", "",
      "Connections that read this table at once (PostgreSQL: ranges of the table under one "
      "exported snapshot, so all see the same data). Ignored by sources that cannot split a "

@@ -1,5 +1,6 @@
 #include "data/row_digest.h"
 
+#include <algorithm>
 #include <functional>
 #include <string_view>
 
@@ -18,9 +19,9 @@ uint64_t Mix(uint64_t x) {
 
 }  // namespace
 
-uint64_t RowHash(const Batch& batch, size_t row) {
+uint64_t RowHash(const Batch& batch, size_t row, size_t columns) {
   uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for (size_t col = 0; col < batch.num_columns(); ++col) {
+  for (size_t col = 0; col < std::min(columns, batch.num_columns()); ++col) {
     const Column& c = batch.column(col);
     uint64_t value = 0x51afd7ed558ccd01ULL;  // NULL
     if (!c.IsNull(row)) {

@@ -4,14 +4,16 @@
 // it guards against accidental differences, not against an adversary.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "data/batch.h"
 
 namespace tributary {
 
-// A 64-bit hash of every value of row `row` (NULLs and lengths included).
-uint64_t RowHash(const Batch& batch, size_t row);
+// A 64-bit hash of every value of row `row` (NULLs and lengths included), or
+// of its first `columns` values.
+uint64_t RowHash(const Batch& batch, size_t row, size_t columns = SIZE_MAX);
 
 // A multiset of rows: the number of rows and the sum of their hashes.
 struct RowDigest {

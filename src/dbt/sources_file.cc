@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "config/frequency_rank.h"
 #include "config/kinds.h"
+#include "data/load_metadata.h"
 
 namespace tributary {
 namespace {
@@ -69,8 +70,9 @@ void Table(YAML::Emitter& out, const Project& project, const SourcesOptions& opt
   FreshnessMinutes fresh = frequency ? FreshnessOf(*frequency) : FreshnessMinutes{};
   bool sql = SqlTables(project);
   const StrategyKind* strategy = FindStrategyKind(task.strategy);
-  bool cdc = strategy != nullptr && strategy->needs_cdc;  // lands _ingested_at
-  if (fresh.warn > 0 && (sql || cdc)) {
+  bool cdc = strategy != nullptr && strategy->needs_cdc;
+  bool ingested_at = cdc || task.options.load_metadata;  // the table has _ingested_at
+  if (fresh.warn > 0 && (sql || ingested_at)) {
     out << YAML::Key << "freshness" << YAML::Value << YAML::BeginMap;
     Threshold(out, "warn_after", fresh.warn);
     Threshold(out, "error_after", fresh.error);
@@ -78,7 +80,7 @@ void Table(YAML::Emitter& out, const Project& project, const SourcesOptions& opt
     if (sql) {
       out << YAML::Key << "loaded_at_query" << YAML::Value << LoadedAtQuery(task, options);
     } else {
-      out << YAML::Key << "loaded_at_field" << YAML::Value << "_ingested_at";
+      out << YAML::Key << "loaded_at_field" << YAML::Value << kIngestedAtColumn;
     }
   }
   out << YAML::EndMap << YAML::EndMap;

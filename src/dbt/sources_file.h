@@ -3,10 +3,10 @@
 // table tributary loads (a CDC table's `_current` state table too), each
 // tagged with its frequency, described by where it comes from, and with a
 // freshness check derived from its schedule. dbt (1.10+) asks tributary's
-// run history when a table last loaded (`loaded_at_query`), so no load
-// metadata column is needed; where the history is not readable by SQL (the
-// Delta sink) CDC tables use their `_ingested_at` column and the others get no
-// freshness check.
+// run history when a table last loaded (`loaded_at_query`): a load that found
+// nothing new still counts as fresh. Where the history is not readable by SQL
+// (the Delta sink), tables use their `_ingested_at` load metadata column; a
+// table with `load_metadata: false` (and not CDC) then gets no freshness check.
 #pragma once
 
 #include <string>

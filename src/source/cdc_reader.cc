@@ -22,7 +22,7 @@ Schema HistorySchema(const Schema& columns) {
 
 bool IsCdcMetadataColumn(std::string_view name) {
   for (const char* m : {kCdcOpColumn, kCdcLsnColumn, kCdcSeqColumn, kCdcCommitTimeColumn,
-                        kCdcXidColumn, kCdcIngestedColumn}) {
+                        kCdcXidColumn, kCdcIngestedColumn, kRunIdColumn}) {
     if (name == m) return true;
   }
   return false;

@@ -16,17 +16,18 @@
 
 #include "common/error.h"
 #include "data/batch.h"
+#include "data/load_metadata.h"
 #include "source/source.h"
 
 namespace tributary {
 
 // The metadata columns that lead every history row, in this order.
-inline constexpr const char* kCdcOpColumn = "_op";                   // text, see CdcOp
-inline constexpr const char* kCdcLsnColumn = "_commit_lsn";          // text, see positions below
-inline constexpr const char* kCdcSeqColumn = "_seq";                 // bigint
-inline constexpr const char* kCdcCommitTimeColumn = "_commit_time";  // timestamptz
-inline constexpr const char* kCdcXidColumn = "_xid";                 // bigint, source txn id
-inline constexpr const char* kCdcIngestedColumn = "_ingested_at";    // timestamptz
+inline constexpr const char* kCdcOpColumn = "_op";                    // text, see CdcOp
+inline constexpr const char* kCdcLsnColumn = "_commit_lsn";           // text, see positions below
+inline constexpr const char* kCdcSeqColumn = "_seq";                  // bigint
+inline constexpr const char* kCdcCommitTimeColumn = "_commit_time";   // timestamptz
+inline constexpr const char* kCdcXidColumn = "_xid";                  // bigint, source txn id
+inline constexpr const char* kCdcIngestedColumn = kIngestedAtColumn;  // timestamptz
 inline constexpr size_t kCdcMetadataColumns = 6;
 
 // Values of `_op`. A `before` row is the image of a row before an update
@@ -46,8 +47,8 @@ inline constexpr const char* kTruncate = "truncate";
 
 // The metadata fields, then `columns`.
 Schema HistorySchema(const Schema& columns);
-// True when `name` is one of the metadata column names (a source column of
-// that name cannot be captured).
+// True when `name` is one of the metadata column names or `_run_id` (a source
+// column of that name cannot be captured).
 bool IsCdcMetadataColumn(std::string_view name);
 
 // Positions are the reader's text: fixed width for a given source, so that

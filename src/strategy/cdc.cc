@@ -43,7 +43,7 @@ LoadStats LoadSnapshot(CdcRun& run, std::optional<CdcState>& state) {
                             ctx.task.id(), next.checkpoint.position, state->checkpoint.position));
   }
   CdcSegment segment(ctx.sink, ctx.task.id(), run.tables, snapshot.rows->schema(),
-                     CurrentMode::kReplace);
+                     CurrentMode::kReplace, "", run.run_id);
   CdcSegmentWriter writer(segment);
   LoadStats stats = CopyAll(*snapshot.rows, writer, ctx.limits, ctx.progress, ctx.cancel);
   FaultPoint("cdc.snapshot_written");
@@ -76,7 +76,8 @@ LoadStats CdcStrategy::Run(TaskContext& ctx) {
   }
   std::unique_ptr<CdcReader> reader = ctx.open_cdc();
   CdcTableInfo table = reader->DescribeTable();
-  CdcRun run{ctx, *reader, Tables(ctx, table), table.columns, Micros(ctx.clock.Now())};
+  std::string run_id = ctx.task.options.load_metadata ? ctx.run_id : "";
+  CdcRun run{ctx, *reader, Tables(ctx, table), table.columns, Micros(ctx.clock.Now()), run_id};
   if (ctx.task.options.commit_every > 0) run.commit_every = ctx.task.options.commit_every;
   reader->CheckPrerequisites();
 

@@ -133,7 +133,7 @@ class ChangeLander {
 
   void OpenSegment(std::shared_ptr<const Schema> schema, CurrentMode mode, std::string at) {
     segment_ = std::make_unique<CdcSegment>(run_.ctx.sink, run_.ctx.task.id(), run_.tables,
-                                            std::move(schema), mode, std::move(at));
+                                            std::move(schema), mode, std::move(at), run_.run_id);
   }
 
   // Commits what is open with `position` as the new state, then tells the

@@ -19,6 +19,7 @@ struct CdcRun {
   CdcTables tables;
   Schema columns;  // the captured columns
   int64_t ingested_at = 0;
+  std::string run_id;                // stamped in `_run_id`; "" with load_metadata: false
   int64_t commit_every = 1'000'000;  // rows per sink commit in a backlog
 };
 

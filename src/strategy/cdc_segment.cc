@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/error.h"
+#include "data/load_metadata.h"
 #include "strategy/pipeline.h"
 
 namespace tributary {
@@ -12,12 +13,14 @@ constexpr const char* kDeletedMarker = "_deleted";
 // History columns copied into the current table after the table's columns.
 constexpr size_t kCurrentMetadata[] = {1, 3, 5};  // _commit_lsn, _commit_time, _ingested_at
 
-std::shared_ptr<const Schema> CurrentSchema(const Schema& history, bool marker) {
+// `history`: HistorySchema of the captured columns (without `_run_id`).
+std::shared_ptr<const Schema> CurrentSchema(const Schema& history, bool stamped, bool marker) {
   auto schema = std::make_shared<Schema>();
   for (size_t i = kCdcMetadataColumns; i < history.fields.size(); ++i) {
     schema->fields.push_back(history.fields[i]);
   }
   for (size_t i : kCurrentMetadata) schema->fields.push_back(history.fields[i]);
+  if (stamped) schema->fields.push_back(RunIdField());
   if (marker) schema->fields.push_back(Field{kDeletedMarker, DataType{TypeId::kBool}, false});
   return schema;
 }
@@ -47,12 +50,24 @@ std::string CurrentTableName(const std::string& history) { return history + "_cu
 
 CdcSegment::CdcSegment(Sink& sink, const std::string& task_id, const CdcTables& tables,
                        std::shared_ptr<const Schema> history_schema, CurrentMode mode,
-                       std::string opened_at)
-    : task_id_(task_id), txn_(sink.Begin(task_id)), mode_(mode), opened_at_(std::move(opened_at)) {
-  history_ = &txn_->Open(LoadSpec{tables.history, *history_schema, WriteMode::kAppend});
+                       std::string opened_at, std::string run_id)
+    : task_id_(task_id),
+      run_id_(std::move(run_id)),
+      txn_(sink.Begin(task_id)),
+      mode_(mode),
+      opened_at_(std::move(opened_at)) {
+  bool stamped = !run_id_.empty();
+  if (stamped) {
+    auto with_run = std::make_shared<Schema>(*history_schema);
+    with_run->fields.push_back(RunIdField());
+    history_schema_ = std::move(with_run);
+  } else {
+    history_schema_ = history_schema;
+  }
+  history_ = &txn_->Open(LoadSpec{tables.history, *history_schema_, WriteMode::kAppend});
   if (!tables.current) return;
   bool merge = mode != CurrentMode::kReplace;
-  current_schema_ = CurrentSchema(*history_schema, merge);
+  current_schema_ = CurrentSchema(*history_schema, stamped, merge);
   LoadSpec spec{*tables.current, *current_schema_, merge ? WriteMode::kMerge : WriteMode::kReplace};
   if (merge) {
     spec.key = tables.key;
@@ -66,7 +81,9 @@ CdcSegment::CdcSegment(Sink& sink, const std::string& task_id, const CdcTables& 
 void CdcSegment::Write(const Batch& batch, size_t begin, size_t end, const std::string& skip_lsn,
                        int64_t skip_below) {
   if (begin >= end) return;
-  if (begin == 0 && end == batch.num_rows()) {
+  if (!run_id_.empty()) {
+    history_->Write(StampedHistory(batch, begin, end));
+  } else if (begin == 0 && end == batch.num_rows()) {
     history_->Write(batch);
   } else {
     history_->Write(SliceRows(batch, begin, end));
@@ -75,6 +92,24 @@ void CdcSegment::Write(const Batch& batch, size_t begin, size_t end, const std::
   if (current_ == nullptr) return;
   Batch rows = CurrentRows(batch, begin, end, skip_lsn, skip_below);
   if (rows.num_rows() > 0) current_->Write(rows);
+}
+
+Batch CdcSegment::StampedHistory(const Batch& batch, size_t begin, size_t end) const {
+  Batch out(history_schema_);
+  bool whole = begin == 0 && end == batch.num_rows();
+  for (size_t c = 0; c < batch.num_columns(); ++c) {
+    if (whole) {
+      out.column(c) = batch.column(c);
+      continue;
+    }
+    Column& to = out.column(c);
+    to.Reserve(end - begin);
+    for (size_t row = begin; row < end; ++row) to.AppendFrom(batch.column(c), row);
+  }
+  Column& run = out.column(batch.num_columns());
+  run.Reserve(end - begin);
+  for (size_t row = begin; row < end; ++row) run.AppendBytes(run_id_);
+  return out;
 }
 
 Batch CdcSegment::CurrentRows(const Batch& batch, size_t begin, size_t end,
@@ -97,6 +132,11 @@ Batch CdcSegment::CurrentRows(const Batch& batch, size_t begin, size_t end,
   for (size_t i = 0; i < columns; ++i) out.column(i) = from.column(kCdcMetadataColumns + i);
   for (size_t i = 0; i < std::size(kCurrentMetadata); ++i) {
     out.column(columns + i) = from.column(kCurrentMetadata[i]);
+  }
+  if (!run_id_.empty()) {
+    Column& run = out.column(columns + std::size(kCurrentMetadata));
+    run.Reserve(from.num_rows());
+    for (size_t row = 0; row < from.num_rows(); ++row) run.AppendBytes(run_id_);
   }
   if (mode_ != CurrentMode::kReplace) {
     Column& marker = out.column(out.num_columns() - 1);

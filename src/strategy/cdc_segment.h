@@ -36,11 +36,12 @@ enum class CurrentMode {
 class CdcSegment {
  public:
   // Begins the sink transaction; the tables are opened with `history_schema`
-  // (HistorySchema of the captured columns). `opened_at`: the position it
-  // starts at (for kEmptied, the truncating transaction's).
+  // (HistorySchema of the captured columns), followed by `_run_id` holding
+  // `run_id` when it is not empty (load_metadata). `opened_at`: the position
+  // it starts at (for kEmptied, the truncating transaction's).
   CdcSegment(Sink& sink, const std::string& task_id, const CdcTables& tables,
              std::shared_ptr<const Schema> history_schema, CurrentMode mode,
-             std::string opened_at = "");
+             std::string opened_at = "", std::string run_id = "");
 
   // Writes rows [begin, end) of `batch`. Rows of the transaction at
   // `skip_lsn` with `_seq` < `skip_below` are kept out of the current table
@@ -60,11 +61,15 @@ class CdcSegment {
  private:
   Batch CurrentRows(const Batch& batch, size_t begin, size_t end, const std::string& skip_lsn,
                     int64_t skip_below);
+  // Rows [begin, end) of `batch` with `_run_id` after them.
+  Batch StampedHistory(const Batch& batch, size_t begin, size_t end) const;
 
   std::string task_id_;
+  std::string run_id_;
   std::unique_ptr<LoadTransaction> txn_;
   TableWriter* history_ = nullptr;
   TableWriter* current_ = nullptr;
+  std::shared_ptr<const Schema> history_schema_;  // as written: with `_run_id` when stamped
   std::shared_ptr<const Schema> current_schema_;
   CurrentMode mode_;
   std::string opened_at_;

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "data/value_text.h"
 #include "strategy/load.h"
+#include "strategy/load_stamp.h"
 #include "strategy/pipeline.h"
 #include "strategy/watermark.h"
 
@@ -203,13 +204,17 @@ LoadStats IncrementalStrategy::Run(TaskContext& ctx) {
   ReadRequest request{ref, columns, plan.where, ctx.task.options.parallelism, QueryTag(ctx)};
   auto source_reader = ctx.source.Read(request);
   auto index = static_cast<size_t>(source_reader->schema()->IndexOf(field.name));
-  PrefetchReader reader(*source_reader, ctx.limits);
-  if (Unchanged(plan, reader, index, field.type)) return LoadStats{};
+  PrefetchReader prefetch(*source_reader, ctx.limits);
+  if (Unchanged(plan, prefetch, index, field.type)) return LoadStats{};
+  std::optional<LoadStamp> stamp = StampOf(ctx);
+  std::unique_ptr<Reader> stamped = stamp ? StampRows(prefetch, *stamp, ctx.task.id()) : nullptr;
+  Reader& reader = stamped ? *stamped : prefetch;
 
   LoadSpec spec{ctx.task.sink_table, *reader.schema(), plan.mode, ctx.task.options.primary_key};
   spec.delete_window = plan.window;
   auto transaction = ctx.sink.Begin(ctx.task.id());
-  WatermarkTracker tracker(transaction->Open(spec), index, field.type, plan.from, plan.to);
+  WatermarkTracker tracker(transaction->Open(spec), index, field.type, plan.from, plan.to,
+                           source_reader->schema()->fields.size());
   LoadStats stats = CopyAll(reader, tracker, ctx.limits, ctx.progress, ctx.cancel);
   stats.rows -= tracker.rows_dropped();
 

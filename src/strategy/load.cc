@@ -1,13 +1,18 @@
 #include "strategy/load.h"
 
+#include "strategy/load_stamp.h"
 #include "strategy/pipeline.h"
 
 namespace tributary {
 
 namespace {
 
-LoadStats LoadAll(TaskContext& ctx, Reader& reader, WriteMode mode,
+LoadStats LoadAll(TaskContext& ctx, Reader& source_reader, WriteMode mode,
                   const std::optional<std::string>& state) {
+  std::optional<LoadStamp> stamp = StampOf(ctx);
+  std::unique_ptr<Reader> stamped =
+      stamp ? StampRows(source_reader, *stamp, ctx.task.id()) : nullptr;
+  Reader& reader = stamped ? *stamped : source_reader;
   LoadSpec spec{ctx.task.sink_table, *reader.schema(), mode};
   spec.partition_by = ctx.task.options.partition_by;
   spec.properties = ctx.task.options.table_properties;

@@ -123,9 +123,11 @@ std::string MaxValueText(const DataType& type, const std::string& a, const std::
 }
 
 WatermarkTracker::WatermarkTracker(TableWriter& inner, size_t index, const DataType& type,
-                                   const std::string& from, const std::string& to)
+                                   const std::string& from, const std::string& to,
+                                   size_t hashed_columns)
     : inner_(inner),
       index_(index),
+      hashed_columns_(hashed_columns),
       best_(type),
       bounds_(type),
       has_from_(!from.empty()),
@@ -150,7 +152,7 @@ void WatermarkTracker::Write(const Batch& batch) {
     kept.push_back(row);
     if (c.IsNull(row)) continue;
     if (IsInfinite(c, row)) {
-      if (IsPlusInfinity(c, row)) infinite_.Add(RowHash(batch, row));
+      if (IsPlusInfinity(c, row)) infinite_.Add(RowHash(batch, row, hashed_columns_));
       continue;
     }
     if (!top || CompareValues(c, row, c, *top) > 0) top = row;
@@ -179,7 +181,7 @@ void WatermarkTracker::TrackTop(const Batch& batch, const std::vector<size_t>& k
   }
   for (size_t row : kept) {
     if (!c.IsNull(row) && !IsInfinite(c, row) && CompareValues(c, row, c, top) == 0) {
-      at_max_.Add(RowHash(batch, row));
+      at_max_.Add(RowHash(batch, row, hashed_columns_));
     }
   }
 }

@@ -46,11 +46,14 @@ std::string MaxValueText(const DataType& type, const std::string& a, const std::
 // forwarded: ±infinity is no position to resume from (+infinity would hide
 // every later row), so rows at +infinity fall in every later window instead.
 // Sources may select a superset of a range (Dialect::RangePredicate); this
-// makes the cut exact on typed values. Not thread-safe.
+// makes the cut exact on typed values. The boundary digest covers a row's
+// first `hashed_columns` values: the source's, not the load metadata columns
+// stamped after them (which differ on every run). Not thread-safe.
 class WatermarkTracker final : public TableWriter {
  public:
   WatermarkTracker(TableWriter& inner, size_t index, const DataType& type,
-                   const std::string& from = "", const std::string& to = "");
+                   const std::string& from = "", const std::string& to = "",
+                   size_t hashed_columns = SIZE_MAX);
   void Write(const Batch& batch) override;
   // The largest finite value written, in canonical text; nullopt if none.
   std::optional<std::string> max() const;
@@ -65,6 +68,7 @@ class WatermarkTracker final : public TableWriter {
 
   TableWriter& inner_;
   size_t index_;
+  size_t hashed_columns_;
   Column best_;    // empty, or the one largest value so far
   Column bounds_;  // the parsed `from` and/or `to`
   bool has_from_ = false;

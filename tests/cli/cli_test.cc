@@ -190,7 +190,11 @@ TEST_F(CliTest, RunLoadsEveryTableAndRecordsTheRun) {
   EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__customers_public"), "2000");
   EXPECT_EQ(Bronze("SELECT string_agg(column_name, ',' ORDER BY ordinal_position) FROM "
                    "information_schema.columns WHERE table_name = 'shop__customers_public'"),
-            "id,country,created_at,is_active");
+            "id,country,created_at,is_active,_ingested_at,_run_id");
+  // Every row names the run that landed it, the one the run history holds.
+  EXPECT_EQ(Bronze("SELECT count(*) FROM bronze.shop__order_lines WHERE _run_id = (SELECT run_id "
+                   "FROM _tributary.runs)"),
+            "60000");
   EXPECT_EQ(Bronze("SELECT sum(orders) FROM bronze.shop__revenue_by_status"), "20000");
   EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE status = 'succeeded'"), "7");
   EXPECT_EQ(

@@ -102,3 +102,37 @@ TEST_F(IngestFilesTest, AProjectFileThatIsAFolderIsNamed) {
 
 }  // namespace
 }  // namespace tributary
+
+namespace tributary {
+namespace {
+
+TEST(LoadMetadataOptionTest, DefaultsOnOverriddenPerProjectAndTableAndCheckedAtItsLine) {
+  testing::TempDir dir;
+  std::ofstream(dir / "tributary.yml")
+      << "project: p\nsink: {kind: duckdb, path: x.duckdb}\nservers: {s: {kind: sqlite}}\n"
+         "defaults: {load_metadata: false}\n";
+  fs::create_directories(dir / "ingest/full/s");
+  std::ofstream(dir / "ingest/full/s/db.yml")
+      << "server: s\ndatabase: db.sqlite\nschemas:\n  - name: main\n    tables:\n"
+         "      - name: a\n      - name: b\n        load_metadata: true\n";
+  auto result = LoadProject(dir.path());
+  ASSERT_TRUE(result.project) << result.diagnostics.RenderText();
+  EXPECT_FALSE(result.diagnostics.HasErrors()) << result.diagnostics.RenderText();
+  EXPECT_FALSE(result.project->tasks[0].options.load_metadata);
+  EXPECT_TRUE(result.project->tasks[1].options.load_metadata);
+
+  std::ofstream(dir / "tributary.yml")
+      << "project: p\nsink: {kind: duckdb, path: x.duckdb}\nservers: {s: {kind: sqlite}}\n";
+  std::ofstream(dir / "ingest/full/s/db.yml")
+      << "server: s\ndatabase: db.sqlite\nschemas:\n  - name: main\n    tables:\n"
+         "      - name: a\n      - name: b\n        load_metadata: no\n";
+  result = LoadProject(dir.path());
+  EXPECT_TRUE(result.project->tasks[0].options.load_metadata);
+  std::string text = result.diagnostics.RenderText();
+  EXPECT_TRUE(result.diagnostics.HasErrors());
+  EXPECT_NE(text.find("ingest/full/s/db.yml:8:"), std::string::npos) << text;
+  EXPECT_NE(text.find("load_metadata"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace tributary

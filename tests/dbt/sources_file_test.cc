@@ -80,7 +80,7 @@ TEST(DbtSourcesTest, AWeekdayScheduleAllowsForTheWeekend) {
   EXPECT_EQ(fresh.error, 3 * 3 * 24 * 60);
 }
 
-TEST(DbtSourcesTest, OnDeltaOnlyChangeHistoriesGetAFreshnessCheck) {
+TEST(DbtSourcesTest, OnDeltaFreshnessReadsTheLoadMetadataColumn) {
   Project p = SourcesProject();
   p.sink.kind = "delta";
   p.sink.path = "bronze";
@@ -91,8 +91,17 @@ TEST(DbtSourcesTest, OnDeltaOnlyChangeHistoriesGetAFreshnessCheck) {
   EXPECT_FALSE(doc["sources"][0]["schema"].IsDefined());
   EXPECT_EQ(Table(doc, "shop__events")["config"]["loaded_at_field"].as<std::string>(),
             "_ingested_at");
-  EXPECT_FALSE(Table(doc, "shop__orders")["config"]["freshness"].IsDefined());
+  EXPECT_EQ(Table(doc, "shop__orders")["config"]["loaded_at_field"].as<std::string>(),
+            "_ingested_at");
+  EXPECT_TRUE(Table(doc, "shop__orders")["config"]["freshness"].IsDefined());
   EXPECT_EQ(Table(doc, "shop__orders")["config"]["tags"][0].as<std::string>(), "hourly");
+
+  // Without the column, a table that is not a change history has nothing to read.
+  for (Task& t : p.tasks) t.options.load_metadata = false;
+  doc = YAML::Load(RenderSources(p, options));
+  EXPECT_FALSE(Table(doc, "shop__orders")["config"]["freshness"].IsDefined());
+  EXPECT_EQ(Table(doc, "shop__events")["config"]["loaded_at_field"].as<std::string>(),
+            "_ingested_at");
 }
 
 TEST(DbtSourcesTest, APostgresqlSinkNamesItsDatabaseButNeverASecret) {

@@ -57,6 +57,34 @@ TEST_F(CdcTest, SnapshotThenChangesInCommitOrder) {
   EXPECT_EQ(SlotConfirmed(task), Scalar("SELECT '" + second + "'::pg_lsn::text"));
 }
 
+TEST_F(CdcTest, HistoryAndCurrentRowsNameTheRunThatLandedThem) {
+  CreateAccounts();
+  Task task = CdcTask("accounts", true);
+  RunOk(task);
+  Exec("UPDATE accounts SET name = 'bobby' WHERE id = 2");
+  RunOk(task);
+  auto first = Bronze("SELECT DISTINCT _run_id FROM bronze.pg__accounts WHERE _op = 'snapshot'");
+  auto second = Bronze("SELECT DISTINCT _run_id FROM bronze.pg__accounts WHERE _op <> 'snapshot'");
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(first[0], second[0]);
+  std::vector<std::string> runs = {first[0], second[0]};
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.runs WHERE run_id IN ('" + runs[0] + "', '" +
+                   runs[1] + "')")[0],
+            "2");
+  EXPECT_THAT(Bronze("SELECT _op || ':' || id || ':' || _run_id FROM bronze.pg__accounts "
+                     "ORDER BY _commit_lsn, _seq, id"),
+              ElementsAre("snapshot:1:" + runs[0], "snapshot:2:" + runs[0], "snapshot:3:" + runs[0],
+                          "before:2:" + runs[1], "update:2:" + runs[1]));
+  EXPECT_THAT(Bronze("SELECT id || ':' || _run_id FROM bronze.pg__accounts_current ORDER BY id"),
+              ElementsAre("1:" + runs[0], "2:" + runs[1], "3:" + runs[0]));
+  // After the table's columns, as on every bronze table.
+  EXPECT_THAT(Bronze("SELECT column_name FROM information_schema.columns WHERE table_name = "
+                     "'pg__accounts_current' ORDER BY ordinal_position"),
+              ElementsAre("id", "name", "balance", "_commit_lsn", "_commit_time", "_ingested_at",
+                          "_run_id"));
+}
+
 TEST_F(CdcTest, IdleRunsAdvanceTheSlot) {
   CreateAccounts();
   Task task = CdcTask("accounts");
