@@ -77,9 +77,23 @@ void FillVarLen(const Column& column, const std::string& name, size_t offset, si
                 duckdb_vector vector, size_t at, const std::string& table, size_t rows_before) {
   bool text = column.type().id != TypeId::kBytes;
   bool json = column.type().id == TypeId::kJson;
+  auto* strings = static_cast<duckdb_string_t*>(duckdb_vector_get_data(vector));
+  std::string_view previous;
+  bool has_previous = false;  // row at + i - 1 of the vector holds `previous`
   for (size_t i = 0; i < count; ++i) {
-    if (column.IsNull(offset + i)) continue;
+    if (column.IsNull(offset + i)) {
+      has_previous = false;
+      continue;
+    }
     std::string_view value = column.GetBytes(offset + i);
+    // A value equal to the row before it (a load metadata column, a status
+    // column) shares that row's string: checked once, copied once.
+    if (has_previous && value == previous) {
+      strings[at + i] = strings[at + i - 1];
+      continue;
+    }
+    previous = value;
+    has_previous = true;
     if (text && !IsValidUtf8(value)) {
       throw SinkError(fmt::format("table '{}' column '{}' row {}: text is not valid UTF-8", table,
                                   name, rows_before + at + i + 1));

@@ -1,5 +1,7 @@
 // ChunkAppender: rows reach DuckDB whole, in order, whatever the batch sizes
 // (the appender holds back a partial chunk until the next batch or Flush).
+#include <optional>
+
 #include "support/duckdb_fixture.h"
 
 namespace tributary {
@@ -53,6 +55,31 @@ TEST_F(DuckDbChunkTest, BatchesOfAnySizeArriveWholeAndInOrder) {
   EXPECT_EQ(Scalar("SELECT count(*) FROM bronze.t WHERE d <> id * 1.01"), "0");
   EXPECT_EQ(Scalar("SELECT count(*) FROM bronze.t WHERE u::VARCHAR <> "
                    "'80000000-0000-0000-0000-0000000000' || lpad(lower(to_hex(id % 256)), 2, '0')"),
+            "0");
+}
+
+TEST_F(DuckDbChunkTest, RepeatedTextValuesLandAsWrittenAcrossNullsAndChunks) {
+  // Runs of equal values (short: inlined by DuckDB; long: in its string heap),
+  // broken by NULLs, by other values and by chunk boundaries (2048 rows).
+  Batch batch(MakeSchema({{"id", {TypeId::kInt64}}, {"s", {TypeId::kText}}}));
+  const std::string long_value(40, 'x');
+  auto expected = [&](int64_t id) -> std::optional<std::string> {
+    if (id % 11 == 5) return std::nullopt;
+    if (id % 500 < 250) return id % 3000 < 1500 ? long_value : std::string("short");
+    return "v" + std::to_string(id / 7);
+  };
+  for (int64_t id = 0; id < 5000; ++id) {
+    batch.column(0).Append<int64_t>(id);
+    auto value = expected(id);
+    value ? batch.column(1).AppendBytes(*value) : batch.column(1).AppendNull();
+  }
+  auto txn = sink_->Begin("t");
+  txn->Open(LoadSpec{"t", batch.schema(), WriteMode::kReplace}).Write(batch);
+  txn->Commit(std::nullopt);
+  EXPECT_EQ(Scalar("SELECT count(*) FROM bronze.t"), "5000");
+  EXPECT_EQ(Scalar("SELECT count(*) FROM bronze.t WHERE s IS DISTINCT FROM CASE "
+                   "WHEN id % 11 = 5 THEN NULL WHEN id % 500 < 250 THEN CASE WHEN id % 3000 < "
+                   "1500 THEN repeat('x', 40) ELSE 'short' END ELSE 'v' || (id // 7) END"),
             "0");
 }
 
