@@ -15,10 +15,10 @@ constexpr ServerKind kServerKinds[] = {
 };
 
 constexpr SinkKind kSinkKinds[] = {
-    {"duckdb", "one DuckDB database file", false, true, true},
+    {"duckdb", "one DuckDB database file", false, true, true, false},
     {"delta", "Delta Lake tables in a directory, read by Databricks, Spark and delta-rs", true,
-     false, false},
-    {"postgresql", "a PostgreSQL database", false, false, true},
+     false, false, false},
+    {"postgresql", "a PostgreSQL database", false, false, true, true},
 };
 
 constexpr StrategyKind kStrategies[] = {

@@ -28,6 +28,9 @@ struct SinkKind {
   // Bronze and the run history (`_tributary.task_results`) are SQL tables of
   // one catalog, with bronze in `schema`: dbt reads both there.
   bool sql_tables;
+  // Reached by libpq settings (host, port, database, user): dbt's profile
+  // gets them as TRIBUTARY_PG_* (dbt.md).
+  bool libpq_settings;
 };
 
 enum class Backfill {

@@ -27,10 +27,11 @@ fs::path Under(const fs::path& base, const std::string& path) {
 std::vector<std::string> Environment(const Project& project) {
   std::vector<std::string> env = {"TRIBUTARY_PROJECT_DIR=" + project.dir.string(),
                                   "TRIBUTARY_BRONZE_SCHEMA=" + project.sink.schema};
-  if (const SinkKind* kind = FindSinkKind(project.sink.kind); kind && kind->single_file) {
+  const SinkKind* kind = FindSinkKind(project.sink.kind);
+  if (kind != nullptr && kind->single_file) {
     env.push_back("TRIBUTARY_BRONZE_PATH=" + Under(project.dir, project.sink.path).string());
   }
-  if (project.sink.kind == "postgresql") {
+  if (kind != nullptr && kind->libpq_settings) {
     // Where bronze is, never a secret: values written as references are left out.
     for (const char* key : {"host", "port", "database", "user"}) {
       auto it = project.sink.settings.find(key);

@@ -92,3 +92,49 @@ TEST(DbtCliTest, TheParseStampFollowsTheProjectsFilesOnly) {
 
 }  // namespace
 }  // namespace tributary
+
+namespace tributary {
+namespace {
+
+// Reads the environment a stand-in dbt executable was started with.
+std::string EnvironmentSeenByDbt(Project& project, const std::filesystem::path& dir) {
+  std::filesystem::path script = dir / "fake-dbt";
+  std::ofstream(script) << "#!/bin/sh\nenv > \"" << (dir / "env.txt").string() << "\"\n";
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  project.dir = dir;
+  project.dbt.executable = script.string();
+  std::filesystem::create_directories(dir / "dbt");
+  DbtInvocation inv = DbtCli(project).Run("debug", {}, "env", nullptr);
+  EXPECT_EQ(inv.result.exit_code, 0);
+  std::ifstream in(dir / "env.txt");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(DbtCliTest, ProfilesLearnWhereBronzeIsButNeverASecret) {
+  testing::TempDir dir;
+  Project project = testing::MakeProject({});
+  project.sink.kind = "postgresql";
+  project.sink.settings = {{"host", "db.internal"},
+                           {"port", "5433"},
+                           {"database", "lake"},
+                           {"user", "${env:LAKE_USER}"},
+                           {"password", "s3cret"}};
+  std::string env = EnvironmentSeenByDbt(project, dir.path());
+  EXPECT_NE(env.find("TRIBUTARY_PG_HOST=db.internal\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("TRIBUTARY_PG_PORT=5433\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("TRIBUTARY_PG_DATABASE=lake\n"), std::string::npos) << env;
+  EXPECT_EQ(env.find("TRIBUTARY_PG_USER"), std::string::npos) << env;  // a reference
+  EXPECT_EQ(env.find("s3cret"), std::string::npos) << env;
+  EXPECT_EQ(env.find("TRIBUTARY_BRONZE_PATH"), std::string::npos) << env;
+
+  project.sink = SinkConfig{};  // DuckDB: a file, no libpq settings
+  project.sink.path = "lake.duckdb";
+  env = EnvironmentSeenByDbt(project, dir.path());
+  EXPECT_NE(env.find("TRIBUTARY_BRONZE_PATH=" + (dir.path() / "lake.duckdb").string()),
+            std::string::npos)
+      << env;
+  EXPECT_EQ(env.find("TRIBUTARY_PG_"), std::string::npos) << env;
+}
+
+}  // namespace
+}  // namespace tributary
