@@ -98,6 +98,22 @@ void PrintDbtPlan(const Project& project, const TaskFilter& filter);
 // `status`: one line per model; false when any is overdue, failing or never built.
 bool PrintModelStatus(const std::vector<TableStatus>& rows, TimePoint now);
 
+// A message on one line of at most `max` characters: line breaks and runs of
+// blanks become one space (dbt puts the database's error on its second line),
+// "..." where it is cut. For summaries; the whole text is in the history.
+std::string OneLine(const std::string& text, size_t max = 160);
+
+// The `status` table of a layer after bronze (dbt models, Power BI tables):
+// name, frequency, last success, age, health, the last failed attempt's error
+// on one line. Returns false when any row is overdue, failing or never done.
+struct LayerStatusColumns {
+  std::string name_header;  // "model", "Power BI table"
+  std::string never;        // the health shown for Health::kNever: "never built"
+  std::function<std::string(const Task&)> name;
+};
+bool PrintLayerStatus(const std::vector<TableStatus>& rows, TimePoint now,
+                      const LayerStatusColumns& columns);
+
 // The Power BI step after the dbt step of `run` (cli/powerbi_command.cc):
 // refreshes the tables whose dbt models that step built, one request per
 // semantic model, when the project has a powerbi: block and the filters name

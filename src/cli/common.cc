@@ -1,8 +1,13 @@
 // Pieces every command shares: loading the project, the filter flags.
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
 #include <iostream>
 
 #include "cli/cli.h"
+#include "common/text_table.h"
 #include "config/loader.h"
+#include "engine/status.h"
 
 namespace tributary::cli {
 
@@ -68,6 +73,37 @@ std::string DescribeFilter(const TaskFilter& filter) {
   add("--frequency", filter.frequencies);
   add("--tables", filter.tables);
   return out;
+}
+
+std::string OneLine(const std::string& text, size_t max) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\t' || c == '\r') c = ' ';
+    if (c != ' ' || (!out.empty() && out.back() != ' ')) out += c;
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out.size() > max ? out.substr(0, max - 3) + "..." : out;
+}
+
+bool PrintLayerStatus(const std::vector<TableStatus>& rows, TimePoint now,
+                      const LayerStatusColumns& columns) {
+  TextTable table(
+      {columns.name_header, "frequency", "last success (UTC)", "age", "health", "last error"});
+  bool healthy = true;
+  for (const auto& s : rows) {
+    std::string success, age, error;
+    if (s.last_success) {
+      success = fmt::format("{:%Y-%m-%d %H:%M:%S}Z",
+                            std::chrono::floor<std::chrono::seconds>(s.last_success->ended_at));
+      age = FormatDuration(std::chrono::duration<double>(now - s.last_success->ended_at).count());
+    }
+    if (s.last_attempt && !IsSuccess(*s.last_attempt)) error = OneLine(s.last_attempt->error, 80);
+    table.AddRow({columns.name(*s.task), s.task->frequency, success, age,
+                  s.health == Health::kNever ? columns.never : HealthName(s.health), error});
+    healthy &= s.health == Health::kOk || s.health == Health::kDue;
+  }
+  std::cout << "\n" << table.Render();
+  return healthy;
 }
 
 }  // namespace tributary::cli

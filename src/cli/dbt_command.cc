@@ -27,22 +27,6 @@ bool FiltersAllowDbt(const TaskFilter& f) {
   return f.servers.empty() && f.strategies.empty() && f.databases.empty() && f.tables.empty();
 }
 
-std::string FirstLine(const std::string& text, size_t max = 100) {
-  std::string line = text.substr(0, text.find('\n'));
-  return line.size() > max ? line.substr(0, max - 3) + "..." : line;
-}
-
-// dbt's messages put the database's error on the second line: one line of
-// both, for the summary (the whole message is in the history and the log).
-std::string OneLine(const std::string& text, size_t max = 160) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\t') c = ' ';
-    if (c != ' ' || (!out.empty() && out.back() != ' ')) out += c;
-  }
-  return FirstLine(out, max);
-}
-
 std::string ModelSummary(const DbtStepResult& result) {
   TextTable table({"model", "frequency", "rows", "time", "status"});
   table.AlignRight(2);
@@ -211,24 +195,8 @@ void PrintDbtPlan(const Project& project, const TaskFilter& filter) {
 }
 
 bool PrintModelStatus(const std::vector<TableStatus>& rows, TimePoint now) {
-  TextTable table({"model", "frequency", "last success (UTC)", "age", "health", "last error"});
-  bool healthy = true;
-  for (const auto& s : rows) {
-    std::string success, age, error;
-    if (s.last_success) {
-      success = fmt::format("{:%Y-%m-%d %H:%M:%S}Z",
-                            std::chrono::floor<std::chrono::seconds>(s.last_success->ended_at));
-      age = FormatDuration(std::chrono::duration<double>(now - s.last_success->ended_at).count());
-    }
-    if (s.last_attempt && !IsSuccess(*s.last_attempt)) {
-      error = FirstLine(s.last_attempt->error, 80);
-    }
-    table.AddRow({s.task->source_table, s.task->frequency, success, age,
-                  s.health == Health::kNever ? "never built" : HealthName(s.health), error});
-    healthy &= s.health == Health::kOk || s.health == Health::kDue;
-  }
-  std::cout << "\n" << table.Render();
-  return healthy;
+  return PrintLayerStatus(rows, now,
+                          {"model", "never built", [](const Task& t) { return t.source_table; }});
 }
 
 void AddDbtCommand(CLI::App& app, GlobalOptions& global) {

@@ -27,11 +27,6 @@ std::optional<Manifest> LastManifest(const Project& project) {
   }
 }
 
-std::string OneLine(const std::string& text, size_t max = 160) {
-  std::string line = text.substr(0, text.find('\n'));
-  return line.size() > max ? line.substr(0, max - 3) + "..." : line;
-}
-
 std::string Summary(const std::vector<TableOutcome>& outcomes) {
   TextTable table({"semantic model", "table", "frequency", "time", "status"});
   table.AlignRight(3);
@@ -152,25 +147,9 @@ void PrintPowerBiPlan(const Project& project, const TaskFilter& f) {
 }
 
 bool PrintPowerBiStatus(const std::vector<TableStatus>& rows, TimePoint now) {
-  TextTable table(
-      {"Power BI table", "frequency", "last success (UTC)", "age", "health", "last error"});
-  bool healthy = true;
-  for (const auto& s : rows) {
-    std::string success, age, error;
-    if (s.last_success) {
-      success = fmt::format("{:%Y-%m-%d %H:%M:%S}Z",
-                            std::chrono::floor<std::chrono::seconds>(s.last_success->ended_at));
-      age = FormatDuration(std::chrono::duration<double>(now - s.last_success->ended_at).count());
-    }
-    if (s.last_attempt && s.last_attempt->status != "succeeded") {
-      error = OneLine(s.last_attempt->error, 80);
-    }
-    table.AddRow({s.task->database + "." + s.task->source_table, s.task->frequency, success, age,
-                  s.health == Health::kNever ? "never refreshed" : HealthName(s.health), error});
-    healthy &= s.health == Health::kOk || s.health == Health::kDue;
-  }
-  std::cout << "\n" << table.Render();
-  return healthy;
+  return PrintLayerStatus(rows, now, {"Power BI table", "never refreshed", [](const Task& t) {
+                                        return t.database + "." + t.source_table;
+                                      }});
 }
 
 void AddPowerBiCommand(CLI::App& app, GlobalOptions& global) {
