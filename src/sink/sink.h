@@ -158,6 +158,10 @@ class Sink {
   virtual std::optional<std::string> ColumnMax(const std::string& table,
                                                const std::string& column) = 0;
   virtual std::string Describe() const = 0;
+  // The sink's stable identity (sink_identity.h): created on the first call
+  // and stored in the sink, the same for every process and run using it
+  // afterwards. Throws SinkError.
+  virtual std::string Identity() = 0;
   // Where this sink records runs and task results (in the sink itself, so a
   // run's record is as durable as its data).
   virtual RunLog& run_log() = 0;

@@ -86,10 +86,29 @@ struct CdcSnapshot {
   std::unique_ptr<Reader> rows;
 };
 
+// Whose capture this is (docs/cdc.md, "Who owns a slot"). A capture stream
+// the source keeps per consumer (a PostgreSQL replication slot) belongs to
+// the sink that created it: the sink stores the stream's name in its state,
+// and the stream is known at the source as that sink's. Another sink refuses
+// it unless told to take it over.
+struct CdcOwner {
+  std::string sink;                     // Sink::Identity(); empty: not known (status page)
+  std::optional<CdcCheckpoint> stored;  // what that sink committed; nullopt: no capture yet
+  bool take_over = false;               // Snapshot may take a stream another sink holds
+};
+
+// The stream a snapshot would start exists and is not this sink's (or cannot
+// be shown to be). The message names the stream and the way to take it over.
+class CdcOwnershipError : public SourceError {
+ public:
+  using SourceError::SourceError;
+};
+
 struct CdcSnapshotRequest {
   int parallelism = 1;      // connections reading at once, where the source can split
   int64_t ingested_at = 0;  // µs since the Unix epoch, stamped in `_ingested_at`
   std::string tag;          // leading SQL comment on statements
+  CdcOwner owner = {};      // the sink that will own the new capture
 };
 
 struct CdcStreamRequest {
@@ -127,6 +146,9 @@ struct CdcStatus {
   std::string head;                  // the end of the source's log now
   std::optional<int64_t> lag_bytes;  // log between acknowledged and head
   std::optional<int64_t> retained_bytes;  // log the source keeps for this stream
+  // Why the stream cannot go on as the sink stored it (missing, lost, read
+  // past the stored position, another sink's); empty when it can.
+  std::string problem = {};
 };
 
 // Streams committed changes in commit order. Not thread-safe.
@@ -156,7 +178,9 @@ class CdcReader {
   virtual void CheckPrerequisites() = 0;
   // Starts capture afresh (first run, re-snapshot): a new start position and
   // the table's rows exactly as of it — no change lost, none counted twice.
-  // Abandons any earlier capture stream of this task.
+  // Abandons the owner's earlier capture stream. Throws CdcOwnershipError
+  // when the stream it would start belongs to another sink and
+  // request.owner.take_over is false.
   virtual CdcSnapshot Snapshot(const CdcSnapshotRequest& request) = 0;
   // Throws CdcGapError when the changes after `from` can no longer be read
   // completely (log removed, stream dropped, another server).
@@ -168,8 +192,11 @@ class CdcReader {
   // Tells the source that everything before `position` is committed in the
   // sink, so it may release its log. REQUIRES: `position` is committed.
   virtual void Acknowledge(const std::string& position) = 0;
-  // How the source's side of capture stands (for `tributary cdc status`).
-  virtual CdcStatus Status() = 0;
+  // How the source's side of the owner's capture stands (`tributary cdc
+  // status`), with `problem` set when it cannot go on.
+  virtual CdcStatus Status(const CdcOwner& owner) = 0;
+  // The same for a caller that does not know the sink (the status page).
+  CdcStatus Status() { return Status(CdcOwner{}); }
 };
 
 }  // namespace tributary

@@ -15,6 +15,7 @@
 #include "sink/delta/delta_transaction.h"
 #include "sink/delta/delta_types.h"
 #include "sink/delta/delta_vacuum.h"
+#include "sink/sink_identity.h"
 #include "store/local_store.h"
 
 namespace tributary {
@@ -224,5 +225,28 @@ std::vector<std::string> DeltaSink::ListTables() {
 }
 
 std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", storage_.Url()); }
+
+// `_tributary/sink.json`, written if absent: the first writer wins on every
+// store, and every later reader sees its id.
+std::string DeltaSink::Identity() {
+  std::lock_guard lock(identity_mutex_);
+  if (!identity_.empty()) return identity_;
+  const std::string key = "_tributary/sink.json";
+  nlohmann::ordered_json fresh = {{"sink_id", NewSinkIdentity()}};
+  store().PutIfAbsent(key, fresh.dump());
+  auto stored = store().Get(key);
+  std::string id;
+  try {
+    if (stored) id = nlohmann::json::parse(*stored).at("sink_id").get<std::string>();
+  } catch (const std::exception&) {
+    id.clear();
+  }
+  if (id.empty()) {
+    throw SinkError(fmt::format(
+        "{}: {} is unreadable; it holds the sink's identity (docs/state.md)", Describe(), key));
+  }
+  identity_ = id;
+  return identity_;
+}
 
 }  // namespace tributary

@@ -60,6 +60,7 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  std::string Identity() override;
   RunLog& run_log() override { return *this; }
   TableMaintenance* maintenance() override { return this; }
 
@@ -103,6 +104,8 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
   DeltaStorage storage_;
   DuckDatabase database_;
   std::mutex records_mutex_;  // one record commit at a time per process
+  std::mutex identity_mutex_;
+  std::string identity_;  // guarded by identity_mutex_; empty until read
 };
 
 }  // namespace tributary

@@ -49,6 +49,7 @@ class DuckDbSink final : public Sink, public RunLog {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  std::string Identity() override;
   RunLog& run_log() override { return *this; }
 
   // A new connection to the database, e.g. for a writer. Thread-safe.
@@ -71,6 +72,7 @@ class DuckDbSink final : public Sink, public RunLog {
   DuckDatabase database_;
   std::mutex mutex_;  // guards records_
   DuckConnection records_;
+  std::string identity_;  // guarded by mutex_; empty until read
 };
 
 // Columns of `schema`.`table` as DuckDB spells their types

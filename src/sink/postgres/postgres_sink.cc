@@ -6,6 +6,7 @@
 #include "data/value_text.h"
 #include "sink/postgres/postgres_transaction.h"
 #include "sink/postgres/postgres_types.h"
+#include "sink/sink_identity.h"
 
 namespace tributary {
 namespace {
@@ -21,6 +22,8 @@ CREATE TABLE IF NOT EXISTS _tributary.task_results (run_id text, task_id text, s
 CREATE INDEX IF NOT EXISTS task_results_by_task ON _tributary.task_results (task_id, started_at);
 CREATE TABLE IF NOT EXISTS _tributary.state (task_id text PRIMARY KEY, state text,
   updated_at timestamptz);
+CREATE TABLE IF NOT EXISTS _tributary.sink (one boolean PRIMARY KEY DEFAULT true CHECK (one),
+  sink_id text NOT NULL, created_at timestamptz);
 )sql";
 
 }  // namespace
@@ -74,6 +77,21 @@ void PostgresSink::CreateSchemas() {
 
 std::unique_ptr<LoadTransaction> PostgresSink::Begin(const std::string& task_id) {
   return std::make_unique<PostgresLoadTransaction>(*this, task_id);
+}
+
+std::string PostgresSink::Identity() {
+  std::lock_guard lock(mutex_);
+  if (!identity_.empty()) return identity_;
+  // The single-row key makes the first writer win across processes.
+  std::string what = "cannot read the sink's identity";
+  records_.Exec(
+      "INSERT INTO _tributary.sink (sink_id, created_at) VALUES ($1, now()) "
+      "ON CONFLICT DO NOTHING",
+      {NewSinkIdentity()}, what);
+  PgResult result = records_.Exec("SELECT sink_id FROM _tributary.sink", {}, what);
+  identity_ = PgValue(result.get(), 0, 0).value_or("");
+  if (identity_.empty()) throw SinkError(where_ + ": " + what);
+  return identity_;
 }
 
 std::optional<std::string> PostgresSink::ReadState(const std::string& task_id) {

@@ -33,6 +33,7 @@ class PostgresSink final : public Sink, public RunLog {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  std::string Identity() override;
   RunLog& run_log() override { return *this; }
 
   PgConnection Connect() const { return PgConnection(info_); }
@@ -47,6 +48,7 @@ class PostgresSink final : public Sink, public RunLog {
   std::string schema_;
   std::mutex mutex_;  // guards records_
   PgConnection records_;
+  std::string identity_;  // guarded by mutex_; empty until read
 };
 
 // The columns of `schema`.`table` as logical types, in order; nullopt when

@@ -56,9 +56,20 @@ SourceFinding FreeSlots(PgConnection& conn, const Project& project,
   int used = std::stoi(Text(conn, "SELECT count(*) FROM pg_catalog.pg_replication_slots"));
   int needed = 0;
   for (const Task& task : tasks) {
-    std::string slot = task.options.slot.empty() ? DefaultPgCdcName(project.name, task.sink_table)
-                                                 : task.options.slot;
-    if (!ReadPgSlot(conn, slot).exists) ++needed;
+    if (!task.options.slot.empty()) {
+      if (!ReadPgSlot(conn, task.options.slot).exists) ++needed;
+      continue;
+    }
+    // Default slots carry the sink's digest (OwnedPgSlotName); any of the
+    // table's counts as this project's.
+    std::string name = DefaultPgCdcName(project.name, task.sink_table);
+    std::string owned = OwnedPgSlotName(name, "");
+    if (Text(conn,
+             "SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = $1 OR "
+             "slot_name ~ ('^' || $2 || '_[0-9a-f]{8}$')",
+             {name, owned.substr(0, owned.size() - 9)}) == "0") {
+      ++needed;
+    }
   }
   std::string counts =
       fmt::format("{} of max_replication_slots = {} in use, {} more needed", used, max, needed);
