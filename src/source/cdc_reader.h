@@ -76,6 +76,9 @@ struct CdcCheckpoint {
 struct CdcTableInfo {
   Schema columns;                // in order
   std::vector<std::string> key;  // primary key columns; empty: none
+  // Columns (text or json) whose value a change may leave out when it did
+  // not change (ChangeBatch::unchanged); the strategy fills them by `key`.
+  std::vector<std::string> unsent = {};
 };
 
 // The table's rows at one position: the start of capture.
@@ -118,10 +121,22 @@ struct CdcStreamRequest {
   int64_t ingested_at = 0;  // as in CdcSnapshotRequest
 };
 
+// A value of a history row the source left out: `row` of the batch, table
+// column `column` (0 is the first column after the metadata).
+struct CdcCell {
+  size_t row = 0;
+  size_t column = 0;
+};
+
 // A batch of history rows and where the stream stands after it.
 struct ChangeBatch {
   explicit ChangeBatch(std::shared_ptr<const Schema> schema) : rows(std::move(schema)) {}
   Batch rows;
+  // Values the source did not send because the change left them as they
+  // were (PostgreSQL: a large value stored out of line, without REPLICA
+  // IDENTITY FULL): NULL in `rows` until the strategy fills them with the
+  // key's previous value. Never landed as NULL. In row order.
+  std::vector<CdcCell> unchanged;
   // Set when the batch ends exactly after a transaction: the position to
   // store if everything up to here is committed. Empty when the batch ends
   // inside a transaction. (Before any row, the `_commit_lsn` of a

@@ -85,6 +85,8 @@ LoadStats CdcStrategy::Run(TaskContext& ctx) {
   CdcTableInfo table = reader->DescribeTable();
   CdcRun run{ctx, *reader, Tables(ctx, table), table.columns, Micros(ctx.clock.Now())};
   if (ctx.task.options.commit_every > 0) run.commit_every = ctx.task.options.commit_every;
+  run.key = table.key;
+  run.unsent = table.unsent;
   reader->CheckPrerequisites();
 
   std::optional<CdcState> state;

@@ -15,6 +15,7 @@
 #include "sink/delta/delta_transaction.h"
 #include "sink/delta/delta_types.h"
 #include "sink/delta/delta_vacuum.h"
+#include "sink/duckdb/duckdb_latest.h"
 #include "sink/sink_identity.h"
 #include "store/local_store.h"
 
@@ -154,6 +155,22 @@ std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
   Column value(schema.fields[static_cast<size_t>(at)].type);
   AppendValueText(value, *text);
   return ValueText(value, 0);
+}
+
+// Reads the live files, as ColumnMax does.
+LatestRows DeltaSink::Latest(const LatestRequest& request) {
+  DuckConnection conn = Connect();
+  auto snapshot = ReadDeltaSnapshot(storage_, TableKey(request.table), conn.get());
+  if (!snapshot || snapshot->files.empty()) return {};
+  std::string files;
+  for (const auto& [path, add] : snapshot->files) {
+    files +=
+        (files.empty() ? "" : ", ") +
+        DuckString(
+            storage_.Readable(DeltaKey(TableKey(request.table), DecodeDeltaPath(path))).string());
+  }
+  return DuckLatest(conn.get(), "read_parquet([" + files + "], union_by_name = true)", request,
+                    fmt::format("Delta table '{}' of {}", request.table, Describe()));
 }
 
 void DeltaSink::CheckNoPendingLoad(const std::string& table, const std::string& doing) {

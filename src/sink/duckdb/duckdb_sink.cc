@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "data/value_text.h"
 #include "sink/duckdb/duckdb_file_wait.h"
+#include "sink/duckdb/duckdb_latest.h"
 #include "sink/duckdb/duckdb_transaction.h"
 #include "sink/sink_identity.h"
 
@@ -203,6 +204,13 @@ std::string DuckDbSink::Identity() {
       .Execute();
   identity_ = id;
   return identity_;
+}
+
+LatestRows DuckDbSink::Latest(const LatestRequest& request) {
+  if (!DescribeTable(request.table)) return {};
+  std::lock_guard lock(mutex_);
+  return DuckLatest(records_.get(), DuckQualified(catalog_, schema_, request.table), request,
+                    fmt::format("table '{}' of {}", request.table, Describe()));
 }
 
 std::optional<Schema> DuckDbSink::DescribeTable(const std::string& table) {

@@ -22,6 +22,12 @@ SourceFinding Fail(std::string table, std::string check, std::string message) {
   return SourceFinding{std::move(table), std::move(check), CheckStatus::kFail, std::move(message)};
 }
 
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 std::string Text(PgConnection& conn, const std::string& sql, const PgParams& params = {}) {
   PgResult r = conn.Exec("/* tributary */ " + sql, params);
   return PQntuples(r.get()) > 0 && !PQgetisnull(r.get(), 0, 0) ? PQgetvalue(r.get(), 0, 0) : "";
@@ -129,10 +135,13 @@ void CheckTable(PgConnection& conn, const Project& project, const Task& task,
   try {
     PgCdcTableFacts facts = ReadPgCdcTable(conn, ref, what);
     CheckPgCdcTable(facts, ref, what);
-    out.push_back(Ok(Display(task), "replica identity",
-                     facts.replica_identity == 'f'
-                         ? "REPLICA IDENTITY FULL"
-                         : "the key identifies rows and no column is stored out of line"));
+    std::string how = facts.replica_identity == 'f' ? "REPLICA IDENTITY FULL"
+                      : facts.out_of_line.empty()
+                          ? "the key identifies rows and no column is stored out of line"
+                          : "the key identifies rows; unchanged large values of " +
+                                Join(facts.out_of_line) +
+                                " are filled from what tributary landed for the key";
+    out.push_back(Ok(Display(task), "replica identity", how));
   } catch (const SourceError& e) {
     out.push_back(Fail(Display(task), "replica identity", e.what()));
     return;

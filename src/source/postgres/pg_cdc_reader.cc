@@ -71,6 +71,7 @@ struct PgCdcReader::Columns {
   Schema schema;
   std::vector<std::shared_ptr<const PgValueType>> types;
   std::vector<std::string> key;
+  std::vector<std::string> unsent;  // see CdcTableInfo
 };
 
 PgCdcReader::PgCdcReader(PgConnectInfo info, PgCdcOptions options)
@@ -93,6 +94,7 @@ PgCdcReader::Columns PgCdcReader::ReadColumns() {
       {std::to_string(facts.oid)});
   Columns columns;
   columns.key = facts.primary_key;
+  if (facts.replica_identity != 'f') columns.unsent = facts.out_of_line;
   for (int row = 0; row < PQntuples(r.get()); ++row) {
     std::string name = PQgetvalue(r.get(), row, 0);
     PgValueType type =
@@ -119,7 +121,7 @@ PgCdcReader::Columns PgCdcReader::ReadColumns() {
 
 CdcTableInfo PgCdcReader::DescribeTable() {
   Columns columns = ReadColumns();
-  return CdcTableInfo{columns.schema, columns.key};
+  return CdcTableInfo{columns.schema, columns.key, columns.unsent};
 }
 
 void PgCdcReader::CheckPrerequisites() {
