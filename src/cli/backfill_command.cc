@@ -17,7 +17,11 @@ constexpr const char* kFooter =
     "'2026-01-31 12:00:00', 1500.\n"
     "cdc tables: a fresh snapshot (capture starts afresh at the source) appended to the change\n"
     "history, which keeps every row landed before; the current-state table is rebuilt from it.\n"
-    "This is how capture resumes after a gap. No --from/--to.";
+    "This is how capture resumes after a gap. No --from/--to.\n"
+    "A cdc table's replication slot belongs to the sink that created it. A slot this sink\n"
+    "does not own (another sink's, or another project's of the same name) is refused, never\n"
+    "read or dropped; --take-over drops it and starts this sink's capture in it (logged), and\n"
+    "the other sink's capture then stops with a GAP. See docs/cdc.md.";
 
 bool Backfillable(const std::vector<Task>& tasks, const Reload& reload) {
   bool ok = true;
@@ -54,8 +58,11 @@ void AddBackfillCommand(CLI::App& app, GlobalOptions& global) {
   cmd->add_option("--to", flags->reload.to, "Watermark value to stop before (exclusive)");
   cmd->add_option("-j,--threads", flags->threads, "Tables loaded at once")
       ->check(CLI::Range(1, 256));
+  cmd->add_flag("--take-over", flags->reload.take_over,
+                "cdc: take over a replication slot another sink owns (its capture stops)");
   cmd->callback([&global, flags] {
     std::string command = "backfill " + DescribeFilter(flags->filter);
+    if (flags->reload.take_over) command += " --take-over";
     if (!flags->reload.from.empty()) command += " --from '" + flags->reload.from + "'";
     if (!flags->reload.to.empty()) command += " --to '" + flags->reload.to + "'";
     global.exit_code = RunLoad(global, *flags, command, [flags](const std::vector<Task>& tasks) {

@@ -10,6 +10,7 @@
 #include "cli/cli.h"
 #include "common/text_table.h"
 #include "engine/connectors.h"
+#include "strategy/cdc_state.h"
 
 namespace tributary::cli {
 namespace {
@@ -21,23 +22,23 @@ struct StatusRow {
   std::string error;
 };
 
-std::string Stored(Sink& sink, const Task& task) {
-  auto state = sink.ReadState(task.id());
-  if (!state) return "";
-  try {
-    return nlohmann::json::parse(*state).value("position", "");
-  } catch (const std::exception&) {
-    return "?";
+// The capture the sink holds for `task`, as its runs see it.
+CdcOwner Owner(Sink& sink, const Task& task) {
+  CdcOwner owner{sink.Identity(), std::nullopt, false};
+  if (auto state = sink.ReadState(task.id())) {
+    owner.stored = CdcState::FromJson(*state, task.id()).checkpoint;
   }
+  return owner;
 }
 
 StatusRow Inspect(const Project& project, Sink& sink, const Task& task) {
   StatusRow row;
   row.task = &task;
-  row.stored = Stored(sink, task);
   try {
+    CdcOwner owner = Owner(sink, task);
+    if (owner.stored) row.stored = owner.stored->position;
     auto reader = OpenCdcReader(project, *project.FindServer(task.server), task);
-    row.status = reader->Status();
+    row.status = reader->Status(owner);
   } catch (const std::exception& e) {
     row.error = e.what();
   }
@@ -62,6 +63,10 @@ std::string Render(const std::vector<StatusRow>& rows) {
   std::string out = table.Render();
   for (const auto& r : rows) {
     if (!r.error.empty()) out += fmt::format("{}: {}\n", r.task->id(), r.error);
+    if (r.error.empty() && !r.status.problem.empty()) {
+      out += fmt::format("{}: BROKEN — {} (see docs/cdc.md, \"Gaps\" and \"Who owns a slot\")\n",
+                         r.task->id(), r.status.problem);
+    }
   }
   return out;
 }
@@ -85,12 +90,11 @@ nlohmann::json RowJson(const StatusRow& r) {
           {"head", text(s.head)},
           {"lag_bytes", bytes(s.lag_bytes)},
           {"retained_bytes", bytes(s.retained_bytes)},
+          {"problem", text(s.problem)},
           {"error", text(r.error)}};
 }
 
-bool Broken(const StatusRow& r) {
-  return !r.error.empty() || r.status.state == "missing" || r.status.state == "lost";
-}
+bool Broken(const StatusRow& r) { return !r.error.empty() || !r.status.problem.empty(); }
 
 // The cdc tables among those `filter` selects; nullopt (after printing why)
 // when a filter names nothing or the filters select no cdc table.
@@ -126,7 +130,11 @@ void AddCdcCommand(CLI::App& app, GlobalOptions& global) {
       "SQL Server: nothing is acknowledged (the capture job's cleanup, not tributary, decides\n"
       "what is kept); the stream names each capture instance and the first LSN it still\n"
       "holds — a stored position older than that is a gap.\n"
-      "Exit status 1 when a stream is missing, lost or cannot be inspected.");
+      "A slot belongs to the sink that created it (docs/cdc.md): state taken when it was read\n"
+      "past the stored position (another sink took it over), foreign when this sink's first\n"
+      "run would refuse it, not started before the first run.\n"
+      "Exit status 1 when a stream is broken (missing, lost, taken, foreign) or cannot be\n"
+      "inspected.");
   AddFilterOptions(*status, *filter);
   auto format = std::make_shared<std::string>("text");
   status->add_option("--format", *format, "text (default) or json (docs/json.md)")

@@ -379,9 +379,11 @@ const std::vector<Setting> kSettings = {
     {"table", "current", VT::kBoolean, false, "false", "cdc",
      "Also keep `<sink_table>_current`: one row per primary key as the source has it now "
      "(deletes applied), updated in the same commit as the history."},
-    {"table", "slot", VT::kString, false, "tributary_<project>_<sink_table>", "cdc",
+    {"table", "slot", VT::kString, false, "tributary_<project>_<sink_table>_<sink digest>", "cdc",
      "PostgreSQL: the replication slot this table is read from (created and dropped by "
-     "tributary; at most 63 lower-case letters, digits and _)."},
+     "tributary; at most 63 lower-case letters, digits and _). The default name ends with a "
+     "digest of the sink's identity, so every sink has its own; a slot named here that "
+     "another sink created is refused (docs/cdc.md, \"Who owns a slot\")."},
     {"table", "publication", VT::kString, false, "tributary_<project>_<sink_table>", "cdc",
      "PostgreSQL: the publication the slot decodes. The default one is created by tributary; "
      "one named here must exist, publish the table and every operation, without filters."},

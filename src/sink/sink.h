@@ -135,6 +135,36 @@ class TableMaintenance {
   }
 };
 
+// Which rows LatestValues::Latest reads: for each of `keys` (values of the
+// `key` columns in canonical text, data/value_text.h), the values of
+// `columns` in the key's newest row of `table` — the row with the greatest
+// `order_by` columns (in order) among those whose `filter_column` is one of
+// `filter_values`; with no order_by, the key's one row.
+struct LatestRequest {
+  std::string table;
+  std::vector<std::string> key;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> keys;
+  std::vector<std::string> order_by = {};
+  std::string filter_column = {};
+  std::vector<std::string> filter_values = {};
+};
+
+// Key values as the sink renders them → `columns` as the sink renders them
+// (nullopt: NULL). Text and json values are rendered exactly.
+using LatestRows = std::map<std::vector<std::string>, std::vector<std::optional<std::string>>>;
+
+// Reads back the last values landed for some keys: a cdc run fills a large
+// value the source left out of a change because it did not change
+// (docs/cdc.md, "Large values"). Reads what is committed. Thread-safe.
+class LatestValues {
+ public:
+  virtual ~LatestValues() = default;
+  // Keys not found, or a table that does not exist, are absent from the
+  // result. Throws SinkError.
+  virtual LatestRows Latest(const LatestRequest& request) = 0;
+};
+
 // What `tributary check` found when it opened the sink as a run would.
 struct SinkCheck {
   bool busy = false;    // another process holds it now (a warning: runs wait for it)
@@ -158,11 +188,17 @@ class Sink {
   virtual std::optional<std::string> ColumnMax(const std::string& table,
                                                const std::string& column) = 0;
   virtual std::string Describe() const = 0;
+  // The sink's stable identity (sink_identity.h): created on the first call
+  // and stored in the sink, the same for every process and run using it
+  // afterwards. Throws SinkError.
+  virtual std::string Identity() = 0;
   // Where this sink records runs and task results (in the sink itself, so a
   // run's record is as durable as its data).
   virtual RunLog& run_log() = 0;
   // nullptr when the sink manages no files of its own (nothing to compact or vacuum).
   virtual TableMaintenance* maintenance() { return nullptr; }
+  // nullptr when the sink cannot read back landed values by key.
+  virtual LatestValues* latest_values() { return nullptr; }
 };
 
 }  // namespace tributary

@@ -77,6 +77,9 @@ struct CdcCheckpoint {
 struct CdcTableInfo {
   Schema columns;                // in order
   std::vector<std::string> key;  // primary key columns; empty: none
+  // Columns (text or json) whose value a change may leave out when it did
+  // not change (ChangeBatch::unchanged); the strategy fills them by `key`.
+  std::vector<std::string> unsent = {};
 };
 
 // The table's rows at one position: the start of capture.
@@ -87,10 +90,29 @@ struct CdcSnapshot {
   std::unique_ptr<Reader> rows;
 };
 
+// Whose capture this is (docs/cdc.md, "Who owns a slot"). A capture stream
+// the source keeps per consumer (a PostgreSQL replication slot) belongs to
+// the sink that created it: the sink stores the stream's name in its state,
+// and the stream is known at the source as that sink's. Another sink refuses
+// it unless told to take it over.
+struct CdcOwner {
+  std::string sink;                     // Sink::Identity(); empty: not known (status page)
+  std::optional<CdcCheckpoint> stored;  // what that sink committed; nullopt: no capture yet
+  bool take_over = false;               // Snapshot may take a stream another sink holds
+};
+
+// The stream a snapshot would start exists and is not this sink's (or cannot
+// be shown to be). The message names the stream and the way to take it over.
+class CdcOwnershipError : public SourceError {
+ public:
+  using SourceError::SourceError;
+};
+
 struct CdcSnapshotRequest {
   int parallelism = 1;      // connections reading at once, where the source can split
   int64_t ingested_at = 0;  // µs since the Unix epoch, stamped in `_ingested_at`
   std::string tag;          // leading SQL comment on statements
+  CdcOwner owner = {};      // the sink that will own the new capture
 };
 
 struct CdcStreamRequest {
@@ -100,10 +122,22 @@ struct CdcStreamRequest {
   int64_t ingested_at = 0;  // as in CdcSnapshotRequest
 };
 
+// A value of a history row the source left out: `row` of the batch, table
+// column `column` (0 is the first column after the metadata).
+struct CdcCell {
+  size_t row = 0;
+  size_t column = 0;
+};
+
 // A batch of history rows and where the stream stands after it.
 struct ChangeBatch {
   explicit ChangeBatch(std::shared_ptr<const Schema> schema) : rows(std::move(schema)) {}
   Batch rows;
+  // Values the source did not send because the change left them as they
+  // were (PostgreSQL: a large value stored out of line, without REPLICA
+  // IDENTITY FULL): NULL in `rows` until the strategy fills them with the
+  // key's previous value. Never landed as NULL. In row order.
+  std::vector<CdcCell> unchanged;
   // Set when the batch ends exactly after a transaction: the position to
   // store if everything up to here is committed. Empty when the batch ends
   // inside a transaction. (Before any row, the `_commit_lsn` of a
@@ -128,6 +162,9 @@ struct CdcStatus {
   std::string head;                  // the end of the source's log now
   std::optional<int64_t> lag_bytes;  // log between acknowledged and head
   std::optional<int64_t> retained_bytes;  // log the source keeps for this stream
+  // Why the stream cannot go on as the sink stored it (missing, lost, read
+  // past the stored position, another sink's); empty when it can.
+  std::string problem = {};
 };
 
 // Streams committed changes in commit order. Not thread-safe.
@@ -157,7 +194,9 @@ class CdcReader {
   virtual void CheckPrerequisites() = 0;
   // Starts capture afresh (first run, re-snapshot): a new start position and
   // the table's rows exactly as of it — no change lost, none counted twice.
-  // Abandons any earlier capture stream of this task.
+  // Abandons the owner's earlier capture stream. Throws CdcOwnershipError
+  // when the stream it would start belongs to another sink and
+  // request.owner.take_over is false.
   virtual CdcSnapshot Snapshot(const CdcSnapshotRequest& request) = 0;
   // Throws CdcGapError when the changes after `from` can no longer be read
   // completely (log removed, stream dropped, another server).
@@ -169,8 +208,11 @@ class CdcReader {
   // Tells the source that everything before `position` is committed in the
   // sink, so it may release its log. REQUIRES: `position` is committed.
   virtual void Acknowledge(const std::string& position) = 0;
-  // How the source's side of capture stands (for `tributary cdc status`).
-  virtual CdcStatus Status() = 0;
+  // How the source's side of the owner's capture stands (`tributary cdc
+  // status`), with `problem` set when it cannot go on.
+  virtual CdcStatus Status(const CdcOwner& owner) = 0;
+  // The same for a caller that does not know the sink (the status page).
+  CdcStatus Status() { return Status(CdcOwner{}); }
 };
 
 }  // namespace tributary

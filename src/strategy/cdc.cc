@@ -33,10 +33,17 @@ int64_t Micros(TimePoint t) {
 
 // A fresh snapshot that the stream continues: the rows land with the new
 // position in one commit; the current table becomes exactly the snapshot.
+// The capture this sink owns (source/cdc_reader.h, CdcOwner).
+CdcOwner Owner(const TaskContext& ctx, const std::optional<CdcState>& state) {
+  CdcOwner owner{ctx.sink.Identity(), std::nullopt, ctx.reload.take_over};
+  if (state) owner.stored = state->checkpoint;
+  return owner;
+}
+
 LoadStats LoadSnapshot(CdcRun& run, std::optional<CdcState>& state) {
   TaskContext& ctx = run.ctx;
-  CdcSnapshot snapshot = run.reader.Snapshot(
-      CdcSnapshotRequest{ctx.task.options.parallelism, run.ingested_at, QueryTag(ctx)});
+  CdcSnapshot snapshot = run.reader.Snapshot(CdcSnapshotRequest{
+      ctx.task.options.parallelism, run.ingested_at, QueryTag(ctx), Owner(ctx, state)});
   CdcState next{snapshot.checkpoint, snapshot.checkpoint.position};
   if (state && next.checkpoint.position < state->checkpoint.position) {
     throw Error(fmt::format("task '{}': the new snapshot's position {} is before the stored {}",
@@ -79,6 +86,8 @@ LoadStats CdcStrategy::Run(TaskContext& ctx) {
   std::string run_id = ctx.task.options.load_metadata ? ctx.run_id : "";
   CdcRun run{ctx, *reader, Tables(ctx, table), table.columns, Micros(ctx.clock.Now()), run_id};
   if (ctx.task.options.commit_every > 0) run.commit_every = ctx.task.options.commit_every;
+  run.key = table.key;
+  run.unsent = table.unsent;
   reader->CheckPrerequisites();
 
   std::optional<CdcState> state;

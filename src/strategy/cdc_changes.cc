@@ -10,6 +10,7 @@
 #include "common/fault_point.h"
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "strategy/cdc_unchanged.h"
 
 namespace tributary {
 namespace {
@@ -26,6 +27,10 @@ struct CutRestart {
   TruncateCut cut;
 };
 
+// Values noted for filling (cdc_unchanged.h) past which the open segment
+// commits at the next transaction boundary, bounding the memory they hold.
+constexpr int64_t kMaxNotedBytes = 256 << 20;
+
 bool Cancelled(const std::atomic<bool>* cancel) {
   return cancel != nullptr && cancel->load(std::memory_order_relaxed);
 }
@@ -34,7 +39,11 @@ class ChangeLander {
  public:
   ChangeLander(CdcRun& run, CdcState& state, std::string bound, std::optional<TruncateCut> cut,
                LoadStats& stats)
-      : run_(run), state_(state), bound_(std::move(bound)), cut_(std::move(cut)), stats_(stats) {}
+      : run_(run), state_(state), bound_(std::move(bound)), cut_(std::move(cut)), stats_(stats) {
+    if (!run.unsent.empty()) {
+      unchanged_.emplace(run.ctx.sink, run.tables, run.key, run.unsent, run.ctx.task.id());
+    }
+  }
 
   void Land(ChangeStream& stream, std::shared_ptr<const Schema> schema) {
     BoundedQueue<ChangeBatch> queue(4);
@@ -83,6 +92,7 @@ class ChangeLander {
   }
 
   void Handle(ChangeBatch& batch) {
+    if (unchanged_) unchanged_->Fill(batch);
     const Batch& rows = batch.rows;
     size_t n = rows.num_rows(), start = 0;
     bool current = run_.tables.current.has_value();
@@ -96,8 +106,12 @@ class ChangeLander {
       run_.ctx.progress.Add(static_cast<int64_t>(n - start), static_cast<int64_t>(rows.ByteSize()));
     }
     FaultPoint("cdc.after_write");
-    if (batch.boundary && segment_ && segment_->rows() >= run_.commit_every) {
+    bool full = segment_ && (segment_->rows() >= run_.commit_every ||
+                             (unchanged_ && unchanged_->bytes() >= kMaxNotedBytes));
+    if (batch.boundary && full) {
       CommitAt(*batch.boundary);
+      // Every row noted so far is committed now (a cut commits only a part).
+      if (unchanged_) unchanged_->Committed();
     }
   }
 
@@ -167,6 +181,7 @@ class ChangeLander {
   bool cut_done_ = false;
   LoadStats& stats_;
   std::unique_ptr<CdcSegment> segment_;
+  std::optional<UnchangedFiller> unchanged_;  // set when changes may leave values out
 };
 
 Schema Widened(const Schema& columns, const Schema& wider) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "source/cdc_reader.h"
 #include "strategy/cdc_segment.h"
@@ -19,8 +20,10 @@ struct CdcRun {
   CdcTables tables;
   Schema columns;  // the captured columns
   int64_t ingested_at = 0;
-  std::string run_id;                // stamped in `_run_id`; "" with load_metadata: false
-  int64_t commit_every = 1'000'000;  // rows per sink commit in a backlog
+  std::string run_id;                    // stamped in `_run_id`; "" with load_metadata: false
+  int64_t commit_every = 1'000'000;      // rows per sink commit in a backlog
+  std::vector<std::string> key = {};     // the table's primary key
+  std::vector<std::string> unsent = {};  // CdcTableInfo::unsent: filled by key
 };
 
 // Lands every change after state.checkpoint up to the bound the reader gives

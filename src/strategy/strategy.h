@@ -31,6 +31,9 @@ struct Reload {
   Kind kind = Kind::kNone;
   std::string from = {};
   std::string to = {};
+  // cdc backfill: take over a capture stream another sink holds (logged;
+  // that sink's capture then stops with a gap). See docs/cdc.md.
+  bool take_over = false;
 };
 
 // Everything a strategy may touch while loading one task. The references

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "support/cdc_test_source.h"
 #include "support/pg_cluster.h"
 #include "support/process.h"
 #include "support/quickstart.h"
@@ -499,6 +500,69 @@ TEST_F(CliTest, CdcStatusJsonDescribesEachStream) {
   EXPECT_TRUE(t["head"].is_string()) << t;
   EXPECT_TRUE(t["lag_bytes"].is_number_integer()) << t;
   EXPECT_TRUE(t["error"].is_null()) << t;
+}
+
+// A slot named in two projects of the same name with different sinks: the
+// second is refused until it takes the slot over; the first then reports its
+// broken stream and `cdc status` exits 1.
+TEST_F(CliTest, CdcTakeOverIsExplicitAndTheFirstSinkReportsItsBrokenStream) {
+  auto& pg = testing::SharedPgCluster();
+  std::string db = pg.CreateDatabase();
+  pg.Exec(
+      "CREATE TABLE owned (id int PRIMARY KEY, n bigint);"
+      "INSERT INTO owned SELECT i, i FROM generate_series(1, 10) i",
+      db);
+  std::stringstream yml;
+  yml << std::ifstream(project_ / "tributary.yml").rdbuf();
+  std::string text = yml.str();
+  const std::string shop = "    directory: data\n";
+  ASSERT_NE(text.find(shop), std::string::npos);
+  text.insert(text.find(shop) + shop.size(),
+              "  pg:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
+                  std::to_string(pg.port()) + "\n    user: tributary\n    sslmode: disable\n");
+  std::ofstream(project_ / "tributary.yml") << text;
+  WriteFile("ingest/cdc/pg/" + db + ".yml",
+            "server: pg\ndatabase: " + db +
+                "\nschemas:\n  - name: public\n    tables:\n      - name: owned\n        slot: " +
+                db + "_owned\n");
+  fs::path second = dir_ / "second";
+  fs::copy(project_, second, fs::copy_options::recursive);
+  std::string id = db + "__owned";
+  auto first_run = Tributary({"run", "--strategy", "cdc"});
+  ASSERT_EQ(first_run.exit_code, 0) << first_run.out << first_run.err;
+  EXPECT_EQ(Tributary({"cdc", "status"}).exit_code, 0);
+
+  auto refused = RunTributary({"run", "--strategy", "cdc", "-p", second.string()});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE((refused.out + refused.err).find("--take-over"), std::string::npos) << refused.err;
+  auto healthy = Tributary({"cdc", "status", "--format", "json"});
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
+
+  auto help = RunTributary({"backfill", "--help"});
+  EXPECT_NE(help.out.find("--take-over"), std::string::npos) << help.out;
+  auto taken = RunTributary(
+      {"backfill", "--tables", id, "--take-over", "--log-format", "json", "-p", second.string()});
+  ASSERT_EQ(taken.exit_code, 0) << taken.out << taken.err;
+  EXPECT_NE(taken.err.find("TAKING OVER replication slot"), std::string::npos) << taken.err;
+
+  auto broken = Tributary({"cdc", "status", "--format", "json"});
+  EXPECT_EQ(broken.exit_code, 1) << broken.out;
+  auto j = nlohmann::json::parse(broken.out);
+  EXPECT_EQ(j["healthy"], false);
+  ASSERT_EQ(j["tables"].size(), 1u);
+  EXPECT_EQ(j["tables"][0]["state"], "taken") << j;
+  EXPECT_NE(j["tables"][0]["problem"].get<std::string>().find("another sink took it over"),
+            std::string::npos)
+      << j;
+  auto text_status = Tributary({"cdc", "status"});
+  EXPECT_EQ(text_status.exit_code, 1);
+  EXPECT_NE(text_status.out.find(id + ": BROKEN"), std::string::npos) << text_status.out;
+  auto other = RunTributary({"cdc", "status", "-p", second.string()});
+  EXPECT_EQ(other.exit_code, 0) << other.out << other.err;
+  auto gap = Tributary({"run", "--strategy", "cdc"});
+  EXPECT_EQ(gap.exit_code, 1);
+  EXPECT_NE((gap.out + gap.err).find("GAP"), std::string::npos) << gap.err;
+  testing::DropReplicationSlots(pg, db);
 }
 
 TEST_F(CliTest, ScheduleNextListsEachFrequency) {

@@ -161,6 +161,20 @@ TEST_P(SinkContractTest, EveryTypeRoundTrips) {
   EXPECT_EQ(sink().ReadState("every"), "done");
 }
 
+// The identity a cdc slot is bound to: created once, kept across restarts,
+// different for another sink.
+TEST_P(SinkContractTest, IdentityIsCreatedOnceAndKept) {
+  std::string id = sink().Identity();
+  EXPECT_EQ(id.size(), 32u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos) << id;
+  EXPECT_EQ(sink().Identity(), id);
+  h_->Reopen();
+  EXPECT_EQ(sink().Identity(), id);
+  auto other = testing::OpenHarness(GetParam());
+  ASSERT_NE(other, nullptr);
+  EXPECT_NE(other->sink().Identity(), id);
+}
+
 TEST_P(SinkContractTest, AppendAddsRowsAndCreatesTheTable) {
   EXPECT_FALSE(sink().DescribeTable("t").has_value());
   Load("t", {IdName(1, 2)}, WriteMode::kAppend);

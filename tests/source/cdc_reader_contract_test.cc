@@ -85,7 +85,7 @@ class CdcReaderContractTest : public ::testing::TestWithParam<CdcTestSourceKind>
                          const std::function<void()>& during = {}) {
     reader.DescribeTable();
     reader.CheckPrerequisites();
-    CdcSnapshot snapshot = reader.Snapshot(CdcSnapshotRequest{1, 0, "/* cdc contract */ "});
+    CdcSnapshot snapshot = reader.Snapshot(CdcSnapshotRequest{1, 0, "/* cdc contract */ ", {}});
     bool ran = false;
     for (Batch batch(snapshot.rows->schema()); snapshot.rows->Next(batch, BatchLimits{1, 1 << 20});
          batch = Batch(snapshot.rows->schema())) {

@@ -110,12 +110,21 @@ TEST_F(CdcTest, RefusesATableWithoutReplicaIdentityBeforeTouchingTheSource) {
   Exec("UPDATE nokey SET b = 2");  // the source's writes still work
 }
 
-TEST_F(CdcTest, RefusesOutOfLineColumnsWithoutFullIdentity) {
-  Exec("CREATE TABLE docs (id int PRIMARY KEY, body text)");
-  TaskResult r = RunOne(CdcTask("docs"));
+// Without FULL, unchanged large values are filled by primary key, for text
+// and json (cdc_toast_test.cc); other out-of-line types, or no primary key
+// to fill by, still need FULL.
+TEST_F(CdcTest, RefusesOutOfLineColumnsItCannotFillWithoutFullIdentity) {
+  Exec("CREATE TABLE blobs (id int PRIMARY KEY, note text, data bytea)");
+  TaskResult r = RunOne(CdcTask("blobs"));
   EXPECT_EQ(r.status, "failed");
-  EXPECT_THAT(r.error, HasSubstr("body"));
-  EXPECT_THAT(r.error, HasSubstr("ALTER TABLE \"public\".\"docs\" REPLICA IDENTITY FULL"));
+  EXPECT_THAT(r.error, HasSubstr("only for text and json columns, and data are not"));
+  EXPECT_THAT(r.error, HasSubstr("ALTER TABLE \"public\".\"blobs\" REPLICA IDENTITY FULL"));
+  Exec(
+      "CREATE TABLE codes (code int NOT NULL UNIQUE, body text);"
+      "ALTER TABLE codes REPLICA IDENTITY USING INDEX codes_code_key");
+  r = RunOne(CdcTask("codes"));
+  EXPECT_EQ(r.status, "failed");
+  EXPECT_THAT(r.error, HasSubstr("the table has no primary key"));
 }
 
 TEST_F(CdcTest, DefaultIdentityWorksForFixedWidthColumns) {

@@ -29,11 +29,12 @@ class CdcFixture : public PgFixture {
   }
 
   // `tributary backfill` of one task: a fresh snapshot.
-  TaskResult Backfill(const Task& task) {
+  TaskResult Backfill(const Task& task, bool take_over = false) {
     auto sink = OpenSink(project_);
     RunOptions options;
     options.limits = limits_;
     options.reload.kind = Reload::Kind::kBackfill;
+    options.reload.take_over = take_over;
     RunObserver quiet;
     return RunTasks(project_, {task}, *sink, clock_, options, quiet).results.at(0);
   }
@@ -45,8 +46,11 @@ class CdcFixture : public PgFixture {
     ASSERT_EQ(r.status, "succeeded") << r.error;
   }
 
-  std::string SlotName(const Task& task) const {
-    return DefaultPgCdcName(project_.name, task.sink_table);
+  // The slot the task's stored capture uses ("" before its first commit).
+  std::string SlotName(const Task& task) {
+    auto state = Bronze("SELECT state FROM _tributary.state WHERE task_id = '" + task.id() + "'");
+    if (state.empty()) return "";
+    return nlohmann::json::parse(state[0]).at("source").value("slot", "");
   }
   // The slot's confirmed_flush_lsn, or "" when there is no slot.
   std::string SlotConfirmed(const Task& task) {

@@ -15,6 +15,8 @@
 #include "sink/delta/delta_transaction.h"
 #include "sink/delta/delta_types.h"
 #include "sink/delta/delta_vacuum.h"
+#include "sink/duckdb/duckdb_latest.h"
+#include "sink/sink_identity.h"
 #include "store/local_store.h"
 
 namespace tributary {
@@ -155,6 +157,22 @@ std::optional<std::string> DeltaSink::ColumnMax(const std::string& table,
   return ValueText(value, 0);
 }
 
+// Reads the live files, as ColumnMax does.
+LatestRows DeltaSink::Latest(const LatestRequest& request) {
+  DuckConnection conn = Connect();
+  auto snapshot = ReadDeltaSnapshot(storage_, TableKey(request.table), conn.get());
+  if (!snapshot || snapshot->files.empty()) return {};
+  std::string files;
+  for (const auto& [path, add] : snapshot->files) {
+    files +=
+        (files.empty() ? "" : ", ") +
+        DuckString(
+            storage_.Readable(DeltaKey(TableKey(request.table), DecodeDeltaPath(path))).string());
+  }
+  return DuckLatest(conn.get(), "read_parquet([" + files + "], union_by_name = true)", request,
+                    fmt::format("Delta table '{}' of {}", request.table, Describe()));
+}
+
 void DeltaSink::CheckNoPendingLoad(const std::string& table, const std::string& doing) {
   for (const ObjectInfo& object : store().List(kTaskRecordPrefix)) {
     auto content = store().Get(object.key);
@@ -224,5 +242,28 @@ std::vector<std::string> DeltaSink::ListTables() {
 }
 
 std::string DeltaSink::Describe() const { return fmt::format("delta sink '{}'", storage_.Url()); }
+
+// `_tributary/sink.json`, written if absent: the first writer wins on every
+// store, and every later reader sees its id.
+std::string DeltaSink::Identity() {
+  std::lock_guard lock(identity_mutex_);
+  if (!identity_.empty()) return identity_;
+  const std::string key = "_tributary/sink.json";
+  nlohmann::ordered_json fresh = {{"sink_id", NewSinkIdentity()}};
+  store().PutIfAbsent(key, fresh.dump());
+  auto stored = store().Get(key);
+  std::string id;
+  try {
+    if (stored) id = nlohmann::json::parse(*stored).at("sink_id").get<std::string>();
+  } catch (const std::exception&) {
+    id.clear();
+  }
+  if (id.empty()) {
+    throw SinkError(fmt::format(
+        "{}: {} is unreadable; it holds the sink's identity (docs/state.md)", Describe(), key));
+  }
+  identity_ = id;
+  return identity_;
+}
 
 }  // namespace tributary

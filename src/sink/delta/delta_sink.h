@@ -39,7 +39,7 @@ class DeltaLoadTransaction;
 
 // Thread-safe. Tasks running in parallel get their own DuckDB connection and
 // lock the tables they write (also against other processes).
-class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
+class DeltaSink final : public Sink, public RunLog, public TableMaintenance, public LatestValues {
  public:
   // A sink writing to `store`. Throws SinkError.
   DeltaSink(std::unique_ptr<ObjectStore> store, DeltaSinkOptions options,
@@ -60,8 +60,11 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  std::string Identity() override;
   RunLog& run_log() override { return *this; }
   TableMaintenance* maintenance() override { return this; }
+  LatestValues* latest_values() override { return this; }
+  LatestRows Latest(const LatestRequest& request) override;
 
   // Compacts as delta_compact.h says. Also throws SinkError when the table
   // has an interrupted load pending (compacting then could make that load
@@ -103,6 +106,8 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance {
   DeltaStorage storage_;
   DuckDatabase database_;
   std::mutex records_mutex_;  // one record commit at a time per process
+  std::mutex identity_mutex_;
+  std::string identity_;  // guarded by identity_mutex_; empty until read
 };
 
 }  // namespace tributary

@@ -12,7 +12,9 @@
 #include "common/error.h"
 #include "data/value_text.h"
 #include "sink/duckdb/duckdb_file_wait.h"
+#include "sink/duckdb/duckdb_latest.h"
 #include "sink/duckdb/duckdb_transaction.h"
+#include "sink/sink_identity.h"
 
 namespace tributary {
 namespace {
@@ -27,6 +29,8 @@ constexpr const char* kRecordTables[] = {
     "bytes BIGINT, status VARCHAR, error VARCHAR)",
     "CREATE TABLE IF NOT EXISTS _tributary.state (task_id VARCHAR PRIMARY KEY, "
     "state VARCHAR, updated_at TIMESTAMPTZ)",
+    "CREATE TABLE IF NOT EXISTS _tributary.sink (sink_id VARCHAR NOT NULL, "
+    "created_at TIMESTAMPTZ)",
 };
 
 DuckDatabase OpenDuckDb(const std::filesystem::path& file, const DuckDbSinkOptions& options) {
@@ -178,6 +182,35 @@ std::optional<std::string> DuckDbSink::ReadState(const std::string& task_id) {
           .Execute();
   if (ResultRows(result) == 0) return std::nullopt;
   return ResultText(result, 0, 0);
+}
+
+std::string DuckDbSink::Identity() {
+  std::lock_guard lock(mutex_);
+  if (!identity_.empty()) return identity_;
+  std::string what =
+      fmt::format("cannot read the identity of duckdb database '{}'", file_.string());
+  // One process holds the file, and this connection is guarded: read, then
+  // create if absent, cannot race.
+  DuckResult result =
+      DuckStatement(records_.get(), InCatalog("SELECT min(sink_id) FROM _tributary.sink"), what)
+          .Execute();
+  if (auto stored = ResultRows(result) == 1 ? ResultText(result, 0, 0) : std::nullopt) {
+    identity_ = *stored;
+    return identity_;
+  }
+  std::string id = NewSinkIdentity();
+  DuckStatement(records_.get(), InCatalog("INSERT INTO _tributary.sink VALUES (?, now())"), what)
+      .Bind(1, id)
+      .Execute();
+  identity_ = id;
+  return identity_;
+}
+
+LatestRows DuckDbSink::Latest(const LatestRequest& request) {
+  if (!DescribeTable(request.table)) return {};
+  std::lock_guard lock(mutex_);
+  return DuckLatest(records_.get(), DuckQualified(catalog_, schema_, request.table), request,
+                    fmt::format("table '{}' of {}", request.table, Describe()));
 }
 
 std::optional<Schema> DuckDbSink::DescribeTable(const std::string& table) {

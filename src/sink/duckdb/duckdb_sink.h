@@ -30,7 +30,7 @@ struct DuckDbSinkOptions {
 // connection (so loads run in parallel, each in its own transaction), and the
 // records and state reads go through one connection guarded by a mutex.
 // REQUIRES: the sink outlives every TableWriter it returns.
-class DuckDbSink final : public Sink, public RunLog {
+class DuckDbSink final : public Sink, public RunLog, public LatestValues {
  public:
   // Opens (creating if needed) the database file and the schemas and tables
   // tributary needs. Extension auto-install/auto-load are off: nothing is
@@ -49,7 +49,10 @@ class DuckDbSink final : public Sink, public RunLog {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  std::string Identity() override;
   RunLog& run_log() override { return *this; }
+  LatestValues* latest_values() override { return this; }
+  LatestRows Latest(const LatestRequest& request) override;
 
   // A new connection to the database, e.g. for a writer. Thread-safe.
   DuckConnection Connect() const;
@@ -71,6 +74,7 @@ class DuckDbSink final : public Sink, public RunLog {
   DuckDatabase database_;
   std::mutex mutex_;  // guards records_
   DuckConnection records_;
+  std::string identity_;  // guarded by mutex_; empty until read
 };
 
 // Columns of `schema`.`table` as DuckDB spells their types

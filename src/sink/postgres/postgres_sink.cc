@@ -6,6 +6,7 @@
 #include "data/value_text.h"
 #include "sink/postgres/postgres_transaction.h"
 #include "sink/postgres/postgres_types.h"
+#include "sink/sink_identity.h"
 
 namespace tributary {
 namespace {
@@ -21,6 +22,8 @@ CREATE TABLE IF NOT EXISTS _tributary.task_results (run_id text, task_id text, s
 CREATE INDEX IF NOT EXISTS task_results_by_task ON _tributary.task_results (task_id, started_at);
 CREATE TABLE IF NOT EXISTS _tributary.state (task_id text PRIMARY KEY, state text,
   updated_at timestamptz);
+CREATE TABLE IF NOT EXISTS _tributary.sink (one boolean PRIMARY KEY DEFAULT true CHECK (one),
+  sink_id text NOT NULL, created_at timestamptz);
 )sql";
 
 }  // namespace
@@ -74,6 +77,87 @@ void PostgresSink::CreateSchemas() {
 
 std::unique_ptr<LoadTransaction> PostgresSink::Begin(const std::string& task_id) {
   return std::make_unique<PostgresLoadTransaction>(*this, task_id);
+}
+
+namespace {
+
+std::string Literal(std::string_view text) {
+  std::string quoted = "'";
+  for (char c : text) {
+    quoted += c;
+    if (c == '\'') quoted += '\'';
+  }
+  return quoted + "'";
+}
+
+// The SQL of one batch of keys (LatestRequest in sink.h), every value as text.
+std::string LatestSql(const std::string& table, const LatestRequest& request, size_t begin,
+                      size_t end) {
+  std::string select, key_text, partition, order, keys;
+  for (const auto& k : request.key) {
+    select += (select.empty() ? "" : ", ") + PgQuote(k) + "::text";
+    key_text += (key_text.empty() ? "" : " || chr(31) || ") + PgQuote(k) + "::text";
+    partition += (partition.empty() ? "" : ", ") + PgQuote(k);
+  }
+  for (const auto& c : request.columns) select += ", " + PgQuote(c) + "::text";
+  for (size_t i = begin; i < end; ++i) {
+    std::string joined;
+    for (const auto& v : request.keys[i]) joined += (joined.empty() ? "" : "\x1f") + v;
+    keys += (keys.empty() ? "" : ", ") + Literal(joined);
+  }
+  std::string where = fmt::format("{} IN ({})", key_text, keys);
+  if (!request.filter_column.empty()) {
+    std::string values;
+    for (const auto& v : request.filter_values) values += (values.empty() ? "" : ", ") + Literal(v);
+    where += fmt::format(" AND {} IN ({})", PgQuote(request.filter_column), values);
+  }
+  for (const auto& o : request.order_by)
+    order += (order.empty() ? "" : ", ") + PgQuote(o) + " DESC";
+  if (order.empty()) return fmt::format("SELECT {} FROM {} WHERE {}", select, table, where);
+  return fmt::format(
+      "SELECT {} FROM (SELECT *, row_number() OVER (PARTITION BY {} ORDER BY {}) AS "
+      "_tributary_rank FROM {} WHERE {}) AS ranked WHERE _tributary_rank = 1",
+      select, partition, order, table, where);
+}
+
+}  // namespace
+
+LatestRows PostgresSink::Latest(const LatestRequest& request) {
+  if (!DescribeTable(request.table)) return {};
+  std::string table = PgQuote(schema_) + "." + PgQuote(request.table);
+  std::string what = fmt::format("cannot read the last values landed in table '{}'", request.table);
+  LatestRows out;
+  std::lock_guard lock(mutex_);
+  for (size_t begin = 0; begin < request.keys.size(); begin += 500) {
+    size_t end = std::min(request.keys.size(), begin + 500);
+    PgResult result = records_.Exec(LatestSql(table, request, begin, end), {}, what);
+    int keys = static_cast<int>(request.key.size());
+    for (int row = 0; row < PQntuples(result.get()); ++row) {
+      std::vector<std::string> key;
+      for (int k = 0; k < keys; ++k) key.push_back(PgValue(result.get(), row, k).value_or(""));
+      std::vector<std::optional<std::string>> values;
+      for (size_t c = 0; c < request.columns.size(); ++c) {
+        values.push_back(PgValue(result.get(), row, keys + static_cast<int>(c)));
+      }
+      out[std::move(key)] = std::move(values);
+    }
+  }
+  return out;
+}
+
+std::string PostgresSink::Identity() {
+  std::lock_guard lock(mutex_);
+  if (!identity_.empty()) return identity_;
+  // The single-row key makes the first writer win across processes.
+  std::string what = "cannot read the sink's identity";
+  records_.Exec(
+      "INSERT INTO _tributary.sink (sink_id, created_at) VALUES ($1, now()) "
+      "ON CONFLICT DO NOTHING",
+      {NewSinkIdentity()}, what);
+  PgResult result = records_.Exec("SELECT sink_id FROM _tributary.sink", {}, what);
+  identity_ = PgValue(result.get(), 0, 0).value_or("");
+  if (identity_.empty()) throw SinkError(where_ + ": " + what);
+  return identity_;
 }
 
 std::optional<std::string> PostgresSink::ReadState(const std::string& task_id) {

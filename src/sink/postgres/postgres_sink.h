@@ -16,7 +16,7 @@ namespace tributary {
 
 // Thread-safe: each load transaction has its own connection; records and
 // state reads share one connection guarded by a mutex.
-class PostgresSink final : public Sink, public RunLog {
+class PostgresSink final : public Sink, public RunLog, public LatestValues {
  public:
   // Connects with `info` (side kSink; its password is never shown) and
   // creates the schemas and tributary's tables if needed. Throws SinkError.
@@ -33,6 +33,9 @@ class PostgresSink final : public Sink, public RunLog {
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
   std::string Describe() const override;
+  std::string Identity() override;
+  LatestValues* latest_values() override { return this; }
+  LatestRows Latest(const LatestRequest& request) override;
   RunLog& run_log() override { return *this; }
 
   PgConnection Connect() const { return PgConnection(info_); }
@@ -47,6 +50,7 @@ class PostgresSink final : public Sink, public RunLog {
   std::string schema_;
   std::mutex mutex_;  // guards records_
   PgConnection records_;
+  std::string identity_;  // guarded by mutex_; empty until read
 };
 
 // The columns of `schema`.`table` as logical types, in order; nullopt when

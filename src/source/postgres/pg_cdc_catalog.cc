@@ -83,11 +83,18 @@ PgCdcTableFacts ReadPgCdcTable(PgConnection& conn, const TableRef& table, const 
                        "ORDER BY array_position(i.indkey, a.attnum)",
                        {oid}),
              0);
-  facts.out_of_line = Values(
-      conn.Exec("/* tributary */ SELECT attname FROM pg_catalog.pg_attribute WHERE attrelid = $1 "
-                "AND attnum > 0 AND NOT attisdropped AND attstorage IN ('x', 'e') ORDER BY attnum",
-                {oid}),
-      0);
+  PgResult out_of_line = conn.Exec(
+      "/* tributary */ SELECT a.attname, t.typcategory = 'S' OR t.typname IN ('json', 'jsonb') "
+      "FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid WHERE "
+      "a.attrelid = $1 AND a.attnum > 0 AND NOT a.attisdropped AND a.attstorage IN ('x', 'e') "
+      "ORDER BY a.attnum",
+      {oid});
+  for (int row = 0; row < PQntuples(out_of_line.get()); ++row) {
+    facts.out_of_line.emplace_back(PQgetvalue(out_of_line.get(), row, 0));
+    if (PQgetvalue(out_of_line.get(), row, 1)[0] != 't') {
+      facts.out_of_line_other.emplace_back(PQgetvalue(out_of_line.get(), row, 0));
+    }
+  }
   return facts;
 }
 
@@ -113,13 +120,21 @@ void CheckPgCdcTable(const PgCdcTableFacts& facts, const TableRef& table, const 
         "primary key, or run ALTER TABLE {} REPLICA IDENTITY FULL",
         what, name));
   }
-  if (facts.replica_identity != 'f' && !facts.out_of_line.empty()) {
+  // Without FULL, tributary fills an unsent unchanged value from what it
+  // landed for the row's primary key: text and json only.
+  bool fillable = !facts.primary_key.empty() && facts.out_of_line_other.empty();
+  if (facts.replica_identity != 'f' && !facts.out_of_line.empty() && !fillable) {
     throw SourceError(fmt::format(
         "{}: columns {} can hold large values stored out of line (TOAST); an UPDATE that leaves "
-        "such a value unchanged does not send it, and tributary never records it as NULL. Run "
+        "such a value unchanged does not send it, and tributary never records it as NULL. It "
+        "fills such values from what it landed for the row's primary key, but {}. Run "
         "ALTER TABLE {} REPLICA IDENTITY FULL so updates carry the whole old row (more WAL per "
         "update and delete; see docs/cdc.md)",
-        what, Join(facts.out_of_line), name));
+        what, Join(facts.out_of_line),
+        facts.primary_key.empty()
+            ? "the table has no primary key"
+            : "only for text and json columns, and " + Join(facts.out_of_line_other) + " are not",
+        name));
   }
 }
 

@@ -20,7 +20,8 @@ struct PgCdcTableFacts {
   char relkind = 'r';
   char replica_identity = 'd';  // d default, n nothing, f full, i index
   std::vector<std::string> primary_key;
-  std::vector<std::string> out_of_line;  // columns whose values may be TOASTed out of line
+  std::vector<std::string> out_of_line;        // columns whose values may be TOASTed out of line
+  std::vector<std::string> out_of_line_other;  // of those, the ones neither text nor json
   bool can_select = false;
 };
 
@@ -31,8 +32,9 @@ PgCdcTableFacts ReadPgCdcTable(PgConnection& conn, const TableRef& table, const 
 void CheckPgLogicalDecoding(PgConnection& conn);
 
 // Refuses a table whose updates and deletes a publication would break
-// (no replica identity), one whose unchanged TOASTed values would be
-// unknown (identity not FULL), one this user cannot read.
+// (no replica identity), one whose unchanged TOASTed values could not be
+// filled (identity not FULL, and a column neither text nor json or no
+// primary key to fill by), one this user cannot read.
 void CheckPgCdcTable(const PgCdcTableFacts& facts, const TableRef& table, const std::string& what);
 
 struct PgPublicationFacts {

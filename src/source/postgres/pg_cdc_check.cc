@@ -22,6 +22,12 @@ SourceFinding Fail(std::string table, std::string check, std::string message) {
   return SourceFinding{std::move(table), std::move(check), CheckStatus::kFail, std::move(message)};
 }
 
+std::string Join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
 std::string Text(PgConnection& conn, const std::string& sql, const PgParams& params = {}) {
   PgResult r = conn.Exec("/* tributary */ " + sql, params);
   return PQntuples(r.get()) > 0 && !PQgetisnull(r.get(), 0, 0) ? PQgetvalue(r.get(), 0, 0) : "";
@@ -56,9 +62,20 @@ SourceFinding FreeSlots(PgConnection& conn, const Project& project,
   int used = std::stoi(Text(conn, "SELECT count(*) FROM pg_catalog.pg_replication_slots"));
   int needed = 0;
   for (const Task& task : tasks) {
-    std::string slot = task.options.slot.empty() ? DefaultPgCdcName(project.name, task.sink_table)
-                                                 : task.options.slot;
-    if (!ReadPgSlot(conn, slot).exists) ++needed;
+    if (!task.options.slot.empty()) {
+      if (!ReadPgSlot(conn, task.options.slot).exists) ++needed;
+      continue;
+    }
+    // Default slots carry the sink's digest (OwnedPgSlotName); any of the
+    // table's counts as this project's.
+    std::string name = DefaultPgCdcName(project.name, task.sink_table);
+    std::string owned = OwnedPgSlotName(name, "");
+    if (Text(conn,
+             "SELECT count(*) FROM pg_catalog.pg_replication_slots WHERE slot_name = $1 OR "
+             "slot_name ~ ('^' || $2 || '_[0-9a-f]{8}$')",
+             {name, owned.substr(0, owned.size() - 9)}) == "0") {
+      ++needed;
+    }
   }
   std::string counts =
       fmt::format("{} of max_replication_slots = {} in use, {} more needed", used, max, needed);
@@ -118,10 +135,13 @@ void CheckTable(PgConnection& conn, const Project& project, const Task& task,
   try {
     PgCdcTableFacts facts = ReadPgCdcTable(conn, ref, what);
     CheckPgCdcTable(facts, ref, what);
-    out.push_back(Ok(Display(task), "replica identity",
-                     facts.replica_identity == 'f'
-                         ? "REPLICA IDENTITY FULL"
-                         : "the key identifies rows and no column is stored out of line"));
+    std::string how = facts.replica_identity == 'f' ? "REPLICA IDENTITY FULL"
+                      : facts.out_of_line.empty()
+                          ? "the key identifies rows and no column is stored out of line"
+                          : "the key identifies rows; unchanged large values of " +
+                                Join(facts.out_of_line) +
+                                " are filled from what tributary landed for the key";
+    out.push_back(Ok(Display(task), "replica identity", how));
   } catch (const SourceError& e) {
     out.push_back(Fail(Display(task), "replica identity", e.what()));
     return;

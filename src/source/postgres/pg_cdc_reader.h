@@ -13,6 +13,7 @@
 #include "clients/postgres/pg_replication_connection.h"
 #include "clients/postgres/pg_types.h"
 #include "source/cdc_reader.h"
+#include "source/postgres/pg_cdc_catalog.h"
 #include "source/postgres/pg_change_stream.h"
 #include "source/postgres/pg_parallel_reader.h"
 
@@ -20,7 +21,9 @@ namespace tributary {
 
 struct PgCdcOptions {
   TableRef table;
-  std::string slot;
+  std::string task;  // the sink table, for messages
+  std::string name;  // DefaultPgCdcName: the base of default slot names
+  std::string slot;  // named in the config; empty: the default (OwnedPgSlotName)
   std::string publication;
   bool manage_publication = true;  // create it / add the table when missing
   PgParallelOptions parallel;
@@ -42,14 +45,21 @@ class PgCdcReader final : public CdcReader {
   std::string Bound() override;
   std::unique_ptr<ChangeStream> ReadChanges(const CdcStreamRequest& request) override;
   void Acknowledge(const std::string& position) override;
-  CdcStatus Status() override;
+  using CdcReader::Status;
+  CdcStatus Status(const CdcOwner& owner) override;
 
  private:
   struct Columns;
   Columns ReadColumns();
   PgReplicationConnection& Replication();
-  std::string Identity(const PgSystemInfo& system) const;
-  void DropStaleSlot();
+  std::string Identity(const PgSystemInfo& system, const std::string& sink) const;
+  std::string SlotOf(const CdcOwner& owner);
+  bool Owns(const CdcOwner& owner, const std::string& slot, const PgSlotFacts& facts) const;
+  void ReleasePrevious(const CdcOwner& owner, const std::string& target);
+  void ClaimSlot(const CdcOwner& owner, const std::string& target);
+  void DropSlot(const std::string& slot);
+  void JudgeSlot(const CdcOwner& owner, const std::string& name, const PgSlotFacts& slot,
+                 CdcStatus& status) const;
   std::string SnapshotSelect(const CdcSnapshotRequest& request, PgLsn position,
                              const Schema& columns);
   void CheckIdentity(const CdcCheckpoint& from);
@@ -59,6 +69,7 @@ class PgCdcReader final : public CdcReader {
   PgConnectInfo info_;
   PgCdcOptions options_;
   std::string what_;
+  std::string slot_;  // the slot of this run: set by Snapshot or CheckResume
   std::unique_ptr<PgConnection> sql_;
   std::unique_ptr<PgTypeResolver> resolver_;
   std::shared_ptr<PgReplicationConnection> repl_;  // not yet streaming
@@ -67,7 +78,14 @@ class PgCdcReader final : public CdcReader {
 };
 
 // "tributary_<project>_<task>": lower-case, [a-z0-9_], at most 63 bytes (a
-// hash keeps long names unique). Replication slot names allow no more.
+// hash keeps long names unique). Replication slot names allow no more. The
+// default publication's name, and the slot name of captures started before
+// slots carried their sink.
 std::string DefaultPgCdcName(const std::string& project, const std::string& task);
+
+// The default slot of a capture `sink` starts: `name` (cut to 54 bytes,
+// a hash keeping it unique) + "_" + 8 hex digits digesting the sink's
+// identity, so the slot says which sink owns it (docs/cdc.md).
+std::string OwnedPgSlotName(const std::string& name, const std::string& sink);
 
 }  // namespace tributary

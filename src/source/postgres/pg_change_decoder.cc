@@ -107,17 +107,17 @@ void PgChangeDecoder::AppendMetadata(Batch& batch, const char* op) {
   batch.column(5).Append<int64_t>(ingested_at_);
 }
 
-size_t PgChangeDecoder::Change(const PgChangeMessage& change, Batch& batch) {
+size_t PgChangeDecoder::Change(const PgChangeMessage& change, ChangeBatch& batch) {
   if (!plan_ || change.relation != plan_->oid) return 0;
   size_t rows = 0;
   if (change.old_kind != 0) {
     const char* op = change.kind == 'D' ? CdcOp::kDelete : CdcOp::kBefore;
-    AppendMetadata(batch, op);
+    AppendMetadata(batch.rows, op);
     AppendTuple(change, change.old_tuple, false, batch);
     ++rows;
   }
   if (change.kind != 'D') {
-    AppendMetadata(batch, change.kind == 'I' ? CdcOp::kInsert : CdcOp::kUpdate);
+    AppendMetadata(batch.rows, change.kind == 'I' ? CdcOp::kInsert : CdcOp::kUpdate);
     AppendTuple(change, change.new_tuple, true, batch);
     ++rows;
   }
@@ -138,13 +138,13 @@ size_t PgChangeDecoder::Truncate(const PgTruncateMessage& truncate, Batch& batch
 }
 
 void PgChangeDecoder::AppendTuple(const PgChangeMessage& change, const PgTuple& tuple, bool is_new,
-                                  Batch& batch) {
+                                  ChangeBatch& batch) {
   if (tuple.size() != plan_->relation_columns) {
     throw SourceError(fmt::format("{}: a change carries {} columns, the table has {}", what_,
                                   tuple.size(), plan_->relation_columns));
   }
   for (size_t i = 0; i < plan_->targets.size(); ++i) {
-    Column& out = batch.column(kCdcMetadataColumns + i);
+    Column& out = batch.rows.column(kCdcMetadataColumns + i);
     int source = plan_->targets[i].source;
     if (source < 0) {
       out.AppendNull();
@@ -152,9 +152,16 @@ void PgChangeDecoder::AppendTuple(const PgChangeMessage& change, const PgTuple& 
     }
     const PgTupleValue* value = &tuple[static_cast<size_t>(source)];
     if (value->kind == 'u') {
-      // The whole old row (REPLICA IDENTITY FULL) holds the unchanged value.
+      // The whole old row (REPLICA IDENTITY FULL) holds the unchanged value;
+      // without it, a text or json value is filled by the strategy.
       bool full_old = is_new && change.old_kind == 'O';
-      if (!full_old || change.old_tuple[static_cast<size_t>(source)].kind == 'u') Unchanged(i);
+      if (!full_old || change.old_tuple[static_cast<size_t>(source)].kind == 'u') {
+        TypeId type = columns_.fields[i].type.id;
+        if (!is_new || (type != TypeId::kText && type != TypeId::kJson)) Unchanged(i);
+        batch.unchanged.push_back(CdcCell{out.size(), i});
+        out.AppendNull();
+        continue;
+      }
       value = &change.old_tuple[static_cast<size_t>(source)];
     }
     AppendValue(i, *value, out);
@@ -182,8 +189,9 @@ void PgChangeDecoder::AppendValue(size_t target, const PgTupleValue& value, Colu
 void PgChangeDecoder::Unchanged(size_t target) const {
   throw SourceError(fmt::format(
       "{}: an update at LSN {} did not send column '{}' (a large value stored out of line that "
-      "the update left unchanged) and the table's REPLICA IDENTITY is not FULL, so its value is "
-      "unknown here; tributary never stores it as NULL. Run ALTER TABLE {} REPLICA IDENTITY "
+      "the update left unchanged) and the table's REPLICA IDENTITY is not FULL; tributary fills "
+      "such values by key only for text and json columns and never stores them as NULL. Run ALTER "
+      "TABLE {} REPLICA IDENTITY "
       "FULL at the source, then re-snapshot the table with `tributary backfill`",
       what_, lsn_, columns_.fields[target].name, DisplayName(table_)));
 }

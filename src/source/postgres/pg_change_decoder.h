@@ -4,8 +4,10 @@
 //
 // Unchanged TOASTed values: an update that does not touch a large
 // (out-of-line) value does not send it. With REPLICA IDENTITY FULL the old
-// row carries it and the decoder copies it over; without, it is an error —
-// never a NULL that was not in the source (see docs/cdc.md).
+// row carries it and the decoder copies it over; without, a text or json
+// value is marked unchanged (ChangeBatch::unchanged) for the strategy to
+// fill by key, and any other type is an error — never a NULL that was not
+// in the source (see docs/cdc.md).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include "clients/postgres/pg_logical_message.h"
 #include "clients/postgres/pg_types.h"
 #include "data/batch.h"
+#include "source/cdc_reader.h"
 #include "source/source.h"
 
 namespace tributary {
@@ -39,7 +42,7 @@ class PgChangeDecoder {
   // Appends the rows of one change of the captured table (a `before` row
   // when the source sent the old row or key, then the change); changes of
   // other tables append nothing. Returns the rows appended.
-  size_t Change(const PgChangeMessage& change, Batch& batch);
+  size_t Change(const PgChangeMessage& change, ChangeBatch& batch);
   // Appends a `truncate` row when the captured table is among those truncated.
   size_t Truncate(const PgTruncateMessage& truncate, Batch& batch);
   // The captured table's relation OID, once its Relation message was seen.
@@ -48,7 +51,8 @@ class PgChangeDecoder {
  private:
   struct Plan;
   void AppendMetadata(Batch& batch, const char* op);
-  void AppendTuple(const PgChangeMessage& change, const PgTuple& tuple, bool is_new, Batch& batch);
+  void AppendTuple(const PgChangeMessage& change, const PgTuple& tuple, bool is_new,
+                   ChangeBatch& batch);
   void AppendValue(size_t target, const PgTupleValue& value, Column& out);
   [[noreturn]] void Unchanged(size_t target) const;
 

@@ -118,7 +118,7 @@ PgChangeStream::Step PgChangeStream::HandleData(std::string_view data, ChangeBat
     case 'D':
       if (skip_txn_) return Step::kContinue;
       ParsePgChange(data, change_);
-      decoder_->Change(change_, batch.rows);
+      decoder_->Change(change_, batch);
       FaultPoint("pg_cdc.change");
       return limits.Full(batch.rows) ? Step::kFull : Step::kContinue;
     case 'T':

@@ -15,10 +15,11 @@ std::unique_ptr<CdcReader> OpenPostgresCdcReader(const Project& project, const S
                                                  const Task& task) {
   PgCdcOptions options;
   options.table = TableRef{task.source_schema, task.source_table};
-  std::string name = DefaultPgCdcName(project.name, task.sink_table);
-  options.slot = task.options.slot.empty() ? name : task.options.slot;
+  options.task = task.sink_table;
+  options.name = DefaultPgCdcName(project.name, task.sink_table);
+  options.slot = task.options.slot;
   options.manage_publication = task.options.publication.empty();
-  options.publication = options.manage_publication ? name : task.options.publication;
+  options.publication = options.manage_publication ? options.name : task.options.publication;
   return std::make_unique<PgCdcReader>(MakePgConnectInfo(project, server, task.database), options);
 }
 

@@ -191,7 +191,9 @@ std::unique_ptr<ChangeStream> SqlServerCdcReader::ReadChanges(const CdcStreamReq
 
 void SqlServerCdcReader::Acknowledge(const std::string&) {}
 
-CdcStatus SqlServerCdcReader::Status() {
+// Capture instances are read, not consumed: any number of sinks may read
+// one, so there is no owner to check.
+CdcStatus SqlServerCdcReader::Status(const CdcOwner& /*owner*/) {
   SqlServerCdcFacts facts = session_.ReadFacts(std::nullopt);
   CdcStatus status;
   status.head = facts.max_lsn ? facts.max_lsn->ToString() : "";
@@ -204,6 +206,8 @@ CdcStatus SqlServerCdcReader::Status() {
     if (!i.start_lsn && status.state == "active") status.state = "starting";
   }
   status.stream = "capture instance " + (stream.empty() ? "(none)" : stream);
+  if (status.state == "missing") status.problem = "the table has no capture instance";
+  if (status.state == "unreadable") status.problem = "a capture instance cannot be read";
   return status;
 }
 

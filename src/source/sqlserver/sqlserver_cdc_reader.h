@@ -45,7 +45,8 @@ class SqlServerCdcReader final : public CdcReader {
   // SQL Server keeps changes for its cleanup job's retention, not until a
   // reader confirms them: there is nothing to release, so this does nothing.
   void Acknowledge(const std::string& position) override;
-  CdcStatus Status() override;
+  using CdcReader::Status;
+  CdcStatus Status(const CdcOwner& owner) override;
 
  private:
   // The plan for a run that continues after `position` (nullopt: initial

@@ -132,7 +132,7 @@ TEST_F(SqlServerCdcReaderTest, InitialLoadIsBoundedByTheRecordedMaxLsn) {
   CdcTableInfo info = reader->DescribeTable();
   EXPECT_EQ(info.key, std::vector<std::string>{"id"});
   ASSERT_EQ(info.columns.fields.size(), 2u);
-  CdcSnapshot snapshot = reader->Snapshot(CdcSnapshotRequest{1, 99, ""});
+  CdcSnapshot snapshot = reader->Snapshot(CdcSnapshotRequest{1, 99, "", {}});
   EXPECT_EQ(snapshot.checkpoint.position, L(50));
   EXPECT_THAT(snapshot.checkpoint.identity, HasSubstr("\"capture_instance\":\"dbo_orders\""));
   Batch rows = testing::ReadRows(*snapshot.rows);
