@@ -102,6 +102,18 @@ TaskResult NewResult(const Task& task, const std::string& run_id, TimePoint now)
   return r;
 }
 
+// The sink table's row count after a load, for the run history; -1 when the
+// sink cannot tell (a failure to count never fails the load).
+int64_t TableRowsAfterLoad(Sink& sink, const Task& task) {
+  try {
+    return sink.TableRows(task.id()).value_or(-1);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kWarn, "could not count the rows of the sink table",
+        {{"table", task.id()}, {"error", e.what()}});
+    return -1;
+  }
+}
+
 // One try of a task's load on an open source.
 LoadStats LoadOnce(const Project& project, const Task& task, Source& source, Sink& sink,
                    const Clock& clock, const RunOptions& options, const std::string& run_id,
@@ -154,6 +166,7 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
     result.rows = stats.rows;
     result.bytes = stats.bytes;
     result.status = "succeeded";
+    result.table_rows = TableRowsAfterLoad(sink, task);
   } catch (const std::exception& e) {
     result.rows = progress.rows();
     result.bytes = progress.bytes();
