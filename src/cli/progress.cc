@@ -20,7 +20,30 @@ std::string Rate(int64_t rows, double seconds) {
   return seconds > 0 ? FormatCount(static_cast<long long>(rows / seconds)) + " rows/s" : "";
 }
 
+std::string Clock(double seconds) {
+  auto s = static_cast<long long>(seconds + 0.5);
+  if (s >= 3600) return fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60);
+  return fmt::format("{:02}:{:02}", s / 60, s % 60);
+}
+
 }  // namespace
+
+std::string ProgressLine(const std::string& table, int64_t rows, int64_t estimate, double seconds) {
+  std::string count = FormatCount(rows);
+  std::string eta;
+  if (estimate > 0) {
+    int percent = rows >= estimate ? 99 : static_cast<int>(100 * rows / estimate);
+    count = fmt::format("{} / {} ({}%)", FormatCount(rows), FormatCount(estimate), percent);
+    if (rows > 0 && rows < estimate && seconds > 0) {
+      eta = "ETA " +
+            Clock(static_cast<double>(estimate - rows) * seconds / static_cast<double>(rows));
+    }
+  }
+  std::string line = fmt::format("  {:<40} {:>14} rows  {:>16}  {:>8}", table, count,
+                                 Rate(rows, seconds), FormatDuration(seconds));
+  if (!eta.empty()) line += "  " + eta;
+  return line;
+}
 
 ConsoleProgress::ConsoleProgress(bool live, std::chrono::milliseconds report_every)
     : live_(live), report_every_(report_every) {
@@ -137,8 +160,8 @@ void ConsoleProgress::Draw() {
   for (const auto& [id, a] : active_) {
     double secs = Seconds(now - a.started);
     int64_t rows = a.progress->rows();
-    std::fprintf(stderr, "  %-40s %14s rows  %16s  %8s\n", id.c_str(), FormatCount(rows).c_str(),
-                 Rate(rows, secs).c_str(), FormatDuration(secs).c_str());
+    std::string line = ProgressLine(id, rows, a.progress->estimate(), secs) + "\n";
+    std::fputs(line.c_str(), stderr);
     ++lines;
   }
   std::fprintf(stderr, "  [%d/%d tables done]\n", finished_, total_);

@@ -1,5 +1,6 @@
 // What `tributary run` shows while it works: on a terminal, one live line per
-// running table (rows, rate, elapsed) redrawn in place; otherwise (or with
+// running table (rows, rate, elapsed; with the source's row estimate also the
+// percentage done and the time left) redrawn in place; otherwise (or with
 // --log-format json) a log line when each table starts and ends, and a
 // "table progress" line (rows, rows per second, seconds) every `report_every`
 // for each table still loading.
@@ -15,6 +16,12 @@
 #include "engine/runner.h"
 
 namespace tributary::cli {
+
+// One table's live line: "  <table>  <rows> rows  <rate>  <elapsed>", and with
+// an estimate (> 0) "<rows> / <estimate> (P%)" and "ETA mm:ss" (h:mm:ss past
+// an hour) at the rate so far. Past the estimate (stale statistics) it shows
+// 99% and no ETA.
+std::string ProgressLine(const std::string& table, int64_t rows, int64_t estimate, double seconds);
 
 class ConsoleProgress final : public RunObserver {
  public:

@@ -70,6 +70,7 @@ int RunLoad(const GlobalOptions& global, const LoadFlags& flags, const std::stri
   RunSummary summary;
   {
     bool live = isatty(STDERR_FILENO) && GetLogFormat() == LogFormat::kText;
+    options.estimate_rows = live;  // the percentage and ETA of the live display
     ConsoleProgress progress(live);
     summary = RunTasks(*project, tasks, *sink, SystemClock::Instance(), options, progress);
   }

@@ -40,7 +40,8 @@ std::string RenderRuns(const std::vector<RunRecord>& runs) {
 }
 
 // One run: its record, a line per task, then each failed task's whole error.
-std::string RenderRun(const RunRecord& run, const std::vector<TaskResult>& results) {
+std::string RenderRun(const RunRecord& run, const std::vector<TaskResult>& results,
+                      const std::vector<SchemaChangeRecord>& changes) {
   std::string out =
       fmt::format("run {}: {}, started {}", run.run_id, run.status, Utc(run.started_at));
   if (run.ended_at) out += ", took " + Took(run.started_at, *run.ended_at);
@@ -54,6 +55,10 @@ std::string RenderRun(const RunRecord& run, const std::vector<TaskResult>& resul
                   Took(r.started_at, r.ended_at), r.status});
   }
   out += table.Render();
+  if (!changes.empty()) out += "\nschema changes:\n";
+  for (auto it = changes.rbegin(); it != changes.rend(); ++it) {
+    out += fmt::format("  {}: {}\n", it->task_id, DescribeSchemaChange(*it));
+  }
   for (const auto& r : results) {
     if (!IsSuccess(r)) out += fmt::format("\n{} {}:\n{}\n", r.task_id, r.status, r.error);
   }
@@ -82,11 +87,12 @@ int ShowRuns(const GlobalOptions& global, const RunsFlags& flags) {
     return kExitUsage;
   }
   auto results = log.ReadRunResults(flags.run_id);
+  auto changes = log.ReadSchemaChanges(SchemaChangeQuery{"", flags.run_id, 1000});
   if (!json) {
-    std::cout << RenderRun(runs[0], results);
+    std::cout << RenderRun(runs[0], results, changes);
     return kExitOk;
   }
-  std::cout << RunDetailJson(runs[0], results).dump(2) << "\n";
+  std::cout << RunDetailJson(runs[0], results, changes).dump(2) << "\n";
   return kExitOk;
 }
 

@@ -26,6 +26,7 @@ std::string Render(const std::vector<TableStatus>& rows, TimePoint now) {
       {"sink table", "frequency", "last success (UTC)", "rows", "age", "health", "last error"});
   table.AlignRight(3);
   table.AlignRight(4);
+  bool marked = false;
   for (const auto& s : rows) {
     std::string success, rows_loaded, age, error;
     if (s.last_success) {
@@ -36,10 +37,15 @@ std::string Render(const std::vector<TableStatus>& rows, TimePoint now) {
     if (s.last_attempt && !IsSuccess(*s.last_attempt)) {
       error = s.last_attempt->error.substr(0, s.last_attempt->error.find('\n')).substr(0, 80);
     }
-    table.AddRow(
-        {s.task->id(), s.task->frequency, success, rows_loaded, age, HealthName(s.health), error});
+    marked = marked || s.shape_changed;
+    table.AddRow({s.task->id() + (s.shape_changed ? " *" : ""), s.task->frequency, success,
+                  rows_loaded, age, HealthName(s.health), error});
   }
-  return table.Render();
+  std::string out = table.Render();
+  if (marked) {
+    out += "* its last load changed the table's columns; `tributary status --table T` lists them\n";
+  }
+  return out;
 }
 
 // The flags of `status`.
@@ -69,12 +75,21 @@ std::string RenderDetail(const std::vector<TableStatus>& rows) {
       const TaskResult& r = *s.last_success;
       out += fmt::format("  last success: {}, run {}: {} rows in {}\n", IsoUtc(r.ended_at),
                          r.run_id, FormatCount(r.rows), FormatDuration(Seconds(r)));
+      if (r.table_rows >= 0) out += fmt::format("  table rows:   {}\n", FormatCount(r.table_rows));
     }
     if (s.last_attempt) {
       const TaskResult& r = *s.last_attempt;
       out +=
           fmt::format("  last attempt: {}, run {}: {}\n", IsoUtc(r.ended_at), r.run_id, r.status);
       if (!IsSuccess(r)) out += "  last error:\n" + r.error + "\n";
+    }
+    if (!s.schema_changes.empty()) {
+      out += s.shape_changed ? "  schema changes (the last load changed the columns):\n"
+                             : "  schema changes:\n";
+      for (const auto& c : s.schema_changes) {
+        out += fmt::format("    {}, run {}: {}\n", IsoUtc(c.at), c.run_id.empty() ? "-" : c.run_id,
+                           DescribeSchemaChange(c));
+      }
     }
     out += "\n";
   }

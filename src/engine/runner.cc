@@ -102,6 +102,32 @@ TaskResult NewResult(const Task& task, const std::string& run_id, TimePoint now)
   return r;
 }
 
+// The sink table's row count after a load, for the run history; -1 when the
+// sink cannot tell (a failure to count never fails the load).
+int64_t TableRowsAfterLoad(Sink& sink, const Task& task) {
+  try {
+    return sink.TableRows(task.id()).value_or(-1);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kWarn, "could not count the rows of the sink table",
+        {{"table", task.id()}, {"error", e.what()}});
+    return -1;
+  }
+}
+
+// The source's estimate of the rows a whole-table load (full,
+// selected_columns) reads; -1 for other strategies, a reload by an incremental
+// one, or when the source cannot tell. Never fails the load.
+int64_t EstimateRowsOf(const Task& task, Source& source) {
+  if (task.strategy != "full" && task.strategy != "selected_columns") return -1;
+  try {
+    auto rows = source.EstimateRows(TableRef{task.source_schema, task.source_table});
+    return rows && *rows > 0 ? *rows : -1;
+  } catch (const std::exception& e) {
+    Log(LogLevel::kDebug, "no row estimate", {{"table", task.id()}, {"error", e.what()}});
+    return -1;
+  }
+}
+
 // One try of a task's load on an open source.
 LoadStats LoadOnce(const Project& project, const Task& task, Source& source, Sink& sink,
                    const Clock& clock, const RunOptions& options, const std::string& run_id,
@@ -140,6 +166,8 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
     LoadStats stats;
     for (int attempt = 1;; ++attempt) {
       auto source = servers.Open(project, *server, task.database, task.id());
+      if (options.estimate_rows && attempt == 1)
+        progress.SetEstimate(EstimateRowsOf(task, *source));
       try {
         stats = LoadOnce(project, task, *source, sink, clock, options, run_id, *server, connectors,
                          progress);
@@ -154,6 +182,7 @@ TaskResult RunOne(const Project& project, const Task& task, Sink& sink, const Cl
     result.rows = stats.rows;
     result.bytes = stats.bytes;
     result.status = "succeeded";
+    result.table_rows = TableRowsAfterLoad(sink, task);
   } catch (const std::exception& e) {
     result.rows = progress.rows();
     result.bytes = progress.bytes();

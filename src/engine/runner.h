@@ -29,6 +29,10 @@ struct RunOptions {
   // How a retry after a transient source error waits (engine/retry.h);
   // nullptr: sleeps, waking early on cancel. Tests record the waits instead.
   std::function<void(std::chrono::milliseconds)> retry_sleep;
+  // Ask each source for its estimate of a whole-table read's rows
+  // (Source::EstimateRows) before the load starts, for TaskProgress::estimate:
+  // the live progress display's percentage and ETA. A failure is ignored.
+  bool estimate_rows = false;
 };
 
 // Watches a run as it happens (progress display, logs). Called from worker

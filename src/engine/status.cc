@@ -1,5 +1,7 @@
 #include "engine/status.h"
 
+#include <fmt/format.h>
+
 #include <map>
 
 #include "cron/cron.h"
@@ -52,6 +54,19 @@ const char* HealthName(Health health) {
   return "?";
 }
 
+std::string DescribeSchemaChange(const SchemaChangeRecord& c) {
+  std::string column = c.table == c.task_id ? c.column : c.table + "." + c.column;
+  if (c.change == "added") return fmt::format("{} added ({})", column, c.new_type);
+  if (c.change == "widened")
+    return fmt::format("{} widened {} -> {}", column, c.old_type, c.new_type);
+  if (c.change == "type_changed") {
+    return fmt::format("{} type changed {} -> {}", column, c.old_type, c.new_type);
+  }
+  if (c.change == "kept") return fmt::format("{} kept as NULL (was {})", column, c.old_type);
+  if (c.change == "dropped") return fmt::format("{} dropped (was {})", column, c.old_type);
+  return fmt::format("{} {}", column, c.change);
+}
+
 std::vector<TableStatus> ComputeStatus(const Project& project, const std::vector<Task>& tasks,
                                        const std::vector<TaskHistory>& history, TimePoint now) {
   std::map<std::string, const TaskHistory*> by_task;
@@ -64,6 +79,8 @@ std::vector<TableStatus> ComputeStatus(const Project& project, const std::vector
     if (auto it = by_task.find(task.id()); it != by_task.end()) {
       s.last_success = it->second->last_success;
       s.last_attempt = it->second->last_attempt;
+      s.schema_changes = it->second->schema_changes;
+      s.shape_changed = ShapeChangedInLastLoad(*it->second);
     }
     auto [it, fresh] = expectations.try_emplace(task.frequency);
     if (fresh) it->second = Expect(project.FindFrequency(task.frequency), now);

@@ -28,7 +28,14 @@ struct TableStatus {
   std::optional<TaskResult> last_attempt;
   Health health = Health::kNever;
   std::optional<TimePoint> expected_since;  // the scheduled time the table should have loaded by
+  std::vector<SchemaChangeRecord> schema_changes;  // recent ones, newest first
+  bool shape_changed = false;                      // by its last successful load
 };
+
+// One schema change in a line of text: "id widened integer -> bigint",
+// "extra added (text)", "name dropped (was text)", "gone kept as NULL (was
+// integer)", "id type changed text -> bigint".
+std::string DescribeSchemaChange(const SchemaChangeRecord& change);
 
 // Pairs each task with its history and judges its health against its
 // frequency's schedule at `now`. Tasks keep their order. Frequencies whose

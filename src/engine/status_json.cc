@@ -55,7 +55,19 @@ json TaskResultJson(const TaskResult& r) {
           {"rows", r.rows},
           {"bytes", r.bytes},
           {"status", r.status},
-          {"error", TextOrNull(r.error)}};
+          {"error", TextOrNull(r.error)},
+          {"table_rows", r.table_rows < 0 ? json(nullptr) : json(r.table_rows)}};
+}
+
+json SchemaChangeJson(const SchemaChangeRecord& c) {
+  return {{"run_id", TextOrNull(c.run_id)},
+          {"task_id", c.task_id},
+          {"table", c.table},
+          {"column", c.column},
+          {"change", c.change},
+          {"old_type", TextOrNull(c.old_type)},
+          {"new_type", TextOrNull(c.new_type)},
+          {"at", IsoUtc(c.at)}};
 }
 
 json RunListJson(const std::vector<RunRecord>& runs) {
@@ -64,14 +76,24 @@ json RunListJson(const std::vector<RunRecord>& runs) {
   return out;
 }
 
-json RunDetailJson(const RunRecord& run, const std::vector<TaskResult>& results) {
+json RunDetailJson(const RunRecord& run, const std::vector<TaskResult>& results,
+                   const std::vector<SchemaChangeRecord>& changes) {
   json out = {{"run", RunJson(run)}, {"results", json::array()}};
-  for (const auto& r : results) out["results"].push_back(TaskResultJson(r));
+  for (const auto& r : results) {
+    json result = TaskResultJson(r);
+    result["schema_changes"] = json::array();
+    for (const auto& c : changes) {
+      if (c.task_id == r.task_id) result["schema_changes"].push_back(SchemaChangeJson(c));
+    }
+    out["results"].push_back(std::move(result));
+  }
   return out;
 }
 
 json TableStatusJson(const TableStatus& s) {
   const Task& t = *s.task;
+  json changes = json::array();
+  for (const auto& c : s.schema_changes) changes.push_back(SchemaChangeJson(c));
   bool failed = s.last_attempt && !IsSuccess(*s.last_attempt);
   return {{"task_id", t.id()},
           {"server", t.server},
@@ -84,7 +106,12 @@ json TableStatusJson(const TableStatus& s) {
           {"expected_since", s.expected_since ? json(IsoUtc(*s.expected_since)) : json()},
           {"last_success", s.last_success ? TaskResultJson(*s.last_success) : json()},
           {"last_attempt", s.last_attempt ? TaskResultJson(*s.last_attempt) : json()},
-          {"last_error", failed ? json(s.last_attempt->error) : json()}};
+          {"last_error", failed ? json(s.last_attempt->error) : json()},
+          {"table_rows", s.last_success && s.last_success->table_rows >= 0
+                             ? json(s.last_success->table_rows)
+                             : json()},
+          {"shape_changed", s.shape_changed},
+          {"schema_changes", changes}};
 }
 
 json StatusJson(const std::string& project, const std::vector<TableStatus>& tables,

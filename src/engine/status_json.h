@@ -26,12 +26,21 @@ nlohmann::json RunJson(const RunRecord& run);
 
 // One task result, its error in full: run_id, task_id, strategy, server,
 // database, source_table, frequency, started_at, ended_at, duration_ms, rows,
-// bytes, status, error (null on success).
+// bytes, status, error (null on success), table_rows (rows in the sink table
+// after the load; null when not known).
 nlohmann::json TaskResultJson(const TaskResult& result);
+
+// One schema change: run_id (null outside a run), task_id, table, column,
+// change (added, widened, type_changed, kept, dropped), old_type, new_type
+// (null when none), at.
+nlohmann::json SchemaChangeJson(const SchemaChangeRecord& change);
 
 // One table (or model) of `status`: the task's identity, health, the last
 // success and last attempt (TaskResultJson, or null) and last_error (the last
-// attempt's whole error while it failed, else null).
+// attempt's whole error while it failed, else null), table_rows (the sink
+// table's rows after the last success, or null), shape_changed (the last
+// success changed the table's columns) and schema_changes (recent ones,
+// newest first, SchemaChangeJson each).
 nlohmann::json TableStatusJson(const TableStatus& status);
 
 // The whole of `status`: generated_at, project, healthy (false when a table,
@@ -46,8 +55,10 @@ nlohmann::json StatusJson(const std::string& project, const std::vector<TableSta
 nlohmann::json RunListJson(const std::vector<RunRecord>& runs);
 
 // `runs <id> --format json` and GET /api/runs/<id>: {"run": RunJson,
-// "results": [TaskResultJson…]}.
-nlohmann::json RunDetailJson(const RunRecord& run, const std::vector<TaskResult>& results);
+// "results": [TaskResultJson…]}, each result with the schema_changes of
+// `changes` (the run's) its task made.
+nlohmann::json RunDetailJson(const RunRecord& run, const std::vector<TaskResult>& results,
+                             const std::vector<SchemaChangeRecord>& changes = {});
 
 // True when `status` counts the entry as healthy (ok or due).
 bool Healthy(const TableStatus& status);

@@ -63,6 +63,12 @@ void Families(std::string& out, const std::vector<Row>& rows, TimePoint now) {
            if (!success(s)) return std::nullopt;
            return static_cast<double>(s.last_success->rows);
          });
+  Family(out, "tributary_table_rows",
+         "Rows in the sink table after its last successful load (when the sink can tell).", rows,
+         [&](const TableStatus& s) -> std::optional<double> {
+           if (!success(s) || s.last_success->table_rows < 0) return std::nullopt;
+           return static_cast<double>(s.last_success->table_rows);
+         });
   Family(out, "tributary_table_last_bytes", "Bytes of the last successful load.", rows,
          [&](const TableStatus& s) -> std::optional<double> {
            if (!success(s)) return std::nullopt;

@@ -4,8 +4,10 @@
 // only GET and HEAD are accepted.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -71,6 +73,10 @@ class StatusServer {
  private:
   void Routes();
   void ApiRoutes();
+  // The newest kTableLoads results of `task_id`, read from the run log by
+  // task (so a daily table among frequent ones still has its loads); those
+  // in the feed's runs when the sink cannot be read now.
+  nlohmann::json TableLoads(const FeedSnapshot& feed, const std::string& task_id);
   // The status of the feed's current snapshot, judged once per snapshot.
   std::shared_ptr<const ProjectStatus> Judge(const std::shared_ptr<const FeedSnapshot>& feed);
 
@@ -82,6 +88,10 @@ class StatusServer {
   std::mutex judged_mutex_;
   std::shared_ptr<const FeedSnapshot> judged_feed_;
   std::shared_ptr<const ProjectStatus> judged_;
+  // Each table's recent loads as last read for /api/tables/<id> (ReadTaskResults),
+  // reused for the feed's max_age.
+  std::mutex loads_mutex_;
+  std::map<std::string, std::pair<TimePoint, nlohmann::json>> loads_;
   std::unique_ptr<CdcProbe> cdc_;
   std::unique_ptr<httplib::Server> http_;
   std::thread thread_;

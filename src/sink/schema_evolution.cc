@@ -25,15 +25,23 @@ int FindColumn(const Schema& schema, const std::string& name) {
   return -1;
 }
 
-void LogChange(const std::string& table, const std::string& column, const std::string& change,
-               const std::string& from, const std::string& to) {
+SchemaChangeRecord LogChange(const std::string& table, const std::string& column,
+                             const std::string& change, const std::string& from,
+                             const std::string& to) {
   LogFields fields = {{"table", table}, {"column", column}, {"change", change}};
   if (!from.empty()) fields["old_type"] = from;
   if (!to.empty()) fields["new_type"] = to;
   Log(LogLevel::kWarn, "schema change", fields);
+  return SchemaChangeRecord{"", "", table, column, change, from, to, TimePoint{}};
 }
 
 }  // namespace
+
+std::string CurrentRunId() {
+  LogFields fields = CurrentLogFields();
+  auto it = fields.find("run_id");
+  return it == fields.end() ? "" : it->second.Text();
+}
 
 SchemaChange PlanSchemaChange(const std::string& table, const Schema& existing,
                               const Schema& incoming) {
@@ -56,10 +64,13 @@ SchemaChange PlanSchemaChange(const std::string& table, const Schema& existing,
         "`tributary run --full-refresh --tables {}`",
         table, f.name, TypeName(have), TypeName(f.type), table));
   }
-  for (const Field& f : change.added) LogChange(table, f.name, "added", "", TypeName(f.type));
+  for (const Field& f : change.added) {
+    change.records.push_back(LogChange(table, f.name, "added", "", TypeName(f.type)));
+  }
   for (const Field& f : change.widened) {
     const Field& have = existing.fields[static_cast<size_t>(existing.IndexOf(f.name))];
-    LogChange(table, f.name, "widened", TypeName(have.type), TypeName(f.type));
+    change.records.push_back(
+        LogChange(table, f.name, "widened", TypeName(have.type), TypeName(f.type)));
   }
   change.same_columns = change.added.empty() && existing.fields.size() == incoming.fields.size();
   for (size_t i = 0; change.same_columns && i < incoming.fields.size(); ++i) {
@@ -69,21 +80,23 @@ SchemaChange PlanSchemaChange(const std::string& table, const Schema& existing,
 }
 
 std::vector<Field> PlanReplace(const std::string& table, const Schema& existing,
-                               const Schema& incoming, bool keep) {
+                               const Schema& incoming, bool keep,
+                               std::vector<SchemaChangeRecord>& records) {
   std::vector<Field> kept;
   for (const Field& f : existing.fields) {
     if (FindColumn(incoming, f.name) >= 0) continue;
     // Gone at the source: kept (NULL from now on) or dropped.
-    LogChange(table, f.name, keep ? "kept" : "dropped", TypeName(f.type), "");
+    records.push_back(LogChange(table, f.name, keep ? "kept" : "dropped", TypeName(f.type), ""));
     if (keep) kept.push_back(Field{f.name, f.type, true});
   }
   for (const Field& f : incoming.fields) {
     int at = FindColumn(existing, f.name);
     if (at < 0) {
-      LogChange(table, f.name, "added", "", TypeName(f.type));
+      records.push_back(LogChange(table, f.name, "added", "", TypeName(f.type)));
     } else if (TypeName(existing.fields[static_cast<size_t>(at)].type) != TypeName(f.type)) {
-      LogChange(table, f.name, "type_changed",
-                TypeName(existing.fields[static_cast<size_t>(at)].type), TypeName(f.type));
+      records.push_back(LogChange(table, f.name, "type_changed",
+                                  TypeName(existing.fields[static_cast<size_t>(at)].type),
+                                  TypeName(f.type)));
     }
   }
   return kept;

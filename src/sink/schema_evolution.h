@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "data/types.h"
+#include "sink/run_log.h"
 
 namespace tributary {
 
@@ -18,6 +19,7 @@ struct SchemaChange {
   std::vector<Field> added;    // incoming columns the sink table lacks, to add
   std::vector<Field> widened;  // sink columns to change to the wider incoming type
   bool same_columns = false;   // the table has exactly the incoming column names, in order
+  std::vector<SchemaChangeRecord> records;  // added and widened, for the run history
 
   bool empty() const { return added.empty() && widened.empty(); }
 };
@@ -31,8 +33,14 @@ SchemaChange PlanSchemaChange(const std::string& table, const Schema& existing,
 // A replace of `table` (now `existing`) by rows of `incoming`: returns the
 // existing columns the incoming schema lacks (names compared without case),
 // which the sink keeps as NULL columns after the incoming ones when `keep`
-// (else it drops them: returns none), and logs every change it makes.
+// (else it drops them: returns none), and logs every change it makes and
+// appends it to `records` (run_id, task_id and time left for the commit).
 std::vector<Field> PlanReplace(const std::string& table, const Schema& existing,
-                               const Schema& incoming, bool keep);
+                               const Schema& incoming, bool keep,
+                               std::vector<SchemaChangeRecord>& records);
+
+// The run_id of the LogScope open on this thread ("" outside a run): a load
+// transaction takes it when it begins and records its schema changes under it.
+std::string CurrentRunId();
 
 }  // namespace tributary

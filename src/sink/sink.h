@@ -187,6 +187,14 @@ class Sink {
   // NULL. Lets an incremental task adopt a table loaded before it had state.
   virtual std::optional<std::string> ColumnMax(const std::string& table,
                                                const std::string& column) = 0;
+  // The number of rows in sink table `table`, cheaply (no scan of a big
+  // table; PostgreSQL's estimate above a million rows); nullopt when the table
+  // does not exist or the sink cannot tell. The runner records it in the
+  // task's result after each load.
+  virtual std::optional<int64_t> TableRows(const std::string& table) {
+    (void)table;
+    return std::nullopt;
+  }
   virtual std::string Describe() const = 0;
   // The sink's stable identity (sink_identity.h): created on the first call
   // and stored in the sink, the same for every process and run using it

@@ -98,6 +98,15 @@ class Source {
   virtual void SetQueryTag(const std::string& tag) { (void)tag; }
   // "sqlite server 'shop' database 'shop.db'": used in errors and logs.
   virtual std::string Describe() const = 0;
+  // The rows of `ref` as the database's own statistics tell, for the
+  // progress display: cheap (never a scan of a big table; answered within a
+  // fraction of a second) and possibly stale. nullopt when the source has no
+  // figure (never analysed, a view, a kind without statistics). Throws
+  // SourceError.
+  virtual std::optional<int64_t> EstimateRows(const TableRef& ref) {
+    (void)ref;
+    return std::nullopt;
+  }
 
   // Catalog questions `tributary check` asks, with the user's own rights.
   //

@@ -21,15 +21,19 @@ class TaskProgress {
   }
   int64_t rows() const { return rows_.load(std::memory_order_relaxed); }
   int64_t bytes() const { return bytes_.load(std::memory_order_relaxed); }
-  // Back to zero, for a load tried again from the start.
+  // Back to zero, for a load tried again from the start (the estimate stays).
   void Reset() {
     rows_.store(0, std::memory_order_relaxed);
     bytes_.store(0, std::memory_order_relaxed);
   }
+  // The rows the load is expected to read (Source::EstimateRows); -1: none.
+  void SetEstimate(int64_t rows) { estimate_.store(rows, std::memory_order_relaxed); }
+  int64_t estimate() const { return estimate_.load(std::memory_order_relaxed); }
 
  private:
   std::atomic<int64_t> rows_{0};
   std::atomic<int64_t> bytes_{0};
+  std::atomic<int64_t> estimate_{-1};
 };
 
 struct LoadStats {

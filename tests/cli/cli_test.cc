@@ -209,6 +209,51 @@ TEST_F(CliTest, RunLoadsEveryTableAndRecordsTheRun) {
   EXPECT_EQ(CountLines(status.out, " ok ") + CountLines(status.out, " due "), 7) << status.out;
 }
 
+// A source table that gained and lost a column: the run history records the
+// changes with their run, `status` marks the table and lists them, and the
+// JSON of `status` and `runs` carries them, with the table's row count.
+TEST_F(CliTest, SchemaChangesShowInStatusAndRuns) {
+  ASSERT_EQ(Tributary({"run", "--tables", "shop__products"}).exit_code, 0);
+  testing::SqliteExec(project_ / "data" / "shop.db",
+                      "ALTER TABLE products DROP COLUMN weight_kg; "
+                      "ALTER TABLE products ADD COLUMN color TEXT;");
+  auto run = Tributary({"run", "--tables", "shop__products"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string run_id = Bronze("SELECT max(run_id) FROM _tributary.schema_changes");
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.schema_changes"), "2");
+  EXPECT_EQ(Bronze("SELECT string_agg(column_name || ' ' || change, ', ' ORDER BY column_name) "
+                   "FROM _tributary.schema_changes"),
+            "color added, weight_kg kept");
+
+  auto status = Tributary({"status", "--tables", "shop__products"});
+  EXPECT_NE(status.out.find("shop__products *"), std::string::npos) << status.out;
+  auto detail = Tributary({"status", "--table", "shop__products"});
+  EXPECT_NE(detail.out.find("run " + run_id + ": color added (text)"), std::string::npos)
+      << detail.out;
+  EXPECT_NE(detail.out.find("weight_kg kept as NULL (was double)"), std::string::npos)
+      << detail.out;
+  std::string products = Bronze("SELECT count(*) FROM bronze.shop__products");
+  EXPECT_NE(detail.out.find("table rows:   " + products), std::string::npos) << detail.out;
+
+  auto json = nlohmann::json::parse(
+      Tributary({"status", "--format", "json", "--tables", "shop__products"}).out);
+  const auto& table = json["tables"][0];
+  EXPECT_EQ(table["shape_changed"], true);
+  EXPECT_EQ(table["table_rows"].dump(), products);
+  ASSERT_EQ(table["schema_changes"].size(), 2u);
+  EXPECT_EQ(table["schema_changes"][0]["run_id"], run_id);
+  auto runs = nlohmann::json::parse(Tributary({"runs", run_id, "--format", "json"}).out);
+  EXPECT_EQ(runs["results"][0]["schema_changes"].size(), 2u);
+  EXPECT_NE(Tributary({"runs", run_id}).out.find("shop__products: color added (text)"),
+            std::string::npos);
+
+  // An unchanged reload records nothing more and clears the mark.
+  ASSERT_EQ(Tributary({"run", "--tables", "shop__products"}).exit_code, 0);
+  EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.schema_changes"), "2");
+  EXPECT_EQ(Tributary({"status", "--tables", "shop__products"}).out.find("shop__products *"),
+            std::string::npos);
+}
+
 TEST_F(CliTest, IncrementalRunsBackfillAndFullRefresh) {
   ASSERT_EQ(Tributary({"run", "--tables", "events"}).exit_code, 0);
   std::string events = "SELECT count(*) FROM bronze.shop__events";

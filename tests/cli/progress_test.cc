@@ -12,6 +12,28 @@
 namespace tributary::cli {
 namespace {
 
+TEST(ProgressLineTest, WithAnEstimateShowsPercentAndEta) {
+  // 25,000 of 100,000 rows in 10 s: 75,000 more at 2,500 rows/s is 30 s.
+  std::string line = ProgressLine("shop__events", 25000, 100000, 10.0);
+  EXPECT_NE(line.find("25,000 / 100,000 (25%) rows"), std::string::npos) << line;
+  EXPECT_NE(line.find("2,500 rows/s"), std::string::npos) << line;
+  EXPECT_TRUE(line.ends_with("ETA 00:30")) << line;
+  EXPECT_TRUE(ProgressLine("t", 1, 10000, 1.0).ends_with("ETA 2:46:39"));
+  // Past a stale estimate: 99%, no ETA.
+  std::string past = ProgressLine("t", 120, 100, 2.0);
+  EXPECT_NE(past.find("120 / 100 (99%) rows"), std::string::npos) << past;
+  EXPECT_EQ(past.find("ETA"), std::string::npos) << past;
+}
+
+TEST(ProgressLineTest, WithoutAnEstimateShowsRowsAndRateOnly) {
+  std::string line = ProgressLine("shop__events", 25000, -1, 10.0);
+  EXPECT_NE(line.find("shop__events"), std::string::npos);
+  EXPECT_NE(line.find(" 25,000 rows"), std::string::npos) << line;
+  EXPECT_NE(line.find("2,500 rows/s"), std::string::npos) << line;
+  EXPECT_EQ(line.find('%'), std::string::npos) << line;
+  EXPECT_EQ(line.find("ETA"), std::string::npos) << line;
+}
+
 TEST(ConsoleProgressTest, ReportsALongLoadPeriodicallyWithoutATerminal) {
   SetLogFormat(LogFormat::kJson);
   Task task;

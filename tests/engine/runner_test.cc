@@ -83,6 +83,40 @@ TEST_F(RunnerTest, LoadsAllTasksInParallelAndRecordsTheRun) {
   EXPECT_EQ(Bronze("SELECT count(*) FROM _tributary.task_results WHERE run_id = 'run-1'"), "6");
 }
 
+// Asked for, each whole-table load gets its source's row estimate before it
+// starts (the live progress display's percentage); each result records the
+// sink table's rows.
+TEST_F(RunnerTest, EstimatesTheRowsOfEachTableWhenAsked) {
+  for (bool asked : {false, true}) {
+    std::map<std::string, int64_t> estimates;
+    class Capture final : public RunObserver {
+     public:
+      explicit Capture(std::map<std::string, int64_t>& out) : out_(out) {}
+      void TaskStarted(const Task& task, const TaskProgress& progress) override {
+        std::lock_guard lock(mu_);
+        progress_[task.id()] = &progress;
+      }
+      void TaskFinished(const Task& task, const TaskResult&) override {
+        std::lock_guard lock(mu_);
+        out_[task.id()] = progress_[task.id()]->estimate();
+      }
+      std::map<std::string, int64_t>& out_;
+      std::mutex mu_;
+      std::map<std::string, const TaskProgress*> progress_;
+    } observer(estimates);
+    auto sink = OpenSink(project_);
+    RunOptions options;
+    options.estimate_rows = asked;
+    RunSummary summary = RunTasks(project_, project_.tasks, *sink, clock_, options, observer);
+    ASSERT_EQ(summary.failed(), 0);
+    for (int t = 0; t < 6; ++t) {
+      std::string id = "src__t" + std::to_string(t);
+      EXPECT_EQ(estimates.at(id), asked ? 1000 * (t + 1) : -1) << id;
+      EXPECT_EQ(summary.results[t].table_rows, 1000 * (t + 1));
+    }
+  }
+}
+
 TEST_F(RunnerTest, AFailingTaskIsIsolatedAndReported) {
   project_.tasks.insert(project_.tasks.begin() + 2, testing::SqliteTask("missing_table"));
   project_.tasks.push_back(testing::SqliteTask("t0"));

@@ -73,7 +73,7 @@ async function main() {
   const { dir, project, haveDbt } = makeProject();
   const first = tributary(project, 'run');
   check(first.code === 0, `the first run loads every table${haveDbt ? ' and builds the models' : ''} (exit ${first.code}) ${first.err || ''}`);
-  execFileSync('sqlite3', [path.join(project, 'data', 'shop.db'), 'DROP TABLE products']);
+  execFileSync('sqlite3', [path.join(project, 'data', 'shop.db'), 'DROP TABLE products; ALTER TABLE customers ADD COLUMN segment TEXT;']);
   const second = tributary(project, 'run', '--tables', 'customers,products');
   check(second.code === 1, 'the second run fails shop__products');
 
@@ -117,6 +117,23 @@ async function main() {
     const loads = await page.$$('tr[data-load]');
     check(loads.length === 2, `its page lists its recent loads (${loads.length})`);
     await page.screenshot({ path: path.join(artifacts, 'table-detail.png'), fullPage: true });
+
+    // A table whose last load added a column: marked in the list; its page
+    // lists the change with its run and the rows of the table.
+    const customers = api.tables.find((t) => t.task_id === 'shop__customers');
+    await page.goto(base + '/#/tables');
+    await page.waitForSelector('tr[data-task-id]');
+    check(await page.$('tr[data-task-id="shop__customers"] [data-shape-changed]') !== null, 'shop__customers is marked: its last load changed the columns');
+    check(await page.$('tr[data-task-id="shop__orders"] [data-shape-changed]') === null, 'shop__orders is not marked');
+    await page.click('tr[data-task-id="shop__customers"] td.name a');
+    await page.waitForSelector('#detail-schema-changes');
+    const changes = await page.$$eval('#detail-schema-changes tr[data-change]', (t) => t.map((x) => [x.dataset.column, x.dataset.change, x.textContent]));
+    check(changes.length === 1 && changes[0][0] === 'segment' && changes[0][1] === 'added' && changes[0][2].includes(customers.last_success.run_id),
+      `its page lists the added column with its run (${JSON.stringify(changes)})`);
+    const facts = await page.$$eval('dl.facts dt', (dts) => dts.map((dt) => [dt.textContent, dt.nextElementSibling.textContent]));
+    const tableRows = new Map(facts).get('rows of the table');
+    check(customers.table_rows === 2000 && tableRows === '2,000', `its page shows the rows of the table (${tableRows}; API ${customers.table_rows})`);
+    await page.screenshot({ path: path.join(artifacts, 'table-schema-changes.png'), fullPage: true });
 
     // Filters narrow the rows.
     await page.goto(base + '/#/tables');

@@ -243,6 +243,45 @@ TEST_F(StatusServerTest, TablePageLineageScheduleAndHealthz) {
   EXPECT_NE(script->body.find("function render"), std::string::npos);
 }
 
+// A table loaded rarely among frequent loads: its page still lists its own
+// loads (read by task, not from the newest runs only), its schema changes and
+// the rows of the table, which /metrics exports too.
+TEST_F(StatusServerTest, ARarelyLoadedTableShowsItsLoadsSchemaChangesAndRows) {
+  ASSERT_EQ(Tributary({"run", "--tables", "shop__products"}).exit_code, 0);
+  testing::SqliteExec(project_dir_ / "data" / "shop.db",
+                      "ALTER TABLE products ADD COLUMN color TEXT; "
+                      "INSERT INTO products (id, sku, name, price, added_on) "
+                      "VALUES (100000, 'X', 'x', 1, '2024-01-01')");
+  ASSERT_EQ(Tributary({"run", "--tables", "shop__products"}).exit_code, 0);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(Tributary({"run", "--tables", "shop__customers"}).exit_code, 0);
+  ServeOptions options;
+  options.feed.runs = 3;
+  options.feed.runs_with_results = 1;  // the feed holds customers' loads only
+  Serve(options);
+  json table = GetJson("/api/tables/shop__products");
+  ASSERT_EQ(table["loads"].size(), 2u) << table.dump();
+  EXPECT_EQ(table["loads"][0]["status"], "succeeded");
+  std::string products = testing::DuckDbScalar(project_dir_ / "lakehouse.duckdb",
+                                               "SELECT count(*) FROM bronze.shop__products");
+  EXPECT_EQ(table["status"]["table_rows"].dump(), products);
+  EXPECT_EQ(table["loads"][0]["table_rows"].dump(), products);
+  EXPECT_EQ(table["status"]["shape_changed"], true);
+  ASSERT_EQ(table["status"]["schema_changes"].size(), 1u);
+  EXPECT_EQ(table["status"]["schema_changes"][0]["column"], "color");
+  EXPECT_EQ(table["status"]["schema_changes"][0]["change"], "added");
+  EXPECT_EQ(table["status"]["schema_changes"][0]["run_id"], table["loads"][0]["run_id"]);
+  EXPECT_EQ(GetJson("/api/tables/shop__customers")["loads"].size(), 3u);
+  auto res = Client().Get("/metrics");
+  ASSERT_TRUE(res);
+  double rows = -1;
+  for (const auto& s : ParseMetrics(res->body)) {
+    if (s.name == "tributary_table_rows" && s.labels.at("table") == "shop__products")
+      rows = s.value;
+  }
+  EXPECT_EQ(rows, std::stod(products));
+}
+
 TEST_F(StatusServerTest, MetricsAreWellFormedPrometheusText) {
   LoadTwice();
   Serve();

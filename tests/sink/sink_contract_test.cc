@@ -21,6 +21,7 @@
 
 #include "common/error.h"
 #include "common/fault_point.h"
+#include "common/log.h"
 #include "support/sink_harness.h"
 
 namespace tributary {
@@ -486,7 +487,7 @@ TEST(SinkCrashChild, Run) {
 // Runs the child and SIGKILLs it `delay` after its first commit (or lets it
 // die at `point`); returns how many commits it reported.
 int RunChild(SinkHarness& h, std::chrono::milliseconds delay, const std::string& point = "",
-             int hits = 1) {
+             int hits = 1, const std::string& child = "SinkCrashChild.Run") {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
   pid_t pid = fork();
@@ -499,7 +500,8 @@ int RunChild(SinkHarness& h, std::chrono::milliseconds delay, const std::string&
     dup2(out[1], 1);
     dup2(null, 2);
     close(out[0]);
-    execl("/proc/self/exe", "tributary_tests", "--gtest_filter=SinkCrashChild.Run", nullptr);
+    std::string filter = "--gtest_filter=" + child;
+    execl("/proc/self/exe", "tributary_tests", filter.c_str(), nullptr);
     _exit(127);
   }
   close(out[1]);
@@ -552,6 +554,136 @@ TEST_P(SinkContractTest, CrashAtAnyMomentLeavesTheOldStateOrTheNew) {
     ExpectConsistent(*h_);
   }
   EXPECT_GE(std::stoll(sink().ReadState("crash").value_or("0")), commits);
+}
+
+std::vector<std::string> Changes(const std::vector<SchemaChangeRecord>& records) {
+  std::vector<std::string> out;
+  for (const auto& r : records) {
+    out.push_back(r.run_id + " " + r.table + "." + r.column + " " + r.change);
+  }
+  return out;
+}
+
+// Loads `batch` into table "s" as run `run` would (under its LogScope).
+void LoadInRun(Sink& sink, const std::string& run, const Batch& batch, WriteMode mode,
+               bool keep = true) {
+  LogScope scope(LogFields{{"run_id", run}});
+  LoadSpec spec{"s", batch.schema(), mode};
+  spec.keep_dropped_columns = keep;
+  auto txn = sink.Begin("s");
+  txn->Open(spec).Write(batch);
+  txn->Commit(std::nullopt);
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));  // commit times apart (Delta: ms)
+}
+
+Batch Row(std::vector<Field> fields) {
+  Batch b(MakeSchema(fields));
+  for (size_t c = 0; c < fields.size(); ++c) {
+    if (fields[c].type.id == TypeId::kInt32) b.column(c).Append<int32_t>(1);
+    if (fields[c].type.id == TypeId::kInt64) b.column(c).Append<int64_t>(5'000'000'000);
+    if (fields[c].type.id == TypeId::kText) b.column(c).AppendBytes("x");
+  }
+  return b;
+}
+
+// Every change a load makes to a table's shape is in the run history once,
+// with its run, committed with the load: widened and added (append), dropped
+// and kept (replace); a column still kept by the next reload is no new change.
+TEST_P(SinkContractTest, SchemaChangesAreRecordedOnceWithTheirRun) {
+  RunLog& log = sink().run_log();
+  EXPECT_THAT(log.ReadSchemaChanges({}), IsEmpty());
+  LoadInRun(sink(), "r1", Row({{"id", {TypeId::kInt32}}, {"name", {TypeId::kText}}}),
+            WriteMode::kAppend);
+  LoadInRun(sink(), "r2",
+            Row({{"id", {TypeId::kInt64}}, {"name", {TypeId::kText}}, {"extra", {TypeId::kText}}}),
+            WriteMode::kAppend);
+  LoadInRun(sink(), "r3", Row({{"id", {TypeId::kInt64}}, {"extra", {TypeId::kText}}}),
+            WriteMode::kReplace, /*keep=*/false);
+  LoadInRun(sink(), "r4", Row({{"id", {TypeId::kInt64}}}), WriteMode::kReplace);
+  LoadInRun(sink(), "r5", Row({{"id", {TypeId::kInt64}}}), WriteMode::kReplace);
+  EXPECT_EQ(sink().DescribeTable("s")->fields.size(), 2u);  // id, extra (kept)
+  h_->Reopen();
+  RunLog& reopened = sink().run_log();
+  auto all = reopened.ReadSchemaChanges({"s", "", 20});
+  EXPECT_THAT(Changes(all), ElementsAre("r4 s.extra kept", "r3 s.name dropped", "r2 s.extra added",
+                                        "r2 s.id widened"));
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].task_id, "s");
+  EXPECT_EQ(all[0].old_type, "text");
+  EXPECT_EQ(all[0].new_type, "");
+  EXPECT_EQ(all[2].old_type, "");
+  EXPECT_EQ(all[2].new_type, "text");
+  EXPECT_EQ(all[3].old_type, "integer");
+  EXPECT_EQ(all[3].new_type, "bigint");
+  EXPECT_GT(all[0].at, all[1].at);
+  EXPECT_THAT(Changes(reopened.ReadSchemaChanges({"", "r2", 20})),
+              ElementsAre("r2 s.extra added", "r2 s.id widened"));
+  EXPECT_THAT(Changes(reopened.ReadSchemaChanges({"s", "", 1})), ElementsAre("r4 s.extra kept"));
+  EXPECT_THAT(reopened.ReadSchemaChanges({"other", "", 20}), IsEmpty());
+
+  // The history carries each task's recent changes; the last load (r5) did
+  // not change the shape, r4 did.
+  TaskResult r{"r5",      "s",       "full", "shop", "shop.db",   "s", "hourly",
+               all[0].at, all[0].at, 1,      1,      "succeeded", "",  1};
+  reopened.RecordTaskResult(r);
+  auto history = reopened.ReadHistory();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].schema_changes.size(), 4u);
+  EXPECT_EQ(history[0].last_success->table_rows, 1);
+  EXPECT_FALSE(ShapeChangedInLastLoad(history[0]));
+  r.run_id = "r4";
+  r.started_at = r.ended_at = all[0].at + std::chrono::seconds(1);
+  reopened.RecordTaskResult(r);
+  EXPECT_TRUE(ShapeChangedInLastLoad(reopened.ReadHistory().at(0)));
+  auto recent = reopened.ReadTaskResults("s", 1);
+  ASSERT_EQ(recent.size(), 1u);
+  EXPECT_EQ(recent[0].run_id, "r4");
+  EXPECT_EQ(reopened.ReadTaskResults("s", 5).size(), 2u);
+  EXPECT_EQ(sink().TableRows("s"), 1);
+  EXPECT_EQ(sink().TableRows("missing"), std::nullopt);
+}
+
+// The child of the test below: a load that adds a column, dying at the fault
+// point named in TRIBUTARY_CRASH_POINT.
+TEST(SchemaChangeCrashChild, Run) {
+  const char* kind = std::getenv("TRIBUTARY_CRASH_KIND");
+  if (kind == nullptr) GTEST_SKIP() << "only runs as the child of a crash test";
+  auto h = testing::OpenHarness(kind, std::getenv("TRIBUTARY_CRASH_LOCATION"));
+  static std::string wanted = std::getenv("TRIBUTARY_CRASH_POINT");
+  SetFaultHandler([](std::string_view p) {
+    if (p == wanted) raise(SIGKILL);
+  });
+  std::printf("committed\n");
+  std::fflush(stdout);
+  LoadInRun(h->sink(), "r2",
+            Row({{"id", {TypeId::kInt64}}, {"name", {TypeId::kText}}, {"extra", {TypeId::kText}}}),
+            WriteMode::kAppend);
+}
+
+// A process killed between writing a load and committing it records no
+// schema change (and leaves the table's shape alone); a Delta load killed
+// after its first table landed is completed with its changes, once.
+TEST_P(SinkContractTest, AKillBeforeTheCommitRecordsNoSchemaChange) {
+  LoadInRun(sink(), "r1", Row({{"id", {TypeId::kInt64}}, {"name", {TypeId::kText}}}),
+            WriteMode::kAppend);
+  bool delta = GetParam().rfind("delta", 0) == 0;
+  std::string before = delta ? "delta.after_upload" : GetParam() + ".before_commit";
+  if (GetParam() == "postgresql") before = "postgres.before_commit";
+  h_->Close();
+  RunChild(*h_, std::chrono::seconds(60), before, 1, "SchemaChangeCrashChild.Run");
+  h_->Reopen();
+  { auto txn = sink().Begin("s"); }  // finishes (or rolls back) an interrupted load
+  EXPECT_THAT(sink().run_log().ReadSchemaChanges({}), IsEmpty());
+  EXPECT_EQ(sink().DescribeTable("s")->fields.size(), 2u);
+  if (!delta) return;
+  h_->Close();
+  RunChild(*h_, std::chrono::seconds(60), "delta.after_table_commit", 1,
+           "SchemaChangeCrashChild.Run");
+  h_->Reopen();
+  { auto txn = sink().Begin("s"); }
+  { auto txn = sink().Begin("s"); }
+  EXPECT_THAT(Changes(sink().run_log().ReadSchemaChanges({})), ElementsAre("r2 s.extra added"));
+  EXPECT_EQ(sink().DescribeTable("s")->fields.size(), 3u);
 }
 
 // The Delta sink's commit is several steps (data files, journal, one Delta

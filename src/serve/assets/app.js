@@ -166,6 +166,7 @@ function tableRow(e) {
   const error = e.last_error;
   return el('tr', { 'data-task-id': e.task_id, 'data-state': e.state, 'data-layer': e.layer },
     el('td', { class: 'name' }, el('a', { href: '#/table/' + encodeURIComponent(e.task_id) }, displayName(e)),
+      e.shape_changed ? el('span', { class: 'shape', title: 'The last load changed the columns', 'data-shape-changed': '1' }, ' *') : null,
       el('span', { class: 'sub' }, origin(e))),
     el('td', {}, badge(e.state)),
     el('td', { class: 'when', title: success ? success.ended_at : '' }, success ? stamp(success.ended_at) : '—'),
@@ -221,7 +222,21 @@ function renderTables() {
   view.replaceChildren(...(groups.length ? groups : [el('div', { class: 'empty' }, state.status ? 'No table matches the filters.' : 'Loading…')]));
 }
 
-// The per-table page: its status, the whole last error and its recent loads.
+// One schema change as a line: "id widened integer → bigint".
+function changeText(c) {
+  const col = c.table === c.task_id ? c.column : `${c.table}.${c.column}`;
+  switch (c.change) {
+    case 'added': return `${col} added (${c.new_type})`;
+    case 'widened': return `${col} widened ${c.old_type} → ${c.new_type}`;
+    case 'type_changed': return `${col} type changed ${c.old_type} → ${c.new_type}`;
+    case 'kept': return `${col} kept as NULL (was ${c.old_type})`;
+    case 'dropped': return `${col} dropped (was ${c.old_type})`;
+    default: return `${col} ${c.change}`;
+  }
+}
+
+// The per-table page: its status, the whole last error, its schema changes
+// and its recent loads.
 async function renderTable(id) {
   const view = $('view-table');
   let data;
@@ -243,10 +258,21 @@ async function renderTable(id) {
   if (c) fact('change stream', c.error ? c.error : `${c.stream} (${c.state}): lag ${bytes(c.lag_bytes) || '0 B'}, retained ${bytes(c.retained_bytes) || '0 B'}, read ${ago(c.checked_at)} ago`);
   fact('expected a load since', s.expected_since ? stamp(s.expected_since) : '');
   fact('last success', s.last_success ? `${stamp(s.last_success.ended_at)} (${ago(s.last_success.ended_at)} ago), ${count(s.last_success.rows)} rows, ${bytes(s.last_success.bytes)} in ${duration(s.last_success.duration_ms / 1000)}` : 'never');
+  fact('rows of the table', s.table_rows !== null && s.table_rows !== undefined ? count(s.table_rows) : '');
   fact('last attempt', s.last_attempt ? `${stamp(s.last_attempt.ended_at)}: ${s.last_attempt.status} (run ${s.last_attempt.run_id})` : '');
   const card = el('section', { class: 'card', 'data-table-detail': s.task_id },
     el('h2', {}, el('a', { href: '#/tables' }, '←'), s.task_id, badge(st)), facts);
   if (s.last_error) card.append(el('h3', { class: 'layer' }, 'Last error'), el('pre', { class: 'error', id: 'detail-error' }, s.last_error));
+  const changes = s.schema_changes || [];
+  if (changes.length) {
+    card.append(el('h3', { class: 'layer' }, s.shape_changed ? 'Schema changes (the last load changed the columns)' : 'Schema changes'),
+      el('table', { id: 'detail-schema-changes' },
+        el('thead', {}, el('tr', {}, el('th', {}, 'when'), el('th', {}, 'run'), el('th', {}, 'change'))),
+        el('tbody', {}, changes.map((c) => el('tr', { 'data-change': c.change, 'data-column': c.column },
+          el('td', { class: 'when' }, stamp(c.at)),
+          el('td', {}, c.run_id ? el('a', { href: '#/runs/' + c.run_id }, c.run_id) : ''),
+          el('td', {}, changeText(c)))))));
+  }
   const max = Math.max(1, ...data.loads.map((l) => l.duration_ms));
   const loads = el('section', { class: 'card' }, el('h2', {}, 'Recent loads'),
     data.loads.length ? el('table', {},
@@ -257,7 +283,7 @@ async function renderTable(id) {
         el('td', {}, el('span', { class: 'status ' + l.status }, l.status)), el('td', { class: 'num' }, count(l.rows)),
         el('td', { class: 'num' }, bytes(l.bytes)), el('td', { class: 'num' }, duration(l.duration_ms / 1000)),
         el('td', {}, el('div', { class: 'track' }, el('div', { class: 'bar ' + l.status, style: `left:0;width:${(100 * l.duration_ms / max).toFixed(1)}%` }))),
-        el('td', { class: 'error' }, firstLine(l.error)))))) : el('div', { class: 'empty' }, 'No loads in the recent runs.'));
+        el('td', { class: 'error' }, firstLine(l.error)))))) : el('div', { class: 'empty' }, 'No loads recorded.'));
   view.replaceChildren(card, loads);
 }
 

@@ -89,6 +89,13 @@ std::optional<TaskRecord> ReadTaskRecord(ObjectStore& store, const std::string& 
       for (const auto& [table, plan] : in["plans"].items())
         record.plans[table] = PlanFromJson(plan);
     }
+    for (const auto& c : in.value("schema_changes", json::array())) {
+      record.schema_changes.push_back(SchemaChangeRecord{
+          c.at("run_id").get<std::string>(), task_id, c.at("table").get<std::string>(),
+          c.at("column").get<std::string>(), c.at("change").get<std::string>(),
+          c.at("old_type").get<std::string>(), c.at("new_type").get<std::string>(),
+          FromMicros(c.at("at_us").get<int64_t>())});
+    }
     return record;
   } catch (const json::exception& e) {
     throw SinkError(fmt::format(
@@ -109,6 +116,19 @@ void WriteTaskRecord(ObjectStore& store, const std::string& task_id, const TaskR
     json plans = json::object();
     for (const auto& [table, plan] : record.plans) plans[table] = PlanToJson(plan);
     out["plans"] = std::move(plans);
+  }
+  if (!record.schema_changes.empty()) {
+    json changes = json::array();
+    for (const SchemaChangeRecord& c : record.schema_changes) {
+      changes.push_back({{"run_id", c.run_id},
+                         {"table", c.table},
+                         {"column", c.column},
+                         {"change", c.change},
+                         {"old_type", c.old_type},
+                         {"new_type", c.new_type},
+                         {"at_us", ToMicros(c.at)}});
+    }
+    out["schema_changes"] = std::move(changes);
   }
   store.Put(RecordKey(task_id), out.dump());
 }

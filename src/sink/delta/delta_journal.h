@@ -19,8 +19,10 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sink/delta/delta_table.h"
+#include "sink/run_log.h"
 
 namespace tributary {
 
@@ -31,6 +33,9 @@ struct TaskRecord {
   std::map<std::string, DeltaCommitPlan> plans;  // table → its commit (incomplete records)
   int64_t previous_version = 0;                  // what the record said before `version`
   std::optional<std::string> previous_state;
+  // The schema changes `version` makes (incomplete records): appended to
+  // _tributary/schema_changes once its tables have landed.
+  std::vector<SchemaChangeRecord> schema_changes;
 };
 
 // Where the records live in the sink's store: one object per task.

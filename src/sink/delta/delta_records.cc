@@ -47,6 +47,19 @@ Schema TaskResultsSchema() {
   s.fields.push_back({"bytes", {TypeId::kInt64}});
   s.fields.push_back({"status", {TypeId::kText}});
   s.fields.push_back({"error", {TypeId::kText}});
+  s.fields.push_back({"table_rows", {TypeId::kInt64}});  // added later: older files lack it
+  return s;
+}
+
+Schema SchemaChangesSchema() {
+  Schema s;
+  s.fields.push_back({"run_id", {TypeId::kText}});
+  s.fields.push_back({"task_id", {TypeId::kText}});
+  s.fields.push_back({"task_version", {TypeId::kInt64}});
+  for (const char* name : {"table_name", "column_name", "change", "old_type", "new_type"}) {
+    s.fields.push_back({name, {TypeId::kText}});
+  }
+  s.fields.push_back({"changed_at", {TypeId::kTimestampTz}});
   return s;
 }
 
@@ -87,6 +100,9 @@ void AppendRecord(DeltaSink& sink, const std::string& name, const Schema& schema
   if (!snapshot) {
     plan.protocol = json{{"minReaderVersion", 1}, {"minWriterVersion", 2}};
     plan.metadata = NewMetadata(schema, now);
+  } else if (snapshot->metadata.value("schemaString", "") != DeltaSchemaString(schema)) {
+    plan.metadata = snapshot->metadata;  // a column added since the table was created
+    (*plan.metadata)["schemaString"] = DeltaSchemaString(schema);
   }
   plan.adds = WriteDeltaDataFiles(conn.get(), select_sql, sink.storage(), table.key(),
                                   DeltaFileSpec{schema, {}, int64_t{1} << 30, true}, now);
@@ -187,16 +203,32 @@ void DeltaSink::RecordTaskResult(const TaskResult& r) {
   Schema schema = TaskResultsSchema();
   AppendRecord(
       *this, "task_results", schema,
-      Select(schema, {Text(r.run_id), Text(r.task_id), Text(r.strategy), Text(r.server),
-                      Text(r.database), Text(r.source_table), Text(r.frequency), Time(r.started_at),
-                      Time(r.ended_at), fmt::format("{}::BIGINT", r.rows),
-                      fmt::format("{}::BIGINT", r.bytes), Text(r.status), Text(r.error)}));
+      Select(schema,
+             {Text(r.run_id), Text(r.task_id), Text(r.strategy), Text(r.server), Text(r.database),
+              Text(r.source_table), Text(r.frequency), Time(r.started_at), Time(r.ended_at),
+              fmt::format("{}::BIGINT", r.rows), fmt::format("{}::BIGINT", r.bytes), Text(r.status),
+              Text(r.error), fmt::format("{}::BIGINT", r.table_rows)}));
+}
+
+void DeltaSink::AppendSchemaChanges(const std::string& task_id, int64_t version,
+                                    const std::vector<SchemaChangeRecord>& changes) {
+  if (changes.empty()) return;
+  std::lock_guard lock(records_mutex_);
+  Schema schema = SchemaChangesSchema();
+  std::string rows;
+  for (const SchemaChangeRecord& c : changes) {
+    rows += (rows.empty() ? "" : " UNION ALL ") +
+            Select(schema, {Text(c.run_id), Text(task_id), fmt::format("{}::BIGINT", version),
+                            Text(c.table), Text(c.column), Text(c.change), Text(c.old_type),
+                            Text(c.new_type), Time(c.at)});
+  }
+  AppendRecord(*this, "schema_changes", schema, rows);
 }
 
 std::vector<std::pair<std::string, VacuumResult>> DeltaSink::VacuumRecords(
     const VacuumOptions& options) {
   std::vector<std::pair<std::string, VacuumResult>> results;
-  for (const std::string name : {"runs", "task_results"}) {
+  for (const std::string name : {"runs", "task_results", "schema_changes"}) {
     auto lock = FileLock::Acquire(LockPath("records", name));
     DuckConnection conn = Connect();
     DeltaTable table(storage_, "_tributary/" + name, "_tributary/" + name, conn.get());
@@ -204,25 +236,6 @@ std::vector<std::pair<std::string, VacuumResult>> DeltaSink::VacuumRecords(
     results.emplace_back("_tributary/" + name, VacuumDeltaTable(table, options, {}, NowMs()));
   }
   return results;
-}
-
-std::vector<TaskHistory> DeltaSink::ReadHistory() {
-  DuckConnection conn = Connect();
-  const std::string key = "_tributary/task_results";
-  auto snapshot = ReadDeltaSnapshot(storage_, key, conn.get());
-  std::vector<TaskHistory> history;
-  if (!snapshot || snapshot->files.empty()) return history;
-  std::string files;
-  for (const auto& [path, add] : snapshot->files) {
-    std::string file = storage_.Readable(DeltaKey(key, DecodeDeltaPath(path))).string();
-    files += (files.empty() ? "" : ", ") + Text(file);
-  }
-  DuckResult result =
-      DuckExec(conn.get(),
-               TaskHistorySql(fmt::format(
-                   "read_parquet([{}], union_by_name = true, hive_partitioning = false)", files)),
-               "cannot read the task history");
-  return ReadTaskHistory(result);
 }
 
 namespace {
@@ -241,7 +254,42 @@ std::optional<std::string> RecordScan(DeltaStorage& storage, const std::string& 
   return fmt::format("read_parquet([{}], union_by_name = true, hive_partitioning = false)", files);
 }
 
+// The task result rows with every column of today, NULL where older files
+// lack one.
+std::optional<std::string> TaskResultScan(DeltaStorage& storage, duckdb_connection conn) {
+  auto scan = RecordScan(storage, "_tributary/task_results", conn);
+  if (!scan) return std::nullopt;
+  return fmt::format(
+      "(SELECT * FROM {} UNION ALL BY NAME SELECT NULL::BIGINT AS table_rows "
+      "WHERE false)",
+      *scan);
+}
+
+// The schema change rows, once each: a transaction whose recording was
+// repeated (a crash before its record was marked complete) has them twice.
+std::optional<std::string> SchemaChangeScan(DeltaStorage& storage, duckdb_connection conn) {
+  auto scan = RecordScan(storage, "_tributary/schema_changes", conn);
+  if (!scan) return std::nullopt;
+  return fmt::format(
+      "(SELECT DISTINCT ON (task_id, task_version, table_name, column_name, change) * FROM {})",
+      *scan);
+}
+
 }  // namespace
+
+std::vector<TaskHistory> DeltaSink::ReadHistory() {
+  DuckConnection conn = Connect();
+  auto scan = TaskResultScan(storage_, conn.get());
+  if (!scan) return {};
+  DuckResult result = DuckExec(conn.get(), TaskHistorySql(*scan), "cannot read the task history");
+  std::vector<TaskHistory> history = ReadTaskHistory(result);
+  if (auto changes_scan = SchemaChangeScan(storage_, conn.get())) {
+    DuckResult changes = DuckExec(conn.get(), RecentSchemaChangesSql(*changes_scan),
+                                  "cannot read the schema changes");
+    AttachSchemaChanges(history, ReadSchemaChangeRecords(changes));
+  }
+  return history;
+}
 
 std::vector<RunRecord> DeltaSink::ReadRuns(const RunQuery& query) {
   DuckConnection conn = Connect();
@@ -253,11 +301,46 @@ std::vector<RunRecord> DeltaSink::ReadRuns(const RunQuery& query) {
 
 std::vector<TaskResult> DeltaSink::ReadRunResults(const std::string& run_id) {
   DuckConnection conn = Connect();
-  auto scan = RecordScan(storage_, "_tributary/task_results", conn.get());
+  auto scan = TaskResultScan(storage_, conn.get());
   if (!scan) return {};
   DuckResult result = DuckExec(conn.get(), RunResultsSql(*scan, run_id),
                                fmt::format("cannot read the results of run '{}'", run_id));
-  return ReadTaskResults(result);
+  return tributary::ReadTaskResults(result);
+}
+
+std::vector<TaskResult> DeltaSink::ReadTaskResults(const std::string& task_id, int limit) {
+  DuckConnection conn = Connect();
+  auto scan = TaskResultScan(storage_, conn.get());
+  if (!scan) return {};
+  DuckResult result = DuckExec(conn.get(), TaskResultsSql(*scan, task_id, limit),
+                               fmt::format("cannot read the results of task '{}'", task_id));
+  return tributary::ReadTaskResults(result);
+}
+
+std::vector<SchemaChangeRecord> DeltaSink::ReadSchemaChanges(const SchemaChangeQuery& query) {
+  DuckConnection conn = Connect();
+  auto scan = SchemaChangeScan(storage_, conn.get());
+  if (!scan) return {};
+  DuckResult result =
+      DuckExec(conn.get(), SchemaChangesSql(*scan, query), "cannot read the schema changes");
+  return ReadSchemaChangeRecords(result);
+}
+
+std::map<std::string, std::string> DeltaSink::LastSchemaChanges(const std::string& table) {
+  DuckConnection conn = Connect();
+  std::map<std::string, std::string> last;
+  auto scan = SchemaChangeScan(storage_, conn.get());
+  if (!scan) return last;
+  DuckResult result = DuckExec(
+      conn.get(),
+      fmt::format("SELECT column_name, arg_max(change, changed_at) FROM {} WHERE table_name = {} "
+                  "GROUP BY column_name",
+                  *scan, DuckString(table)),
+      "cannot read the schema changes");
+  for (uint64_t row = 0; row < ResultRows(result); ++row) {
+    last[ResultText(result, 0, row).value_or("")] = ResultText(result, 1, row).value_or("");
+  }
+  return last;
 }
 
 }  // namespace tributary

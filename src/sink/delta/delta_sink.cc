@@ -12,6 +12,7 @@
 #include "data/value_text.h"
 #include "sink/delta/delta_files.h"
 #include "sink/delta/delta_journal.h"
+#include "sink/delta/delta_prune.h"
 #include "sink/delta/delta_transaction.h"
 #include "sink/delta/delta_types.h"
 #include "sink/delta/delta_vacuum.h"
@@ -128,6 +129,19 @@ std::optional<Schema> DeltaSink::DescribeTable(const std::string& table) {
   auto snapshot = ReadDeltaSnapshot(storage_, TableKey(table), conn.get());
   if (!snapshot) return std::nullopt;
   return ParseDeltaSchemaString(table, snapshot->metadata.value("schemaString", ""));
+}
+
+std::optional<int64_t> DeltaSink::TableRows(const std::string& table) {
+  DuckConnection conn = Connect();
+  auto snapshot = ReadDeltaSnapshot(storage_, TableKey(table), conn.get());
+  if (!snapshot) return std::nullopt;
+  int64_t rows = 0;
+  for (const auto& [path, add] : snapshot->files) {
+    auto n = BoundsOf(add, "", false).num_records;
+    if (!n) return std::nullopt;
+    rows += *n;
+  }
+  return rows;
 }
 
 // Reads the live files' values (the log's stats are cut to milliseconds).

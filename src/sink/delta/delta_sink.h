@@ -56,6 +56,10 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance, pub
   std::vector<TaskHistory> ReadHistory() override;
   std::vector<RunRecord> ReadRuns(const RunQuery& query) override;
   std::vector<TaskResult> ReadRunResults(const std::string& run_id) override;
+  std::vector<TaskResult> ReadTaskResults(const std::string& task_id, int limit) override;
+  std::vector<SchemaChangeRecord> ReadSchemaChanges(const SchemaChangeQuery& query) override;
+  // The live files' numRecords summed (nullopt when a file has no stats).
+  std::optional<int64_t> TableRows(const std::string& table) override;
   std::optional<Schema> DescribeTable(const std::string& table) override;
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
@@ -86,6 +90,12 @@ class DeltaSink final : public Sink, public RunLog, public TableMaintenance, pub
   // tributary's own records excluded, sorted.
   std::vector<std::string> ListTables();
   int64_t NowMs() const;
+  // Appends the schema changes transaction `version` of `task_id` committed
+  // to _tributary/schema_changes (a repeat of the same version is read once).
+  void AppendSchemaChanges(const std::string& task_id, int64_t version,
+                           const std::vector<SchemaChangeRecord>& changes);
+  // The last recorded change of each column of sink table `table`.
+  std::map<std::string, std::string> LastSchemaChanges(const std::string& table);
   // A new connection to the sink's DuckDB engine (UTC session). Thread-safe.
   DuckConnection Connect() const;
   // The key prefix of sink table `table`; throws SinkError for names that

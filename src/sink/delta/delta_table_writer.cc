@@ -200,12 +200,14 @@ void DeltaTableWriter::PlanSchema() {
   target_ = incoming;
   if (snapshot && spec_.mode == WriteMode::kReplace) {
     Schema old = ParseDeltaSchemaString(spec_.table, snapshot->metadata.value("schemaString", ""));
-    auto kept = PlanReplace(spec_.table, old, incoming, spec_.keep_dropped_columns);
+    auto kept =
+        PlanReplace(spec_.table, old, incoming, spec_.keep_dropped_columns, schema_changes_);
     target_.fields.insert(target_.fields.end(), kept.begin(), kept.end());
   }
   if (exists_) {
     target_ = ParseDeltaSchemaString(spec_.table, snapshot->metadata.value("schemaString", ""));
     SchemaChange change = PlanSchemaChange(spec_.table, target_, incoming);
+    schema_changes_ = change.records;
     for (const Field& f : change.added) {
       for (const Field& have : target_.fields) {
         if (Lower(have.name) == Lower(f.name)) {

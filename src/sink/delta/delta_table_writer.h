@@ -42,6 +42,8 @@ class DeltaTableWriter final : public TableWriter {
 
   const std::string& table() const { return spec_.table; }
   DeltaTable& delta() { return table_; }
+  // The schema changes this writer makes to its table (schema_evolution.h).
+  const std::vector<SchemaChangeRecord>& schema_changes() const { return schema_changes_; }
 
  private:
   void CheckSpec() const;
@@ -88,6 +90,7 @@ class DeltaTableWriter final : public TableWriter {
   int64_t staged_bytes_ = 0;          // handed to the current COPY (or staged)
   size_t rows_streamed_ = 0;          // handed to COPYs so far, for error messages
   std::vector<nlohmann::json> adds_;  // files written so far
+  std::vector<SchemaChangeRecord> schema_changes_;
   bool finished_ = false;
 };
 

@@ -5,8 +5,10 @@
 
 #include "common/error.h"
 #include "common/fault_point.h"
+#include "common/log.h"
 #include "sink/delta/delta_files.h"
 #include "sink/delta/delta_sink.h"
+#include "sink/schema_evolution.h"
 
 namespace tributary {
 namespace {
@@ -69,8 +71,10 @@ std::optional<TaskRecord> CompleteTaskRecord(DeltaSink& sink, duckdb_connection 
     for (const auto& [name, plan] : record->plans) DeletePlanFiles(sink, name, plan);
     *record = RolledBack(*record);
   } else {
+    sink.AppendSchemaChanges(task_id, record->version, record->schema_changes);
     record->complete = true;
     record->plans.clear();
+    record->schema_changes.clear();
   }
   WriteTaskRecord(sink.store(), task_id, *record);
   return record;
@@ -79,6 +83,7 @@ std::optional<TaskRecord> CompleteTaskRecord(DeltaSink& sink, duckdb_connection 
 DeltaLoadTransaction::DeltaLoadTransaction(DeltaSink& sink, std::string task_id)
     : sink_(sink),
       task_id_(std::move(task_id)),
+      run_id_(CurrentRunId()),
       task_lock_(LockTask(sink, task_id_)),
       conn_(sink.Connect()) {
   CompleteTaskRecord(sink_, conn_.get(), task_id_);
@@ -111,6 +116,21 @@ TaskRecord DeltaLoadTransaction::Journal(const std::optional<std::string>& state
   record.previous_state = before.state;
   json tributary = {{"task", task_id_}, {"version", record.version}};
   tributary["state"] = record.state ? json(*record.state) : json(nullptr);
+  TimePoint now = FromMicros(sink_.NowMs() * 1000);
+  for (const auto& w : writers_) {
+    std::map<std::string, std::string> last;
+    for (SchemaChangeRecord c : w->schema_changes()) {
+      // A column kept by an earlier load and still kept is no new change.
+      if (c.change == "kept") {
+        if (last.empty()) last = sink_.LastSchemaChanges(w->table());
+        if (last[c.column] == "kept") continue;
+      }
+      c.run_id = run_id_;
+      c.task_id = task_id_;
+      c.at = now;
+      record.schema_changes.push_back(std::move(c));
+    }
+  }
   for (size_t i = 0; i < plans.size(); ++i) {
     plans[i].txn = {task_id_, record.version};
     plans[i].tributary = tributary;
@@ -151,10 +171,19 @@ void DeltaLoadTransaction::Commit(const std::optional<std::string>& state) {
   for (auto& w : writers_) plans.push_back(w->Finish());
   TaskRecord record = Journal(state, plans);
   CommitTables(record, plans);
+  committed_ = true;
+  try {
+    sink_.AppendSchemaChanges(task_id_, record.version, record.schema_changes);
+  } catch (const Error& e) {
+    // The tables have landed; the next Begin() of the task records them.
+    Log(LogLevel::kWarn, "could not record the schema changes; the next load of the task will",
+        {{"task", task_id_}, {"error", e.what()}});
+    return;
+  }
   record.complete = true;
   record.plans.clear();
+  record.schema_changes.clear();
   WriteTaskRecord(sink_.store(), task_id_, record);
-  committed_ = true;
 }
 
 }  // namespace tributary

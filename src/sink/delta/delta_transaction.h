@@ -35,6 +35,7 @@ class DeltaLoadTransaction final : public LoadTransaction {
 
   DeltaSink& sink_;
   std::string task_id_;
+  std::string run_id_;  // CurrentRunId() at Begin
   FileLock task_lock_;
   DuckConnection conn_;
   std::vector<std::unique_ptr<DeltaTableWriter>> writers_;

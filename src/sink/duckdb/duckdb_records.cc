@@ -36,8 +36,10 @@ void DuckDbSink::RecordRun(const RunRecord& run) {
 void DuckDbSink::RecordTaskResult(const TaskResult& r) {
   std::lock_guard lock(mutex_);
   DuckStatement(records_.get(),
-                InCatalog("INSERT INTO _tributary.task_results VALUES "
-                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                InCatalog("INSERT INTO _tributary.task_results (run_id, task_id, strategy, "
+                          "server, database, source_table, frequency, started_at, ended_at, "
+                          "rows, bytes, status, error, table_rows) VALUES "
+                          "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                 fmt::format("cannot record the result of task '{}'", r.task_id))
       .Bind(1, r.run_id)
       .Bind(2, r.task_id)
@@ -52,15 +54,25 @@ void DuckDbSink::RecordTaskResult(const TaskResult& r) {
       .Bind(11, r.bytes)
       .Bind(12, r.status)
       .Bind(13, r.error)
+      .Bind(14, r.table_rows)
       .Execute();
   WriteSnapshotLocked();
 }
 
 std::vector<TaskHistory> DuckDbSink::ReadHistory() {
   std::lock_guard lock(mutex_);
+  return ReadHistoryLocked();
+}
+
+std::vector<TaskHistory> DuckDbSink::ReadHistoryLocked() {
   DuckResult result = DuckExec(records_.get(), InCatalog(TaskHistorySql("_tributary.task_results")),
                                "cannot read the task history");
-  return ReadTaskHistory(result);
+  std::vector<TaskHistory> history = ReadTaskHistory(result);
+  DuckResult changes =
+      DuckExec(records_.get(), RecentSchemaChangesSql(InCatalog("_tributary.schema_changes")),
+               "cannot read the schema changes");
+  AttachSchemaChanges(history, ReadSchemaChangeRecords(changes));
+  return history;
 }
 
 std::vector<RunRecord> DuckDbSink::ReadRuns(const RunQuery& query) {
@@ -75,16 +87,29 @@ std::vector<TaskResult> DuckDbSink::ReadRunResults(const std::string& run_id) {
   DuckResult result =
       DuckExec(records_.get(), RunResultsSql(InCatalog("_tributary.task_results"), run_id),
                fmt::format("cannot read the results of run '{}'", run_id));
-  return ReadTaskResults(result);
+  return tributary::ReadTaskResults(result);
+}
+
+std::vector<TaskResult> DuckDbSink::ReadTaskResults(const std::string& task_id, int limit) {
+  std::lock_guard lock(mutex_);
+  DuckResult result =
+      DuckExec(records_.get(), TaskResultsSql(InCatalog("_tributary.task_results"), task_id, limit),
+               fmt::format("cannot read the results of task '{}'", task_id));
+  return tributary::ReadTaskResults(result);
+}
+
+std::vector<SchemaChangeRecord> DuckDbSink::ReadSchemaChanges(const SchemaChangeQuery& query) {
+  std::lock_guard lock(mutex_);
+  DuckResult result =
+      DuckExec(records_.get(), SchemaChangesSql(InCatalog("_tributary.schema_changes"), query),
+               "cannot read the schema changes");
+  return ReadSchemaChangeRecords(result);
 }
 
 void DuckDbSink::WriteSnapshotLocked() {
   try {
-    DuckResult result =
-        DuckExec(records_.get(), InCatalog(TaskHistorySql("_tributary.task_results")),
-                 "cannot read the task history");
     WriteHistorySnapshot(file_,
-                         HistorySnapshot{SystemClock::Instance().Now(), ReadTaskHistory(result)});
+                         HistorySnapshot{SystemClock::Instance().Now(), ReadHistoryLocked()});
   } catch (const std::exception& e) {
     Log(LogLevel::kWarn, "could not write the history snapshot beside the sink file",
         {{"file", HistorySnapshotPath(file_).string()}, {"error", e.what()}});

@@ -26,7 +26,12 @@ constexpr const char* kRecordTables[] = {
     "CREATE TABLE IF NOT EXISTS _tributary.task_results (run_id VARCHAR, task_id VARCHAR, "
     "strategy VARCHAR, server VARCHAR, database VARCHAR, source_table VARCHAR, "
     "frequency VARCHAR, started_at TIMESTAMPTZ, ended_at TIMESTAMPTZ, rows BIGINT, "
-    "bytes BIGINT, status VARCHAR, error VARCHAR)",
+    "bytes BIGINT, status VARCHAR, error VARCHAR, table_rows BIGINT)",
+    // Added after the table's first release: older sink files gain it.
+    "ALTER TABLE _tributary.task_results ADD COLUMN IF NOT EXISTS table_rows BIGINT",
+    "CREATE TABLE IF NOT EXISTS _tributary.schema_changes (run_id VARCHAR, task_id VARCHAR, "
+    "table_name VARCHAR, column_name VARCHAR, change VARCHAR, old_type VARCHAR, "
+    "new_type VARCHAR, changed_at TIMESTAMPTZ)",
     "CREATE TABLE IF NOT EXISTS _tributary.state (task_id VARCHAR PRIMARY KEY, "
     "state VARCHAR, updated_at TIMESTAMPTZ)",
     "CREATE TABLE IF NOT EXISTS _tributary.sink (sink_id VARCHAR NOT NULL, "
@@ -253,6 +258,16 @@ std::optional<std::string> DuckDbSink::ColumnMax(const std::string& table,
   Column value(schema->fields[static_cast<size_t>(at)].type);
   AppendValueText(value, *text);
   return ValueText(value, 0);
+}
+
+std::optional<int64_t> DuckDbSink::TableRows(const std::string& table) {
+  if (!DescribeTable(table)) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  DuckResult result =
+      DuckExec(records_.get(),
+               fmt::format("SELECT count(*) FROM {}", DuckQualified(catalog_, schema_, table)),
+               fmt::format("cannot count the rows of table '{}'", table));
+  return ResultInt(result, 0, 0);
 }
 
 std::string DuckDbSink::Describe() const {

@@ -45,6 +45,9 @@ class DuckDbSink final : public Sink, public RunLog, public LatestValues {
   std::vector<TaskHistory> ReadHistory() override;
   std::vector<RunRecord> ReadRuns(const RunQuery& query) override;
   std::vector<TaskResult> ReadRunResults(const std::string& run_id) override;
+  std::vector<TaskResult> ReadTaskResults(const std::string& task_id, int limit) override;
+  std::optional<int64_t> TableRows(const std::string& table) override;
+  std::vector<SchemaChangeRecord> ReadSchemaChanges(const SchemaChangeQuery& query) override;
   std::optional<Schema> DescribeTable(const std::string& table) override;
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;
@@ -67,6 +70,7 @@ class DuckDbSink final : public Sink, public RunLog, public LatestValues {
   // Rewrites the history snapshot beside the file (history_snapshot.h);
   // a failure is logged, never thrown. REQUIRES: mutex_ held.
   void WriteSnapshotLocked();
+  std::vector<TaskHistory> ReadHistoryLocked();  // REQUIRES: mutex_ held
 
   std::filesystem::path file_;
   std::string schema_;

@@ -87,7 +87,8 @@ void DuckDbTableWriter::PrepareTable() {
     Schema table = StoredSchema();
     std::vector<Field> kept;
     if (auto existing = DuckTableSchema(conn_, sink_.schema(), spec_.table)) {
-      kept = PlanReplace(spec_.table, *existing, table, spec_.keep_dropped_columns);
+      kept =
+          PlanReplace(spec_.table, *existing, table, spec_.keep_dropped_columns, schema_changes_);
     }
     table.fields.insert(table.fields.end(), kept.begin(), kept.end());
     DuckExec(conn_,
@@ -106,6 +107,7 @@ void DuckDbTableWriter::PrepareTable() {
   } else {
     SchemaChange change = PlanSchemaChange(spec_.table, *existing, StoredSchema());
     EvolveTable(change);
+    schema_changes_ = change.records;
     same_columns = change.same_columns;
     DeleteWindow(*existing);
   }

@@ -31,6 +31,8 @@ class DuckDbTableWriter final : public TableWriter {
   // Called once, by the transaction's Commit.
   void Finish();
   const std::string& table() const { return spec_.table; }
+  // The schema changes this writer made to its table (schema_evolution.h).
+  const std::vector<SchemaChangeRecord>& schema_changes() const { return schema_changes_; }
 
  private:
   void CheckSpec() const;
@@ -52,6 +54,7 @@ class DuckDbTableWriter final : public TableWriter {
   bool created_ = false;   // kAppend/kMerge: the table did not exist before this load
   DuckAppender appender_;
   std::unique_ptr<ChunkAppender> chunks_;
+  std::vector<SchemaChangeRecord> schema_changes_;
 };
 
 }  // namespace tributary

@@ -1,5 +1,5 @@
 // A DuckDB load transaction: one connection, one BEGIN … COMMIT holding every
-// table of the load and the task's state.
+// table of the load, the task's state and the schema changes it made.
 #pragma once
 
 #include <memory>
@@ -27,9 +27,11 @@ class DuckDbLoadTransaction final : public LoadTransaction {
 
  private:
   void SaveState(const std::string& state);
+  void RecordSchemaChanges();
 
   const DuckDbSink& sink_;
   std::string task_id_;
+  std::string run_id_;  // CurrentRunId() at Begin
   DuckConnection conn_;
   std::vector<std::unique_ptr<DuckDbTableWriter>> writers_;
   bool committed_ = false;

@@ -23,7 +23,8 @@ json ResultJson(const TaskResult& r) {
           {"rows", r.rows},
           {"bytes", r.bytes},
           {"status", r.status},
-          {"error", r.error}};
+          {"error", r.error},
+          {"table_rows", r.table_rows}};
 }
 
 TaskResult ResultFrom(const json& j) {
@@ -41,7 +42,20 @@ TaskResult ResultFrom(const json& j) {
   r.bytes = j.at("bytes");
   r.status = j.at("status");
   r.error = j.at("error");
+  r.table_rows = j.value("table_rows", int64_t{-1});
   return r;
+}
+
+json ChangeJson(const SchemaChangeRecord& c) {
+  return {{"run_id", c.run_id},     {"task_id", c.task_id},   {"table", c.table},
+          {"column", c.column},     {"change", c.change},     {"old_type", c.old_type},
+          {"new_type", c.new_type}, {"at_us", ToMicros(c.at)}};
+}
+
+SchemaChangeRecord ChangeFrom(const json& j) {
+  return SchemaChangeRecord{
+      j.at("run_id"), j.at("task_id"),  j.at("table"),    j.at("column"),
+      j.at("change"), j.at("old_type"), j.at("new_type"), FromMicros(j.at("at_us").get<int64_t>())};
 }
 
 json Optional(const std::optional<TaskResult>& r) { return r ? ResultJson(*r) : json(); }
@@ -61,10 +75,13 @@ std::filesystem::path HistorySnapshotPath(const std::filesystem::path& file) {
 void WriteHistorySnapshot(const std::filesystem::path& file, const HistorySnapshot& snapshot) {
   json tasks = json::array();
   for (const auto& h : snapshot.history) {
+    json changes = json::array();
+    for (const auto& c : h.schema_changes) changes.push_back(ChangeJson(c));
     tasks.push_back({{"task_id", h.task_id},
                      {"last_attempt", Optional(h.last_attempt)},
                      {"last_success", Optional(h.last_success)},
-                     {"last_change", Optional(h.last_change)}});
+                     {"last_change", Optional(h.last_change)},
+                     {"schema_changes", changes}});
   }
   json out = {{"written_us", ToMicros(snapshot.written_at)}, {"tasks", tasks}};
   ReplaceFileAtomically(HistorySnapshotPath(file), out.dump());
@@ -83,6 +100,9 @@ std::optional<HistorySnapshot> ReadHistorySnapshot(const std::filesystem::path& 
       h.last_attempt = OptionalFrom(t.at("last_attempt"));
       h.last_success = OptionalFrom(t.at("last_success"));
       if (t.contains("last_change")) h.last_change = OptionalFrom(t.at("last_change"));
+      for (const auto& c : t.value("schema_changes", json::array())) {
+        h.schema_changes.push_back(ChangeFrom(c));
+      }
       snapshot.history.push_back(std::move(h));
     }
     return snapshot;

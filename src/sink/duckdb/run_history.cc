@@ -10,7 +10,7 @@ namespace tributary {
 namespace {
 
 // The last attempt, the last success and the last change of every task (see
-// TaskHistory), by start time, in one scan; columns 13, 14 and 15 say which of
+// TaskHistory), by start time, in one scan; columns 14, 15 and 16 say which of
 // the three a row is (it may be several).
 constexpr const char* kHistorySql = R"(
 WITH flagged AS (
@@ -26,7 +26,7 @@ ranked AS (
                             ORDER BY started_at DESC, ended_at DESC) AS by_change
   FROM flagged)
 SELECT run_id, task_id, strategy, server, database, source_table, frequency,
-       epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error,
+       epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error, table_rows,
        attempt = 1, is_success AND by_success = 1, is_change AND by_change = 1
 FROM ranked
 WHERE attempt = 1 OR (is_success AND by_success = 1) OR (is_change AND by_change = 1)
@@ -48,6 +48,7 @@ TaskResult ReadTaskResult(DuckResult& result, uint64_t row) {
   r.bytes = ResultInt(result, 10, row).value_or(0);
   r.status = text(11);
   r.error = text(12);
+  r.table_rows = ResultInt(result, 13, row).value_or(-1);
   return r;
 }
 
@@ -60,11 +61,11 @@ std::vector<TaskHistory> ReadTaskHistory(DuckResult& result) {
   for (uint64_t row = 0; row < ResultRows(result); ++row) {
     TaskResult r = ReadTaskResult(result, row);
     if (history.empty() || history.back().task_id != r.task_id) {
-      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt, std::nullopt});
+      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt, std::nullopt, {}});
     }
-    if (ResultInt(result, 13, row).value_or(0) != 0) history.back().last_attempt = r;
-    if (ResultInt(result, 14, row).value_or(0) != 0) history.back().last_success = r;
-    if (ResultInt(result, 15, row).value_or(0) != 0) history.back().last_change = r;
+    if (ResultInt(result, 14, row).value_or(0) != 0) history.back().last_attempt = r;
+    if (ResultInt(result, 15, row).value_or(0) != 0) history.back().last_success = r;
+    if (ResultInt(result, 16, row).value_or(0) != 0) history.back().last_change = r;
   }
   return history;
 }
@@ -97,9 +98,48 @@ std::vector<RunRecord> ReadRunRecords(DuckResult& result) {
 std::string RunResultsSql(std::string_view from, const std::string& run_id) {
   return fmt::format(
       "SELECT run_id, task_id, strategy, server, database, source_table, frequency, "
-      "epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error FROM {} "
-      "WHERE run_id = {} ORDER BY started_at, task_id",
+      "epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error, table_rows "
+      "FROM {} WHERE run_id = {} ORDER BY started_at, task_id",
       from, DuckString(run_id));
+}
+
+std::string TaskResultsSql(std::string_view from, const std::string& task_id, int limit) {
+  return fmt::format(
+      "SELECT run_id, task_id, strategy, server, database, source_table, frequency, "
+      "epoch_us(started_at), epoch_us(ended_at), rows, bytes, status, error, table_rows "
+      "FROM {} WHERE task_id = {} ORDER BY started_at DESC, ended_at DESC LIMIT {}",
+      from, DuckString(task_id), std::max(limit, 0));
+}
+
+std::string SchemaChangesSql(std::string_view from, const SchemaChangeQuery& query) {
+  std::string where = "WHERE true";
+  if (!query.task_id.empty()) where += " AND task_id = " + DuckString(query.task_id);
+  if (!query.run_id.empty()) where += " AND run_id = " + DuckString(query.run_id);
+  return fmt::format(
+      "SELECT run_id, task_id, table_name, column_name, change, old_type, new_type, "
+      "epoch_us(changed_at) FROM {} {} ORDER BY changed_at DESC, table_name, column_name "
+      "LIMIT {}",
+      from, where, std::max(query.limit, 0));
+}
+
+std::string RecentSchemaChangesSql(std::string_view from) {
+  return fmt::format(
+      "SELECT run_id, task_id, table_name, column_name, change, old_type, new_type, "
+      "epoch_us(changed_at) FROM {} QUALIFY row_number() OVER (PARTITION BY task_id ORDER BY "
+      "changed_at DESC, table_name, column_name) <= {} "
+      "ORDER BY changed_at DESC, table_name, column_name",
+      from, kHistorySchemaChanges);
+}
+
+std::vector<SchemaChangeRecord> ReadSchemaChangeRecords(DuckResult& result) {
+  std::vector<SchemaChangeRecord> records;
+  for (uint64_t row = 0; row < ResultRows(result); ++row) {
+    auto text = [&](uint64_t col) { return ResultText(result, col, row).value_or(""); };
+    records.push_back(SchemaChangeRecord{text(0), text(1), text(2), text(3), text(4), text(5),
+                                         text(6),
+                                         FromMicros(ResultInt(result, 7, row).value_or(0))});
+  }
+  return records;
 }
 
 std::vector<TaskResult> ReadTaskResults(DuckResult& result) {

@@ -31,7 +31,21 @@ std::vector<RunRecord> ReadRunRecords(DuckResult& result);
 // The query over `from` (task result rows) for RunLog::ReadRunResults.
 std::string RunResultsSql(std::string_view from, const std::string& run_id);
 
-// The task results RunResultsSql's result holds, in its order.
+// The query over `from` (task result rows) for RunLog::ReadTaskResults.
+std::string TaskResultsSql(std::string_view from, const std::string& task_id, int limit);
+
+// The task results RunResultsSql's or TaskResultsSql's result holds, in its order.
 std::vector<TaskResult> ReadTaskResults(DuckResult& result);
+
+// The query over `from` (rows with the columns of _tributary.schema_changes)
+// for RunLog::ReadSchemaChanges.
+std::string SchemaChangesSql(std::string_view from, const SchemaChangeQuery& query);
+
+// The query over `from` for the latest kHistorySchemaChanges changes of every
+// task (ReadHistory's), newest first.
+std::string RecentSchemaChangesSql(std::string_view from);
+
+// The records SchemaChangesSql's or RecentSchemaChangesSql's result holds, in its order.
+std::vector<SchemaChangeRecord> ReadSchemaChangeRecords(DuckResult& result);
 
 }  // namespace tributary

@@ -24,7 +24,7 @@ ranked AS (
   FROM flagged)
 SELECT run_id, task_id, strategy, server, database, source_table, frequency,
        (extract(epoch FROM started_at) * 1000000)::bigint,
-       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error,
+       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error, table_rows,
        attempt = 1, is_success AND by_success = 1, is_change AND by_change = 1
 FROM ranked
 WHERE attempt = 1 OR (is_success AND by_success = 1) OR (is_change AND by_change = 1)
@@ -58,7 +58,18 @@ TaskResult ReadTaskResult(const PGresult* r, int row) {
   t.bytes = number(10);
   t.status = text(11);
   t.error = text(12);
+  t.table_rows = std::stoll(PgValue(r, row, 13).value_or("-1"));
   return t;
+}
+
+std::vector<SchemaChangeRecord> ReadSchemaChangeRows(const PGresult* result) {
+  std::vector<SchemaChangeRecord> records;
+  for (int row = 0; row < PQntuples(result); ++row) {
+    auto text = [&](int col) { return PgValue(result, row, col).value_or(""); };
+    records.push_back(SchemaChangeRecord{text(0), text(1), text(2), text(3), text(4), text(5),
+                                         text(6), FromMicros(std::stoll(text(7)))});
+  }
+  return records;
 }
 
 }  // namespace
@@ -79,12 +90,14 @@ void PostgresSink::RecordRun(const RunRecord& run) {
 void PostgresSink::RecordTaskResult(const TaskResult& r) {
   std::lock_guard lock(mutex_);
   records_.Exec(
-      fmt::format("INSERT INTO _tributary.task_results VALUES ($1, $2, $3, $4, $5, $6, $7, {}, "
-                  "{}, $10, $11, $12, $13)",
+      fmt::format("INSERT INTO _tributary.task_results (run_id, task_id, strategy, server, "
+                  "database, source_table, frequency, started_at, ended_at, rows, bytes, status, "
+                  "error, table_rows) VALUES ($1, $2, $3, $4, $5, $6, $7, {}, {}, $10, $11, $12, "
+                  "$13, $14)",
                   At(8), At(9)),
       {r.run_id, r.task_id, r.strategy, r.server, r.database, r.source_table, r.frequency,
        Micros(r.started_at), Micros(r.ended_at), std::to_string(r.rows), std::to_string(r.bytes),
-       r.status, r.error},
+       r.status, r.error, std::to_string(r.table_rows)},
       fmt::format("cannot record the result of task '{}'", r.task_id));
 }
 
@@ -95,12 +108,21 @@ std::vector<TaskHistory> PostgresSink::ReadHistory() {
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     TaskResult r = ReadTaskResult(result.get(), row);
     if (history.empty() || history.back().task_id != r.task_id) {
-      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt, std::nullopt});
+      history.push_back(TaskHistory{r.task_id, std::nullopt, std::nullopt, std::nullopt, {}});
     }
-    if (PgValue(result.get(), row, 13) == "t") history.back().last_attempt = r;
-    if (PgValue(result.get(), row, 14) == "t") history.back().last_success = r;
-    if (PgValue(result.get(), row, 15) == "t") history.back().last_change = r;
+    if (PgValue(result.get(), row, 14) == "t") history.back().last_attempt = r;
+    if (PgValue(result.get(), row, 15) == "t") history.back().last_success = r;
+    if (PgValue(result.get(), row, 16) == "t") history.back().last_change = r;
   }
+  PgResult changes = records_.Exec(
+      fmt::format("SELECT run_id, task_id, table_name, column_name, change, old_type, new_type, "
+                  "(extract(epoch FROM changed_at) * 1000000)::bigint FROM (SELECT *, "
+                  "row_number() OVER (PARTITION BY task_id ORDER BY changed_at DESC, table_name, "
+                  "column_name) AS n FROM _tributary.schema_changes) c WHERE n <= {} "
+                  "ORDER BY changed_at DESC, table_name, column_name",
+                  kHistorySchemaChanges),
+      {}, "cannot read the schema changes");
+  AttachSchemaChanges(history, ReadSchemaChangeRows(changes.get()));
   return history;
 }
 
@@ -117,10 +139,27 @@ LIMIT $2::bigint)sql";
 constexpr const char* kRunResultsSql = R"sql(
 SELECT run_id, task_id, strategy, server, database, source_table, frequency,
        (extract(epoch FROM started_at) * 1000000)::bigint,
-       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error
+       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error, table_rows
 FROM _tributary.task_results
 WHERE run_id = $1
 ORDER BY started_at, task_id)sql";
+
+constexpr const char* kTaskResultsSql = R"sql(
+SELECT run_id, task_id, strategy, server, database, source_table, frequency,
+       (extract(epoch FROM started_at) * 1000000)::bigint,
+       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error, table_rows
+FROM _tributary.task_results
+WHERE task_id = $1
+ORDER BY started_at DESC, ended_at DESC
+LIMIT $2::bigint)sql";
+
+constexpr const char* kSchemaChangesSql = R"sql(
+SELECT run_id, task_id, table_name, column_name, change, old_type, new_type,
+       (extract(epoch FROM changed_at) * 1000000)::bigint
+FROM _tributary.schema_changes
+WHERE ($1::text = '' OR task_id = $1::text) AND ($2::text = '' OR run_id = $2::text)
+ORDER BY changed_at DESC, table_name, column_name
+LIMIT $3::bigint)sql";
 
 RunRecord ReadRunRecord(const PGresult* r, int row) {
   auto number = [&](int col) { return std::stoll(PgValue(r, row, col).value_or("0")); };
@@ -157,6 +196,25 @@ std::vector<TaskResult> PostgresSink::ReadRunResults(const std::string& run_id) 
     results.push_back(ReadTaskResult(result.get(), row));
   }
   return results;
+}
+
+std::vector<TaskResult> PostgresSink::ReadTaskResults(const std::string& task_id, int limit) {
+  std::lock_guard lock(mutex_);
+  PgResult result = records_.Exec(kTaskResultsSql, {task_id, std::to_string(std::max(limit, 0))},
+                                  fmt::format("cannot read the results of task '{}'", task_id));
+  std::vector<TaskResult> results;
+  for (int row = 0; row < PQntuples(result.get()); ++row) {
+    results.push_back(ReadTaskResult(result.get(), row));
+  }
+  return results;
+}
+
+std::vector<SchemaChangeRecord> PostgresSink::ReadSchemaChanges(const SchemaChangeQuery& query) {
+  std::lock_guard lock(mutex_);
+  PgResult result = records_.Exec(
+      kSchemaChangesSql, {query.task_id, query.run_id, std::to_string(std::max(query.limit, 0))},
+      "cannot read the schema changes");
+  return ReadSchemaChangeRows(result.get());
 }
 
 }  // namespace tributary

@@ -18,12 +18,23 @@ CREATE TABLE IF NOT EXISTS _tributary.runs (run_id text PRIMARY KEY, started_at 
   ended_at timestamptz, status text, command text, tasks_total integer, tasks_failed integer);
 CREATE TABLE IF NOT EXISTS _tributary.task_results (run_id text, task_id text, strategy text,
   server text, database text, source_table text, frequency text, started_at timestamptz,
-  ended_at timestamptz, rows bigint, bytes bigint, status text, error text);
+  ended_at timestamptz, rows bigint, bytes bigint, status text, error text, table_rows bigint);
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = '_tributary'
+                 AND table_name = 'task_results' AND column_name = 'table_rows') THEN
+    ALTER TABLE _tributary.task_results ADD COLUMN table_rows bigint;
+  END IF;
+END $$;
 CREATE INDEX IF NOT EXISTS task_results_by_task ON _tributary.task_results (task_id, started_at);
 CREATE TABLE IF NOT EXISTS _tributary.state (task_id text PRIMARY KEY, state text,
   updated_at timestamptz);
 CREATE TABLE IF NOT EXISTS _tributary.sink (one boolean PRIMARY KEY DEFAULT true CHECK (one),
   sink_id text NOT NULL, created_at timestamptz);
+CREATE TABLE IF NOT EXISTS _tributary.schema_changes (run_id text, task_id text,
+  table_name text, column_name text, change text, old_type text, new_type text,
+  changed_at timestamptz);
+CREATE INDEX IF NOT EXISTS schema_changes_by_table ON _tributary.schema_changes
+  (table_name, changed_at);
 )sql";
 
 }  // namespace
@@ -202,6 +213,23 @@ std::optional<std::string> PostgresSink::ColumnMax(const std::string& table,
   Column parsed(type);
   AppendValueText(parsed, *text);
   return ValueText(parsed, 0);
+}
+
+// Exact up to a million rows; above, the planner's figure (kept current by
+// autovacuum's ANALYZE), so a big table is never scanned for it.
+std::optional<int64_t> PostgresSink::TableRows(const std::string& table) {
+  std::lock_guard lock(mutex_);
+  std::string what = fmt::format("cannot count the rows of table '{}'", table);
+  PgResult estimate = records_.Exec(
+      "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = "
+      "c.relnamespace WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p')",
+      {schema_, table}, what);
+  if (PQntuples(estimate.get()) == 0) return std::nullopt;
+  int64_t rows = std::stoll(PgValue(estimate.get(), 0, 0).value_or("-1"));
+  if (rows > 1000000) return rows;
+  PgResult count = records_.Exec(
+      fmt::format("SELECT count(*) FROM {}.{}", PgQuote(schema_), PgQuote(table)), {}, what);
+  return std::stoll(PgValue(count.get(), 0, 0).value_or("0"));
 }
 
 std::string PostgresSink::Describe() const {

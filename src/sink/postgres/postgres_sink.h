@@ -29,6 +29,9 @@ class PostgresSink final : public Sink, public RunLog, public LatestValues {
   std::vector<TaskHistory> ReadHistory() override;
   std::vector<RunRecord> ReadRuns(const RunQuery& query) override;
   std::vector<TaskResult> ReadRunResults(const std::string& run_id) override;
+  std::vector<TaskResult> ReadTaskResults(const std::string& task_id, int limit) override;
+  std::vector<SchemaChangeRecord> ReadSchemaChanges(const SchemaChangeQuery& query) override;
+  std::optional<int64_t> TableRows(const std::string& table) override;
   std::optional<Schema> DescribeTable(const std::string& table) override;
   std::optional<std::string> ColumnMax(const std::string& table,
                                        const std::string& column) override;

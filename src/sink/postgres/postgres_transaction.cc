@@ -91,7 +91,8 @@ void PostgresTableWriter::Prepare() {
     staging_ = NewStageName();
     table_schema_ = stored;
     if (auto existing = PgTableSchema(conn_, sink_.schema(), spec_.table)) {
-      auto kept = PlanReplace(spec_.table, *existing, stored, spec_.keep_dropped_columns);
+      auto kept =
+          PlanReplace(spec_.table, *existing, stored, spec_.keep_dropped_columns, schema_changes_);
       table_schema_.fields.insert(table_schema_.fields.end(), kept.begin(), kept.end());
     }
     copy_into_ = PgQuote(sink_.schema()) + "." + PgQuote(staging_);
@@ -134,6 +135,7 @@ void PostgresTableWriter::Prepare() {
 
 void PostgresTableWriter::Evolve(const Schema& existing) {
   SchemaChange change = PlanSchemaChange(spec_.table, existing, StoredSchema());
+  schema_changes_ = change.records;
   table_schema_ = existing;
   for (const Field& f : change.added) {
     conn_.Exec(
@@ -229,7 +231,7 @@ void PostgresTableWriter::Finish() {
 }
 
 PostgresLoadTransaction::PostgresLoadTransaction(PostgresSink& sink, std::string task_id)
-    : sink_(sink), task_id_(std::move(task_id)), conn_(sink.Connect()) {
+    : sink_(sink), task_id_(std::move(task_id)), run_id_(CurrentRunId()), conn_(sink.Connect()) {
   std::string what = fmt::format("task '{}': cannot begin", task_id_);
   conn_.Exec("BEGIN", {}, what);
   // Waits a little for a crashed client's session to go; a load that is
@@ -267,10 +269,28 @@ void PostgresLoadTransaction::Commit(const std::optional<std::string>& state) {
         "excluded.updated_at",
         {task_id_, *state}, fmt::format("cannot save the state of task '{}'", task_id_));
   }
+  RecordSchemaChanges();
   FaultPoint("postgres.before_commit");
   conn_.Exec("COMMIT", {}, fmt::format("task '{}': cannot commit", task_id_));
   committed_ = true;
   writers_.clear();
+}
+
+void PostgresLoadTransaction::RecordSchemaChanges() {
+  std::string now = std::to_string(ToMicros(SystemClock::Instance().Now()));
+  for (const auto& w : writers_) {
+    for (const SchemaChangeRecord& c : w->schema_changes()) {
+      // A column kept by an earlier load and still kept is no new change.
+      conn_.Exec(
+          "INSERT INTO _tributary.schema_changes (run_id, task_id, table_name, column_name, "
+          "change, old_type, new_type, changed_at) SELECT $1, $2, $3, $4, $5, $6, $7, "
+          "'epoch'::timestamptz + $8::bigint * interval '1 microsecond' WHERE $5 <> 'kept' OR "
+          "coalesce((SELECT change FROM _tributary.schema_changes WHERE table_name = $3 AND "
+          "column_name = $4 ORDER BY changed_at DESC LIMIT 1), '') <> 'kept'",
+          {run_id_, task_id_, c.table, c.column, c.change, c.old_type, c.new_type, now},
+          fmt::format("task '{}': cannot record a schema change", task_id_));
+    }
+  }
 }
 
 }  // namespace tributary

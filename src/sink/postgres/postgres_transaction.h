@@ -1,5 +1,6 @@
 // A PostgreSQL load transaction: one connection, BEGIN … COMMIT around every
-// table of the load and the task's state, and one table writer per table.
+// table of the load, the task's state and the schema changes it made, and one
+// table writer per table.
 #pragma once
 
 #include <memory>
@@ -29,6 +30,8 @@ class PostgresTableWriter final : public TableWriter {
   void Write(const Batch& batch) override;
   void Finish();
   const std::string& table() const { return spec_.table; }
+  // The schema changes this writer made to its table (schema_evolution.h).
+  const std::vector<SchemaChangeRecord>& schema_changes() const { return schema_changes_; }
 
  private:
   void CheckSpec() const;
@@ -48,6 +51,7 @@ class PostgresTableWriter final : public TableWriter {
   std::string staging_;    // kReplace: the new table's name; kMerge: the temp table
   Schema table_schema_;    // the table's columns after evolution (types COPY must match)
   std::unique_ptr<PgCopyEncoder> encoder_;
+  std::vector<SchemaChangeRecord> schema_changes_;
 };
 
 class PostgresLoadTransaction final : public LoadTransaction {
@@ -61,8 +65,11 @@ class PostgresLoadTransaction final : public LoadTransaction {
   void Commit(const std::optional<std::string>& state) override;
 
  private:
+  void RecordSchemaChanges();
+
   PostgresSink& sink_;
   std::string task_id_;
+  std::string run_id_;  // CurrentRunId() at Begin
   PgConnection conn_;
   std::vector<std::unique_ptr<PostgresTableWriter>> writers_;
   bool committed_ = false;

@@ -112,6 +112,21 @@ std::vector<SourceFinding> PostgresSource::CheckChangeCapture(const Project& pro
   return CheckPgChangeCapture(*conn_, project, tasks);
 }
 
+std::optional<int64_t> PostgresSource::EstimateRows(const TableRef& ref) {
+  // A plain table is no partition tree: it is its own leaf.
+  PgResult r = conn_->Exec(
+      tag_ +
+          "WITH r AS (SELECT pg_catalog.to_regclass($1) AS oid), leaves AS (SELECT t.relid FROM "
+          "r, pg_catalog.pg_partition_tree(r.oid) t WHERE t.isleaf UNION ALL SELECT r.oid FROM r "
+          "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_partition_tree(r.oid))) "
+          "SELECT sum(c.reltuples)::bigint, bool_or(c.reltuples < 0 OR c.relkind NOT IN ('r', "
+          "'m', 'f')) FROM leaves JOIN pg_catalog.pg_class c ON c.oid = leaves.relid",
+      {dialect_.QualifiedName(ref)});
+  auto rows = PgValue(r.get(), 0, 0);
+  if (!rows || PgValue(r.get(), 0, 1) != "f") return std::nullopt;
+  return std::stoll(*rows);
+}
+
 Schema PostgresSource::DescribeTable(const TableRef& ref) {
   std::string what = fmt::format("table '{}'", DisplayName(ref));
   PgResult oid =

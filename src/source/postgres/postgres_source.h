@@ -42,6 +42,9 @@ class PostgresSource final : public Source {
   std::unique_ptr<Reader> Read(const ReadRequest& request) override;
   std::string Describe() const override { return conn_->describe(); }
   void SetQueryTag(const std::string& tag) override;
+  // pg_class.reltuples summed over the table's leaf partitions (ANALYZE and
+  // autovacuum keep it); nullopt when one was never analysed, or a view.
+  std::optional<int64_t> EstimateRows(const TableRef& ref) override;
   // Tables, views, materialized views, foreign and partitioned tables
   // outside the system schemas that this user can see.
   std::vector<TableRef> ListTables() override;

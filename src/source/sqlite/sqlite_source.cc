@@ -106,6 +106,56 @@ SqliteStmt SqliteSource::Prepare(const std::string& sql) {
   return stmt;
 }
 
+std::optional<int64_t> SqliteSource::EstimateRows(const TableRef& ref) {
+  std::string schema = dialect_.QuoteIdentifier(ref.schema.empty() ? "main" : ref.schema);
+  auto single = [&](const std::string& sql, bool bind) -> std::optional<int64_t> {
+    SqliteStmt stmt = Prepare(sql);
+    if (bind) {
+      sqlite3_bind_text(stmt.get(), 1, ref.table.data(), static_cast<int>(ref.table.size()),
+                        SQLITE_TRANSIENT);
+    }
+    int rc = sqlite3_step(stmt.get());
+    if (rc == SQLITE_ROW && sqlite3_column_type(stmt.get(), 0) != SQLITE_NULL) {
+      return sqlite3_column_int64(stmt.get(), 0);
+    }
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE || rc == SQLITE_INTERRUPT) return std::nullopt;
+    throw SourceError(fmt::format("{}: cannot estimate the rows of '{}': {}", describe_, ref.table,
+                                  sqlite3_errmsg(db_.get())));
+  };
+  SqliteStmt has_stat =
+      Prepare(fmt::format("SELECT 1 FROM {}.sqlite_master WHERE name = 'sqlite_stat1'", schema));
+  if (sqlite3_step(has_stat.get()) == SQLITE_ROW) {
+    // "<rows> <rows per key>…": the first number is the table's rows.
+    auto rows = single(fmt::format("SELECT CAST(stat AS INTEGER) FROM {}.sqlite_stat1 WHERE "
+                                   "tbl = ?1 ORDER BY idx IS NOT NULL LIMIT 1",
+                                   schema),
+                       true);
+    if (rows) return rows;
+  }
+  // No statistics: count, unless that takes longer than the budget.
+  auto until = std::chrono::steady_clock::now() + kEstimateBudget;
+  sqlite3_progress_handler(
+      db_.get(), 10000,
+      [](void* deadline) {
+        return std::chrono::steady_clock::now() >
+                       *static_cast<std::chrono::steady_clock::time_point*>(deadline)
+                   ? 1
+                   : 0;
+      },
+      &until);
+  std::optional<int64_t> rows;
+  try {
+    rows = single(
+        fmt::format("SELECT count(*) FROM {}.{}", schema, dialect_.QuoteIdentifier(ref.table)),
+        false);
+  } catch (...) {
+    sqlite3_progress_handler(db_.get(), 0, nullptr, nullptr);
+    throw;
+  }
+  sqlite3_progress_handler(db_.get(), 0, nullptr, nullptr);
+  return rows;
+}
+
 Schema SqliteSource::DescribeTable(const TableRef& ref) {
   std::string schema_name = ref.schema.empty() ? "main" : ref.schema;
   SqliteStmt stmt =

@@ -3,6 +3,7 @@
 // default "."); each database name is a file in it, e.g. `shop.db`.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -38,6 +39,10 @@ class SqliteSource final : public Source {
   // Exactly one statement; its types follow SqliteReader's rules.
   std::unique_ptr<Reader> Query(const std::string& sql) override;
   std::string Describe() const override { return describe_; }
+  // The table's figure in sqlite_stat1 (ANALYZE), else a count(*) given
+  // kEstimateBudget: a table too big to count in it has no estimate.
+  std::optional<int64_t> EstimateRows(const TableRef& ref) override;
+  static constexpr std::chrono::milliseconds kEstimateBudget{150};
   // Tables and views of every attached schema (main first).
   std::vector<TableRef> ListTables() override;
   // Prepares `sql` without running it.

@@ -78,5 +78,28 @@ TEST_F(DuckDbRecordsTest, RecordsSurviveReopening) {
   EXPECT_EQ(sink_->ReadHistory().size(), 1u);
 }
 
+// A sink file from before the row count and the schema changes were kept:
+// opening it adds them, and the history it holds is read as it was.
+TEST_F(DuckDbRecordsTest, AnOlderHistoryIsMigratedWithoutLosingIt) {
+  Values("ALTER TABLE _tributary.task_results DROP COLUMN table_rows");
+  Values("DROP TABLE _tributary.schema_changes");
+  Values(
+      "INSERT INTO _tributary.task_results VALUES ('r0', 'orders', 'full', 'shop', 'shop.db', "
+      "'main.orders', 'hourly', '2024-05-01 00:00:00+00', '2024-05-01 00:00:01+00', 7, 70, "
+      "'succeeded', '')");
+  sink_.reset();
+  sink_ = std::make_unique<DuckDbSink>(dir_ / "lake.duckdb", "bronze");
+  auto history = sink_->ReadHistory();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].last_success->rows, 7);
+  EXPECT_EQ(history[0].last_success->table_rows, -1);
+  TaskResult r = Result("r1", "orders", 10, "succeeded");
+  r.table_rows = 1234;
+  sink_->RecordTaskResult(r);
+  EXPECT_EQ(sink_->ReadHistory()[0].last_success->table_rows, 1234);
+  EXPECT_EQ(sink_->ReadTaskResults("orders", 10).size(), 2u);
+  EXPECT_TRUE(sink_->ReadSchemaChanges({}).empty());
+}
+
 }  // namespace
 }  // namespace tributary

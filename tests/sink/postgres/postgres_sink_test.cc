@@ -138,6 +138,29 @@ TEST_F(PostgresSinkTest, RecordsRunsAndHistory) {
   EXPECT_THAT(Column("SELECT status FROM _tributary.runs"), ElementsAre("succeeded"));
 }
 
+// Run records from before the row count and the schema changes were kept:
+// the next sink opened adds them and the history stays.
+TEST_F(PostgresSinkTest, AnOlderHistoryIsMigratedWithoutLosingIt) {
+  TimePoint t0 = FromMicros(1'700'000'000'123'456);
+  Column("ALTER TABLE _tributary.task_results DROP COLUMN table_rows");
+  Column("DROP TABLE _tributary.schema_changes");
+  Column(
+      "INSERT INTO _tributary.task_results VALUES ('r0', 'orders', 'full', 'shop', 'shop.db', "
+      "'orders', 'hourly', now(), now(), 7, 70, 'succeeded', '') RETURNING 1");
+  PostgresSink reopened(PgConnectInfo::FromConninfo(cluster_.ConnectionString(database_),
+                                                    "test cluster", PgSide::kSink),
+                        "bronze");
+  auto history = reopened.ReadHistory();
+  ASSERT_EQ(history.size(), 1u);
+  EXPECT_EQ(history[0].last_success->rows, 7);
+  EXPECT_EQ(history[0].last_success->table_rows, -1);
+  reopened.RecordTaskResult(TaskResult{"r1", "orders", "full", "shop", "shop.db", "orders",
+                                       "hourly", t0, t0, 10, 100, "succeeded", "", 99});
+  EXPECT_EQ(reopened.ReadRunResults("r1").at(0).table_rows, 99);
+  EXPECT_EQ(reopened.ReadTaskResults("orders", 5).size(), 2u);
+  EXPECT_TRUE(reopened.ReadSchemaChanges({}).empty());
+}
+
 TEST(PostgresOpenSinkTest, OpensFromTheConfigurationWithASecretPassword) {
   auto& cluster = testing::SharedPgCluster();
   std::string database = cluster.CreateDatabase();

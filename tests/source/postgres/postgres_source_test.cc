@@ -53,6 +53,30 @@ TEST_F(PostgresSourceTest, DescribesTablesWithTheirTypesAndNullability) {
   EXPECT_EQ(source->Describe(), "postgresql server 'pg' database '" + database_ + "'");
 }
 
+// The row estimate is the statistics' (after ANALYZE), summed over the leaf
+// partitions of a partitioned table; a view has none.
+TEST_F(PostgresSourceTest, EstimatesRowsFromTheStatisticsAfterAnalyze) {
+  Exec(R"sql(
+    CREATE TABLE big (id int);
+    INSERT INTO big SELECT g FROM generate_series(1, 5000) g;
+    CREATE TABLE parts (id int, at date) PARTITION BY RANGE (at);
+    CREATE TABLE parts_a PARTITION OF parts FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+    CREATE TABLE parts_b PARTITION OF parts FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+    INSERT INTO parts SELECT g, '2024-06-01' FROM generate_series(1, 300) g;
+    INSERT INTO parts SELECT g, '2025-06-01' FROM generate_series(1, 700) g;
+    CREATE VIEW v AS SELECT id FROM big;
+    ANALYZE big;
+    ANALYZE parts;
+  )sql");
+  auto source = Open();
+  EXPECT_EQ(source->EstimateRows({"public", "big"}), 5000);
+  EXPECT_EQ(source->EstimateRows({"", "big"}), 5000);  // search_path
+  EXPECT_EQ(source->EstimateRows({"public", "parts"}), 1000);
+  EXPECT_EQ(source->EstimateRows({"public", "v"}), std::nullopt);
+  Exec("INSERT INTO big SELECT g FROM generate_series(1, 100) g");
+  EXPECT_EQ(source->EstimateRows({"public", "big"}), 5000);  // the statistics, not a count
+}
+
 TEST_F(PostgresSourceTest, AMissingTableIsNamed) {
   auto source = Open();
   EXPECT_THAT(

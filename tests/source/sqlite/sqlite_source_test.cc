@@ -40,6 +40,21 @@ TEST_F(SqliteSourceTest, OpensReadOnly) {
   EXPECT_THROW(source->Query("DELETE FROM t"), SourceError);  // returns no columns
 }
 
+// Without statistics the estimate is a count (bounded in time); after
+// ANALYZE it is sqlite_stat1's figure, stale until the next ANALYZE.
+TEST_F(SqliteSourceTest, EstimatesRowsByCountThenFromSqliteStat1) {
+  Exec(
+      "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE plain (x); "
+      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+      "INSERT INTO t SELECT i, 'v' || i FROM n; INSERT INTO plain VALUES (1), (2);");
+  EXPECT_EQ(Open()->EstimateRows(TableRef{"", "t"}), 3000);
+  Exec("CREATE INDEX t_v ON t (v); ANALYZE; INSERT INTO t (v) VALUES ('late');");
+  auto source = Open();
+  EXPECT_EQ(source->EstimateRows(TableRef{"", "t"}), 3000);
+  EXPECT_EQ(source->EstimateRows(TableRef{"main", "plain"}), 2);
+  EXPECT_THROW(source->EstimateRows(TableRef{"", "missing"}), SourceError);
+}
+
 TEST_F(SqliteSourceTest, DescribeTableKeepsOrderTypesAndNullability) {
   Exec(
       "CREATE TABLE t (id INTEGER PRIMARY KEY, price DECIMAL(10,2) NOT NULL, note TEXT, "
