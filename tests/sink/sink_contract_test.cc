@@ -176,6 +176,56 @@ TEST_P(SinkContractTest, IdentityIsCreatedOnceAndKept) {
   EXPECT_NE(other->sink().Identity(), id);
 }
 
+// What a cdc run reads back to fill a value the source left out (cdc.md,
+// "Large values"): per key, the newest row among the filtered ones, NULLs as
+// NULL, keys and tables that are not there absent.
+TEST_P(SinkContractTest, LatestValuesReadsEachKeysNewestRow) {
+  LatestValues* latest = sink().latest_values();
+  ASSERT_NE(latest, nullptr);
+  Batch history(MakeSchema({{"id", {TypeId::kInt64}},
+                            {"seq", {TypeId::kInt64}},
+                            {"op", {TypeId::kText}},
+                            {"body", {TypeId::kText}}}));
+  auto row = [&](int64_t id, int64_t seq, const char* op, std::optional<std::string> body) {
+    history.column(0).Append<int64_t>(id);
+    history.column(1).Append<int64_t>(seq);
+    history.column(2).AppendBytes(op);
+    body ? history.column(3).AppendBytes(*body) : history.column(3).AppendNull();
+  };
+  row(1, 3, "update", "a3");
+  row(1, 1, "insert", "a1");
+  row(1, 4, "delete", std::nullopt);  // newest, but filtered out
+  row(2, 1, "insert", "b1");
+  row(2, 7, "before", "b-old");  // filtered out
+  row(3, 2, "update", std::nullopt);
+  row(3, 1, "snapshot", "c1");
+  Load("h", {history}, WriteMode::kAppend);
+  Load("h", {IdName(1, 1, "x")}, WriteMode::kAppend);  // a row of another shape: body NULL
+
+  LatestRequest request{"h",
+                        {"id"},
+                        {"body", "op"},
+                        {{"1"}, {"2"}, {"3"}, {"9"}},
+                        {"seq"},
+                        "op",
+                        {"insert", "update", "snapshot"}};
+  LatestRows rows = latest->Latest(request);
+  using Values = std::vector<std::optional<std::string>>;
+  EXPECT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[{"1"}], (Values{"a3", "update"}));
+  EXPECT_EQ(rows[{"2"}], (Values{"b1", "insert"}));
+  EXPECT_EQ(rows[{"3"}], (Values{std::nullopt, "update"}));
+  EXPECT_EQ(rows.count({"9"}), 0u);
+
+  // A current table: one row per key, no order.
+  Load("c", {IdName(1, 3)}, WriteMode::kReplace);
+  rows = latest->Latest(LatestRequest{"c", {"id"}, {"name"}, {{"2"}, {"4"}}});
+  EXPECT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[{"2"}], (Values{"n2"}));
+
+  EXPECT_TRUE(latest->Latest(LatestRequest{"no_such_table", {"id"}, {"name"}, {{"1"}}}).empty());
+}
+
 TEST_P(SinkContractTest, AppendAddsRowsAndCreatesTheTable) {
   EXPECT_FALSE(sink().DescribeTable("t").has_value());
   Load("t", {IdName(1, 2)}, WriteMode::kAppend);
