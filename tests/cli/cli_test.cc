@@ -42,6 +42,18 @@ class CliTest : public ::testing::Test {
     fs::create_directories((project_ / rel).parent_path());
     std::ofstream(project_ / rel) << text;
   }
+  // Adds server `pg` (the test cluster on `port`) after the quickstart's server.
+  void AddPostgresServer(int port) {
+    std::stringstream yml;
+    yml << std::ifstream(project_ / "tributary.yml").rdbuf();
+    std::string text = yml.str();
+    const std::string shop = "    directory: data\n";
+    ASSERT_NE(text.find(shop), std::string::npos);
+    text.insert(text.find(shop) + shop.size(),
+                "  pg:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
+                    std::to_string(port) + "\n    user: tributary\n    sslmode: disable\n");
+    std::ofstream(project_ / "tributary.yml") << text;
+  }
 
   fs::path dir_;
   fs::path project_;
@@ -514,15 +526,7 @@ TEST_F(CliTest, CdcStatusJsonDescribesEachStream) {
       "CREATE TABLE cdcjson_accounts (id int PRIMARY KEY, balance bigint);"
       "INSERT INTO cdcjson_accounts SELECT i, i * 10 FROM generate_series(1, 50) i",
       db);
-  std::stringstream yml;
-  yml << std::ifstream(project_ / "tributary.yml").rdbuf();
-  std::string text = yml.str();
-  const std::string shop = "    directory: data\n";
-  ASSERT_NE(text.find(shop), std::string::npos);
-  text.insert(text.find(shop) + shop.size(),
-              "  pg:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
-                  std::to_string(pg.port()) + "\n    user: tributary\n    sslmode: disable\n");
-  std::ofstream(project_ / "tributary.yml") << text;
+  AddPostgresServer(pg.port());
   WriteFile("ingest/cdc/pg/" + db + ".yml",
             "server: pg\ndatabase: " + db +
                 "\nschemas:\n  - name: public\n    tables:\n      - name: cdcjson_accounts\n");
@@ -557,15 +561,7 @@ TEST_F(CliTest, CdcTakeOverIsExplicitAndTheFirstSinkReportsItsBrokenStream) {
       "CREATE TABLE owned (id int PRIMARY KEY, n bigint);"
       "INSERT INTO owned SELECT i, i FROM generate_series(1, 10) i",
       db);
-  std::stringstream yml;
-  yml << std::ifstream(project_ / "tributary.yml").rdbuf();
-  std::string text = yml.str();
-  const std::string shop = "    directory: data\n";
-  ASSERT_NE(text.find(shop), std::string::npos);
-  text.insert(text.find(shop) + shop.size(),
-              "  pg:\n    kind: postgresql\n    host: 127.0.0.1\n    port: " +
-                  std::to_string(pg.port()) + "\n    user: tributary\n    sslmode: disable\n");
-  std::ofstream(project_ / "tributary.yml") << text;
+  AddPostgresServer(pg.port());
   WriteFile("ingest/cdc/pg/" + db + ".yml",
             "server: pg\ndatabase: " + db +
                 "\nschemas:\n  - name: public\n    tables:\n      - name: owned\n        slot: " +
