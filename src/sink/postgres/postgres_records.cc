@@ -136,22 +136,13 @@ WHERE $1::text = '' OR run_id = $1::text
 ORDER BY started_at DESC, run_id DESC
 LIMIT $2::bigint)sql";
 
-constexpr const char* kRunResultsSql = R"sql(
+// The task_results columns ReadTaskResult reads, in its order.
+constexpr const char* kTaskResultSelect = R"sql(
 SELECT run_id, task_id, strategy, server, database, source_table, frequency,
        (extract(epoch FROM started_at) * 1000000)::bigint,
        (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error, table_rows
 FROM _tributary.task_results
-WHERE run_id = $1
-ORDER BY started_at, task_id)sql";
-
-constexpr const char* kTaskResultsSql = R"sql(
-SELECT run_id, task_id, strategy, server, database, source_table, frequency,
-       (extract(epoch FROM started_at) * 1000000)::bigint,
-       (extract(epoch FROM ended_at) * 1000000)::bigint, rows, bytes, status, error, table_rows
-FROM _tributary.task_results
-WHERE task_id = $1
-ORDER BY started_at DESC, ended_at DESC
-LIMIT $2::bigint)sql";
+)sql";
 
 constexpr const char* kSchemaChangesSql = R"sql(
 SELECT run_id, task_id, table_name, column_name, change, old_type, new_type,
@@ -189,8 +180,9 @@ std::vector<RunRecord> PostgresSink::ReadRuns(const RunQuery& query) {
 
 std::vector<TaskResult> PostgresSink::ReadRunResults(const std::string& run_id) {
   std::lock_guard lock(mutex_);
-  PgResult result = records_.Exec(kRunResultsSql, {run_id},
-                                  fmt::format("cannot read the results of run '{}'", run_id));
+  PgResult result = records_.Exec(
+      std::string(kTaskResultSelect) + "WHERE run_id = $1 ORDER BY started_at, task_id", {run_id},
+      fmt::format("cannot read the results of run '{}'", run_id));
   std::vector<TaskResult> results;
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     results.push_back(ReadTaskResult(result.get(), row));
@@ -200,8 +192,11 @@ std::vector<TaskResult> PostgresSink::ReadRunResults(const std::string& run_id) 
 
 std::vector<TaskResult> PostgresSink::ReadTaskResults(const std::string& task_id, int limit) {
   std::lock_guard lock(mutex_);
-  PgResult result = records_.Exec(kTaskResultsSql, {task_id, std::to_string(std::max(limit, 0))},
-                                  fmt::format("cannot read the results of task '{}'", task_id));
+  PgResult result = records_.Exec(
+      std::string(kTaskResultSelect) +
+          "WHERE task_id = $1 ORDER BY started_at DESC, ended_at DESC LIMIT $2::bigint",
+      {task_id, std::to_string(std::max(limit, 0))},
+      fmt::format("cannot read the results of task '{}'", task_id));
   std::vector<TaskResult> results;
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     results.push_back(ReadTaskResult(result.get(), row));
